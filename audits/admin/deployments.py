@@ -1,0 +1,207 @@
+from django.contrib import admin
+
+from audits.admin.base import AuditedAdmin, AuditedInline
+from audits.admin.filters import YearFilter
+from audits.formatting import one_in, rate_with_interval
+from audits.metrics import record as figures
+from audits.models import Alert, Deployment, DeviceSession, FacesSeenRevision
+
+
+class FacesSeenRevisionInline(AuditedInline):
+    model = FacesSeenRevision
+    fields = ["value", "as_of", "source", "recorded_at"]
+    readonly_fields = ["recorded_at"]
+    verbose_name_plural = "faces-seen revisions (every published estimate is kept)"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a revision is history: a new estimate is a new row
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DeviceSessionInline(AuditedInline):
+    model = DeviceSession
+    fields = ["device_id", "officer_reference", "start", "end", "faces_seen", "alerts"]
+
+
+class AlertInline(AuditedInline):
+    model = Alert
+    fields = [
+        "occurred_at",
+        "score",
+        "threshold",
+        "watchlist_category",
+        "kind",
+        "engaged",
+        "outcome",
+        "perceived_sex",
+        "perceived_age_band",
+        "perceived_ethnic_group",
+    ]
+    autocomplete_fields = ["watchlist_category", "outcome"]
+    show_change_link = True
+
+
+def false_alerts_of(deployment: Deployment) -> int | None:
+    return figures.false_alerts(deployment.false_confirmed, deployment.false_unconfirmed)
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(AuditedAdmin):
+    year_field = "date"
+    list_display = [
+        "__str__",
+        "reference",
+        "kind",
+        "threshold",
+        "faces_seen",
+        "total_alerts",
+        "false_alert_count",
+        "false_alert_rate_per_face",
+        "false_alert_share_of_alerts",
+        "arrests",
+        "status",
+    ]
+    list_filter = [
+        "force",
+        "kind",
+        YearFilter,
+        ("threshold", admin.AllValuesFieldListFilter),
+        ("use_case", admin.RelatedOnlyFieldListFilter),
+        "technical_fault",
+        "status",
+    ]
+    list_select_related = ["force"]
+    search_fields = ["reference", "location_name", "borough", "ward_code", "purpose_as_published"]
+    date_hierarchy = "date"
+    inlines = [FacesSeenRevisionInline, DeviceSessionInline, AlertInline]
+    autocomplete_fields = ["force", "authorisation", "watchlist", "use_case"]
+    readonly_fields = ["status"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "force",
+                    "reference",
+                    "status",
+                    "kind",
+                    "authorisation",
+                    "watchlist",
+                    "system",
+                    "use_case",
+                    "purpose_as_published",
+                ]
+            },
+        ),
+        (
+            "Place and time",
+            {
+                "fields": [
+                    "location_name",
+                    "borough",
+                    "ward_code",
+                    "latitude",
+                    "longitude",
+                    "date",
+                    "start",
+                    "end",
+                    "duration",
+                    "cameras",
+                    "threshold",
+                    "technical_fault",
+                ]
+            },
+        ),
+        (
+            "Results",
+            {
+                "fields": [
+                    "faces_seen",
+                    "total_alerts",
+                    "true_alerts_total",
+                    "true_confirmed",
+                    "true_unconfirmed",
+                    "false_confirmed",
+                    "false_unconfirmed",
+                    "true_alert_engagements",
+                    "false_alert_engagements",
+                    "arrests",
+                    "other_disposals",
+                    "no_action",
+                ]
+            },
+        ),
+        (
+            "Deletion",
+            {
+                "fields": [
+                    "nonmatch_biometrics_deleted_at",
+                    "alert_data_deleted_at",
+                    "footage_deleted_at",
+                ]
+            },
+        ),
+        (
+            "Provenance",
+            {
+                "fields": [
+                    "published_false_alert_rate",
+                    "source_document",
+                    "source_page",
+                    "notes",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="false alerts")
+    def false_alert_count(self, obj: Deployment) -> int | None:
+        return false_alerts_of(obj)
+
+    @admin.display(description="false alerts per face (95% CI)")
+    def false_alert_rate_per_face(self, obj: Deployment) -> str:
+        figure = figures.false_alert_rate_per_face(false_alerts_of(obj), obj.faces_seen)
+        text = rate_with_interval(figure)
+        return f"{text}, {one_in(figure)}" if figure and figure.k else text
+
+    @admin.display(description="false share of alerts (95% CI)")
+    def false_alert_share_of_alerts(self, obj: Deployment) -> str:
+        return rate_with_interval(
+            figures.false_alert_share_of_alerts(false_alerts_of(obj), obj.total_alerts)
+        )
+
+
+@admin.register(DeviceSession)
+class DeviceSessionAdmin(AuditedAdmin):
+    list_display = [
+        "__str__",
+        "deployment",
+        "officer_reference",
+        "start",
+        "end",
+        "faces_seen",
+        "alerts",
+    ]
+    list_filter = ["deployment__force"]
+    list_select_related = ["deployment__force"]
+    search_fields = ["device_id", "officer_reference", "external_id", "deployment__reference"]
+    date_hierarchy = "start"
+    autocomplete_fields = ["deployment"]
+
+
+@admin.register(FacesSeenRevision)
+class FacesSeenRevisionAdmin(AuditedAdmin):
+    list_display = ["deployment", "value", "as_of", "source", "recorded_at"]
+    list_filter = ["deployment__force"]
+    list_select_related = ["deployment__force"]
+    search_fields = ["deployment__reference", "source"]
+    date_hierarchy = "as_of"
+    autocomplete_fields = ["deployment"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AuditsConfig(AppConfig):
+    name = "audits"
+    verbose_name = "Facial recognition oversight"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,47 @@
+from audits.models.alerts import (
+    Alert,
+    AlertKind,
+    PerceivedAgeBand,
+    PerceivedEthnicGroup,
+    PerceivedSex,
+)
+from audits.models.amendments import Amendment
+from audits.models.authorisations import Authorisation
+from audits.models.base import Mode, Status
+from audits.models.deployments import Deployment, DeviceSession, FacesSeenRevision
+from audits.models.forces import Force, Membership, Rank, System
+from audits.models.ledger import LedgerAction, LedgerError, LedgerEvent
+from audits.models.reference import OffenceType, Outcome, UseCase, WatchlistCategory
+from audits.models.reviews import PostDeploymentReview
+from audits.models.searches import Search
+from audits.models.watchlists import Watchlist, WatchlistCategoryCount
+
+__all__ = [
+    "Alert",
+    "AlertKind",
+    "Amendment",
+    "Authorisation",
+    "Deployment",
+    "DeviceSession",
+    "FacesSeenRevision",
+    "Force",
+    "LedgerAction",
+    "LedgerError",
+    "LedgerEvent",
+    "Membership",
+    "Mode",
+    "OffenceType",
+    "Outcome",
+    "PerceivedAgeBand",
+    "PerceivedEthnicGroup",
+    "PerceivedSex",
+    "PostDeploymentReview",
+    "Rank",
+    "Search",
+    "Status",
+    "System",
+    "UseCase",
+    "Watchlist",
+    "WatchlistCategory",
+    "WatchlistCategoryCount",
+]

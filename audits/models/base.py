@@ -1,0 +1,74 @@
+"""Shared building blocks: choices used by several models, the record lifecycle, validators."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+THRESHOLD_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
+
+
+def threshold_field(**kwargs) -> models.DecimalField:
+    """A similarity threshold or score: a number within 0..1 (NEC NeoFace uses 0.60 to 0.64)."""
+    kwargs.setdefault("max_digits", 6)
+    kwargs.setdefault("decimal_places", 4)
+    return models.DecimalField(validators=THRESHOLD_VALIDATORS, **kwargs)
+
+
+def count_field(verbose_name: str, **kwargs) -> models.PositiveIntegerField:
+    """A count that may be unknown: NULL means "not published", never zero."""
+    kwargs.setdefault("null", True)
+    kwargs.setdefault("blank", True)
+    return models.PositiveIntegerField(verbose_name, **kwargs)
+
+
+def check_end_after_start(start, end, *, start_field: str = "start", end_field: str = "end"):
+    if start is not None and end is not None and end < start:
+        raise ValidationError(
+            {
+                end_field: f"The {end_field.replace('_', ' ')} must not be before "
+                f"the {start_field.replace('_', ' ')}."
+            }
+        )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    REVIEWED = "reviewed", "Reviewed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Mode(models.TextChoices):
+    """How facial recognition is used (domain reference, section 1)."""
+
+    LFR = "lfr", "Live facial recognition (fixed or van)"
+    BODYCAM = "bodycam", "Bodycam / mobile live facial recognition"
+    OIFR = "oifr", "Operator-initiated facial recognition"
+    RFR = "rfr", "Retrospective facial recognition"
+
+
+class Record(models.Model):
+    """A record a force submits: it has a lifecycle and is never edited in place once submitted."""
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != Status.DRAFT

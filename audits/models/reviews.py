@@ -1,0 +1,26 @@
+"""The force's own review of each deployment after it ends."""
+
+from django.db import models
+
+from audits.models.base import Record
+
+
+class PostDeploymentReview(Record):
+    deployment = models.ForeignKey(
+        "audits.Deployment", on_delete=models.PROTECT, related_name="reviews"
+    )
+    reviewer = models.CharField(max_length=60, help_text="Officer id, not a name.")
+    reviewed_at = models.DateTimeField()
+    findings = models.TextField()
+    concerns = models.TextField(blank=True)
+    actions = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.deployment} ({self.reviewed_at:%Y-%m-%d})"
+
+    @property
+    def force(self):
+        return self.deployment.force

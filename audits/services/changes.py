@@ -1,0 +1,52 @@
+"""Turn model instances into the plain values the ledger records."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+SKIPPED_FIELDS = {"created_at", "updated_at"}
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return value
+
+
+def field_values(instance: models.Model) -> dict[str, Any]:
+    """Every concrete field's stored value (foreign keys as ids), ready for canonical JSON."""
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SKIPPED_FIELDS:
+            continue
+        values[field.name] = plain(getattr(instance, field.attname))
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for every field whose value differs (missing means None)."""
+    names = list(after) + [name for name in before if name not in after]
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in names
+        if before.get(name) != after.get(name)
+    }
+
+
+def object_label(instance: models.Model) -> str:
+    return instance._meta.model_name
+
+
+def force_code_of(instance: models.Model) -> str:
+    force = getattr(instance, "force", None)
+    if force is None and hasattr(instance, "deployment"):
+        force = instance.deployment.force
+    if force is None and hasattr(instance, "watchlist"):
+        force = instance.watchlist.force
+    return force.code if force is not None else ""
