@@ -1,0 +1,120 @@
+"""seed_demo builds the same realistic dataset every time, and a second run adds nothing."""
+
+import hashlib
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Max, Min, Sum
+
+from audits.models import (
+    Alert,
+    AlertKind,
+    Authorisation,
+    Deployment,
+    DeviceSession,
+    FacesSeenRevision,
+    LedgerEvent,
+    PostDeploymentReview,
+    Search,
+    Watchlist,
+    WatchlistCategoryCount,
+)
+
+pytestmark = pytest.mark.django_db
+
+RECORD_MODELS = [
+    Alert,
+    DeviceSession,
+    FacesSeenRevision,
+    PostDeploymentReview,
+    WatchlistCategoryCount,
+    Deployment,
+    Watchlist,
+    Authorisation,
+    Search,
+]
+
+
+def fingerprint() -> str:
+    """A digest of every demo record's content, leaving out ids and timestamps."""
+    digest = hashlib.sha256()
+    for row in Deployment.objects.order_by("force__code", "reference").values_list(
+        "force__code",
+        "reference",
+        "date",
+        "location_name",
+        "threshold",
+        "faces_seen",
+        "total_alerts",
+        "true_confirmed",
+        "false_confirmed",
+        "arrests",
+        "status",
+    ):
+        digest.update(repr(row).encode())
+    for row in Alert.objects.order_by("deployment__reference", "external_id").values_list(
+        "external_id", "score", "kind", "perceived_sex", "perceived_ethnic_group"
+    ):
+        digest.update(repr(row).encode())
+    for row in Search.objects.order_by("force__code", "external_id").values_list(
+        "external_id", "mode", "occurred_at", "candidates_returned", "outcome"
+    ):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def test_a_second_run_creates_nothing(capsys):
+    counts = {model: model.objects.count() for model in RECORD_MODELS}
+    events = LedgerEvent.objects.count()
+    call_command("seed_demo")
+    assert "0 records created" in capsys.readouterr().out
+    assert {model: model.objects.count() for model in RECORD_MODELS} == counts
+    assert LedgerEvent.objects.count() == events
+
+
+def test_it_builds_the_same_records_again_from_an_empty_register():
+    before = fingerprint()
+    for model in RECORD_MODELS:
+        model.objects.all()._raw_delete(model.objects.db)
+    assert Deployment.objects.count() == 0
+    call_command("seed_demo", verbosity=0)
+    assert fingerprint() == before
+
+
+def test_the_demo_figures_sit_in_the_published_ranges():
+    deployments = Deployment.objects.all()
+    assert 280 <= deployments.count() <= 320
+    assert set(deployments.values_list("force__code", flat=True)) == {"NMP", "EVC", "WSP"}
+    span = deployments.aggregate(first=Min("date"), last=Max("date"))
+    assert (span["first"].year, span["last"].year) == (2024, 2025)
+    faces = deployments.aggregate(low=Min("faces_seen"), high=Max("faces_seen"))
+    assert faces["low"] >= 1000 and faces["high"] <= 35000 * 1.6 + 1
+    sizes = Watchlist.objects.aggregate(low=Min("size"), high=Max("size"))
+    assert 6000 <= sizes["low"] and sizes["high"] <= 16000
+    total_faces = deployments.aggregate(f=Sum("faces_seen"))["f"]
+    false_alerts = Alert.objects.filter(
+        kind__in=[AlertKind.FALSE_CONFIRMED, AlertKind.FALSE_UNCONFIRMED]
+    ).count()
+    assert 30_000 <= total_faces / false_alerts <= 300_000
+    assert 1800 <= Search.objects.count() <= 2200
+    assert Search.objects.filter(mode="oifr", force__code="WSP").exists()
+    assert DeviceSession.objects.filter(deployment__force__code="WSP").count() >= 40 * 3
+
+
+def test_the_metropolitan_threshold_moves_from_060_to_064():
+    thresholds = list(
+        Deployment.objects.filter(force__code="NMP")
+        .order_by("date")
+        .values_list("threshold", flat=True)
+    )
+    assert thresholds[0] == Decimal("0.60") and thresholds[-1] == Decimal("0.64")
+    assert thresholds == sorted(thresholds)
+
+
+def test_every_deployment_counts_agree_with_its_alert_records():
+    deployment = Deployment.objects.filter(total_alerts__gt=3).order_by("reference").first()
+    alerts = deployment.alerts
+    assert deployment.total_alerts == alerts.count()
+    assert deployment.true_confirmed == alerts.filter(kind=AlertKind.TRUE_CONFIRMED).count()
+    assert deployment.arrests == alerts.filter(outcome__kind="arrest").count()
