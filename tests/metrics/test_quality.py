@@ -1,0 +1,158 @@
+"""Data-quality checks: flag, never fix. The Met grid's one wrong published rate is MPS-027."""
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from audits.metrics.quality import data_quality_checks, parse_published_percentage
+from tests.metrics.frames import deployments
+from tests.metrics.met_grid import load_met_deployments
+
+
+def checks_named(findings, check):
+    return [finding for finding in findings if finding["check"] == check]
+
+
+def published(rate, false_alerts, faces):
+    return deployments(
+        {
+            "published_false_alert_rate": rate,
+            "faces_seen": faces,
+            "alerts": false_alerts,
+            "true_total": 0,
+            "false_confirmed": false_alerts,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def met_findings():
+    return data_quality_checks(load_met_deployments())
+
+
+def test_met_grid_flags_mps_027_as_the_only_published_rate_mismatch(met_findings):
+    mismatches = checks_named(met_findings, "published_rate_mismatch")
+    assert [finding["record"] for finding in mismatches] == ["MPS-027"]
+    message = mismatches[0]["message"]
+    assert "MPS-027" in message
+    assert "published_false_alert_rate" in message
+    assert "0.01%" in message
+    assert "1 / 3,940" in message
+    assert "0.0254%" in message
+
+
+def test_met_grid_alerts_all_add_up(met_findings):
+    assert checks_named(met_findings, "alerts_do_not_add_up") == []
+
+
+def test_met_grid_findings_are_the_rate_mismatch_and_the_january_2022_watchlist(met_findings):
+    # MPS-004 (January 2022) used 9,756 images; the five 2022 deployments after it used about
+    # 6,700-6,860. The robust rule flags it; 2023's steady growth is not flagged.
+    assert [(finding["record"], finding["check"]) for finding in met_findings] == [
+        ("MPS-027", "published_rate_mismatch"),
+        ("MPS-004", "watchlist_size_outlier"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rate", "false_alerts", "faces"),
+    [
+        ("0.08%", 7, 8_600),  # 0.0814%: truncated, fine
+        ("0.08%", 7, 8_000),  # 0.0875%: truncated by more than half a unit, still fine
+        ("0.003%", 1, 34_360),  # 0.00291%: rounded, fine
+        ("0.008%", 1, 12_120),  # 0.00825%
+        ("0.01%", 1, 8_285),  # 0.01207%
+        ("0%", 0, 5_460),
+        ("0.00%", 0, 4_600),
+        ("0%", 1, 8_285),  # 0.012% truncated to whole percent
+        ("N/A", 3, 1_000),
+        ("", 3, 1_000),
+        (None, 3, 1_000),
+        ("0.05%", 1, None),  # nothing to recompute from
+    ],
+)
+def test_published_rates_within_one_unit_of_the_last_decimal_are_fine(rate, false_alerts, faces):
+    findings = data_quality_checks(published(rate, false_alerts, faces))
+    assert checks_named(findings, "published_rate_mismatch") == []
+
+
+@pytest.mark.parametrize(
+    ("rate", "false_alerts", "faces"),
+    [
+        ("0.01%", 1, 3_940),  # 0.0254%
+        ("0.00%", 1, 50),  # 2%
+        ("0.07%", 7, 8_600),  # 0.0814%: off by just over one unit
+        ("0.10%", 7, 8_600),
+    ],
+)
+def test_published_rates_one_unit_or_more_away_are_flagged(rate, false_alerts, faces):
+    findings = data_quality_checks(published(rate, false_alerts, faces))
+    assert [finding["check"] for finding in findings] == ["published_rate_mismatch"]
+
+
+def test_published_percentage_parser_keeps_the_printed_decimals():
+    assert parse_published_percentage("0.00%") == Decimal("0.00")
+    assert parse_published_percentage(" 0.003% ") == Decimal("0.003")
+    assert parse_published_percentage("N/A") is None
+    assert parse_published_percentage("1 in 6,000") is None
+    assert parse_published_percentage(None) is None
+
+
+def test_alerts_that_do_not_add_up_are_flagged_with_the_figures():
+    frame = deployments({"alerts": 8, "true_total": 1, "false_confirmed": 6})
+    findings = data_quality_checks(frame)
+    assert [finding["check"] for finding in findings] == ["alerts_do_not_add_up"]
+    assert findings[0]["message"] == (
+        "T-001: alerts is 8 but true alerts (1) + false alerts (6) = 7"
+    )
+
+
+def test_alerts_with_an_unknown_part_are_not_judged():
+    assert data_quality_checks(deployments({"alerts": 8, "true_total": 1})) == []
+
+
+def test_end_before_start_is_flagged_when_the_frame_has_times():
+    frame = deployments({}, {}).assign(
+        start=pd.to_datetime(["2023-06-01 10:00", "2023-06-01 10:00"]),
+        end=pd.to_datetime(["2023-06-01 09:00", "2023-06-01 16:00"]),
+    )
+    findings = data_quality_checks(frame)
+    assert [(f["record"], f["check"]) for f in findings] == [("T-001", "end_before_start")]
+
+
+def test_watchlist_size_far_from_the_force_year_median_is_flagged():
+    sizes = [6_700, 6_710, 6_720, 6_730, 6_740, 9_800]
+    findings = data_quality_checks(deployments(*({"watchlist_size": size} for size in sizes)))
+    assert [(f["record"], f["check"]) for f in findings] == [("T-006", "watchlist_size_outlier")]
+    assert "9,800" in findings[0]["message"]
+    assert "MPS 2023" in findings[0]["message"]
+
+
+def test_watchlist_sizes_within_a_quarter_of_the_median_are_not_flagged_even_with_zero_mad():
+    sizes = [10_000, 10_000, 10_000, 10_000, 12_400]
+    assert data_quality_checks(deployments(*({"watchlist_size": s} for s in sizes))) == []
+
+
+def test_watchlist_sizes_of_a_force_with_fewer_than_five_deployments_are_not_judged():
+    sizes = [100, 100, 100, 50_000]
+    assert data_quality_checks(deployments(*({"watchlist_size": s} for s in sizes))) == []
+
+
+def test_watchlist_sizes_are_judged_per_force_and_year():
+    rows = [{"watchlist_size": 6_000, "date": "2022-07-01"} for _ in range(5)]
+    rows += [{"watchlist_size": 12_000, "date": "2023-07-01"} for _ in range(5)]
+    rows += [{"watchlist_size": 400, "force": "SWP"} for _ in range(5)]
+    assert data_quality_checks(deployments(*rows)) == []
+
+
+def test_revised_faces_seen_is_flagged():
+    frame = deployments({"faces_seen": 34_286, "faces_seen_revised": True}, {})
+    findings = data_quality_checks(frame)
+    assert [(f["record"], f["check"]) for f in findings] == [("T-001", "faces_seen_revised")]
+    assert "34,286" in findings[0]["message"]
+
+
+def test_quality_checks_name_missing_columns():
+    with pytest.raises(ValueError, match="published_false_alert_rate"):
+        data_quality_checks(deployments({}).drop(columns=["published_false_alert_rate"]))
