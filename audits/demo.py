@@ -38,6 +38,7 @@ from audits.models import (
     WatchlistCategory,
     WatchlistCategoryCount,
 )
+from audits.services.deployments import deployment_revise_faces_seen
 from audits.services.records import record_create, record_submit, record_update
 
 LONDON = ZoneInfo("Europe/London")
@@ -61,7 +62,11 @@ class ForcePlan:
 
 FORCES = (
     ForcePlan(
-        "NMP", "Northmoor Metropolitan Police (demo)", "Northmoor", 200, Deployment.Kind.VAN,
+        "NMP",
+        "Northmoor Metropolitan Police (demo)",
+        "Northmoor",
+        200,
+        Deployment.Kind.VAN,
         ("crime_hotspot", "sought_person", "missing_person_hotspot"),
         (
             ("Market Square", "Central", 51.5101, -0.1340),
@@ -72,26 +77,37 @@ FORCES = (
             ("Broadway", "Westfield", 51.4965, -0.2010),
             ("Arena Gate", "Northgate", 51.5560, -0.2795),
         ),
-        1300, 0.0,
+        1300,
+        0.0,
     ),
     ForcePlan(
-        "EVC", "Eastvale Constabulary (demo)", "Eastvale", 60, Deployment.Kind.VAN,
+        "EVC",
+        "Eastvale Constabulary (demo)",
+        "Eastvale",
+        60,
+        Deployment.Kind.VAN,
         ("event", "critical_infrastructure"),
         (
             ("Eastvale Stadium", "Eastvale", 52.6309, 1.2974),
             ("Racecourse Road", "Eastvale", 52.6420, 1.3100),
             ("Festival Field", "Kingsmoor", 52.7100, 1.1800),
         ),
-        400, 0.0,
+        400,
+        0.0,
     ),
     ForcePlan(
-        "WSP", "Westshire Police (demo)", "Westshire", 40, Deployment.Kind.BODYCAM,
+        "WSP",
+        "Westshire Police (demo)",
+        "Westshire",
+        40,
+        Deployment.Kind.BODYCAM,
         ("sought_person", "crime_hotspot"),
         (
             ("Westshire City Centre", "Westshire", 51.4545, -2.5879),
             ("Harbourside", "Westshire", 51.4490, -2.6000),
         ),
-        300, 0.35,
+        300,
+        0.35,
     ),
 )
 
@@ -155,7 +171,9 @@ class DemoBuilder:
         existing = Force.objects.filter(code=plan.code).first()
         return existing or self.create(
             Force(
-                code=plan.code, name=plan.name, jurisdiction=plan.jurisdiction,
+                code=plan.code,
+                name=plan.name,
+                jurisdiction=plan.jurisdiction,
                 oversight_bodies=f"{plan.jurisdiction} Police and Crime Commissioner\n"
                 "Biometrics and Surveillance Camera Commissioner",
             )
@@ -193,12 +211,22 @@ class DemoBuilder:
         name, borough, lat, lon = draws["place"]
         deployment = self.create(
             Deployment(
-                force=force, reference=reference, kind=plan.kind, authorisation=authorisation,
-                watchlist=watchlist, use_case=self.use_cases[draws["use_case"]],
+                force=force,
+                reference=reference,
+                kind=plan.kind,
+                authorisation=authorisation,
+                watchlist=watchlist,
+                use_case=self.use_cases[draws["use_case"]],
                 system=systems["bodycam" if plan.kind == Deployment.Kind.BODYCAM else "lfr"],
-                location_name=name, borough=borough, latitude=Decimal(f"{lat:.5f}"),
-                longitude=Decimal(f"{lon:.5f}"), date=day, start=start, end=end,
-                cameras=sub.randint(1, 3), threshold=threshold,
+                location_name=name,
+                borough=borough,
+                latitude=Decimal(f"{lat:.5f}"),
+                longitude=Decimal(f"{lon:.5f}"),
+                date=day,
+                start=start,
+                end=end,
+                cameras=sub.randint(1, 3),
+                threshold=threshold,
                 nonmatch_biometrics_deleted_at=end,
                 alert_data_deleted_at=end + timedelta(days=sub.randint(1, 40)),
                 footage_deleted_at=end + timedelta(days=sub.randint(20, 35)),
@@ -215,20 +243,27 @@ class DemoBuilder:
         authorised_at = start - timedelta(hours=rng.choice([2, 20, 48, 96]))
         return self.create(
             Authorisation(
-                force=force, reference=f"{reference}-AUTH", ao_identifier=f"S{rng.randint(1000, 9999)}",
+                force=force,
+                reference=f"{reference}-AUTH",
+                ao_identifier=f"S{rng.randint(1000, 9999)}",
                 ao_rank=rng.choice([Rank.SUPERINTENDENT] * 9 + [Rank.CHIEF_INSPECTOR]),
-                authorised_at=authorised_at, valid_from=start - timedelta(hours=1),
-                valid_to=end + timedelta(hours=1), urgent=urgent,
+                authorised_at=authorised_at,
+                valid_from=start - timedelta(hours=1),
+                valid_to=end + timedelta(hours=1),
+                urgent=urgent,
                 written_confirmation_at=authorised_at + timedelta(hours=rng.choice([3, 12, 30]))
-                if urgent else None,
+                if urgent
+                else None,
                 legal_basis="Common law policing powers; DPA 2018 s.35",
-                policy_paragraph="LFR policy 4.2", use_case=self.use_cases[use_case],
+                policy_paragraph="LFR policy 4.2",
+                use_case=self.use_cases[use_case],
                 intelligence_case="Recent crime pattern and outstanding wanted persons.",
                 watchlist_justification="Persons wanted by the courts or for serious offences.",
                 location_justification="Footfall and crime data for the area.",
                 necessity="Less intrusive tactics have not located the persons sought.",
                 alternatives_considered="Patrols; CCTV review; media appeals.",
-                dpia_reference="DPIA-LFR-2024", equality_impact_reference="EIA-LFR-2024",
+                dpia_reference="DPIA-LFR-2024",
+                equality_impact_reference="EIA-LFR-2024",
                 policy_document_reference="APD-LFR-2024",
                 public_notice_at=start - timedelta(days=1) if rng.random() < 0.95 else None,
                 public_notice_method="Force website and signage at the site",
@@ -238,12 +273,17 @@ class DemoBuilder:
     def watchlist(self, force, reference, start, size, rng) -> Watchlist:
         watchlist = self.create(
             Watchlist(
-                force=force, reference=f"{reference}-WL", compiled_at=start - timedelta(hours=6),
+                force=force,
+                reference=f"{reference}-WL",
+                compiled_at=start - timedelta(hours=6),
                 approved_by=f"S{rng.randint(1000, 9999)}",
                 reviewed_at=start - timedelta(hours=2) if rng.random() < 0.97 else None,
-                reviewed_by=f"I{rng.randint(1000, 9999)}", size=size,
-                under_18s=rng.randint(0, size // 200), not_wanted_for_arrest=rng.randint(0, size // 20),
-                image_sources="Custody images", oldest_image_age_days=rng.randint(200, 3650),
+                reviewed_by=f"I{rng.randint(1000, 9999)}",
+                size=size,
+                under_18s=rng.randint(0, size // 200),
+                not_wanted_for_arrest=rng.randint(0, size // 20),
+                image_sources="Custody images",
+                oldest_image_age_days=rng.randint(200, 3650),
             )
         )
         shares = [0.45, 0.35, 0.12, 0.04, 0.03, 0.01]
@@ -265,9 +305,14 @@ class DemoBuilder:
             sessions.append(
                 self.create(
                     DeviceSession(
-                        deployment=deployment, external_id=f"{deployment.reference}-S{index + 1}",
-                        device_id=f"BWV-{rng.randint(100, 999)}", officer_reference=f"PC{rng.randint(1000, 9999)}",
-                        start=start, end=start + timedelta(hours=2), faces_seen=share, alerts=0,
+                        deployment=deployment,
+                        external_id=f"{deployment.reference}-S{index + 1}",
+                        device_id=f"BWV-{rng.randint(100, 999)}",
+                        officer_reference=f"PC{rng.randint(1000, 9999)}",
+                        start=start,
+                        end=start + timedelta(hours=2),
+                        faces_seen=share,
+                        alerts=0,
                     )
                 )
             )
@@ -278,14 +323,18 @@ class DemoBuilder:
         first = faces if rng.random() > 0.05 else round(faces * rng.uniform(0.4, 0.7))
         self.create(
             FacesSeenRevision(
-                deployment=deployment, value=first, as_of=deployment.date,
+                deployment=deployment,
+                value=first,
+                as_of=deployment.date,
                 source="Operational log on the day",
             )
         )
         if first != faces:
             self.create(
                 FacesSeenRevision(
-                    deployment=deployment, value=faces, as_of=deployment.date + timedelta(days=30),
+                    deployment=deployment,
+                    value=faces,
+                    as_of=deployment.date + timedelta(days=30),
                     source="Revised estimate from system logs",
                 )
             )
@@ -310,20 +359,25 @@ class DemoBuilder:
         outcome = None
         if engaged:
             if is_true:
-                outcome = rng.choices(["arrest", "conditions_checked", "safeguarding", "no_action"],
-                                      [55, 25, 10, 10])[0]
+                outcome = rng.choices(
+                    ["arrest", "conditions_checked", "safeguarding", "no_action"], [55, 25, 10, 10]
+                )[0]
             else:
                 outcome = "no_action"
         occurred = deployment.start + timedelta(minutes=rng.randint(5, 170))
         self.create(
             Alert(
-                deployment=deployment, device_session=session,
-                external_id=f"{deployment.reference}-A{index + 1}", occurred_at=occurred,
-                score=threshold + Decimal(rng.randint(0, 300)) / 1000, threshold=threshold,
+                deployment=deployment,
+                device_session=session,
+                external_id=f"{deployment.reference}-A{index + 1}",
+                occurred_at=occurred,
+                score=threshold + Decimal(rng.randint(0, 300)) / 1000,
+                threshold=threshold,
                 watchlist_category=rng.choices(self.categories, [45, 35, 12, 4, 3, 1])[0],
                 adjudicated_by=f"PC{rng.randint(1000, 9999)}",
                 adjudication_reason="Operator comparison of live image and reference image",
-                kind=kind, engaged=engaged,
+                kind=kind,
+                engaged=engaged,
                 engagement_duration=timedelta(minutes=rng.randint(2, 25)) if engaged else None,
                 outcome=self.outcomes[outcome] if outcome else None,
                 verification_method="Identity document or police systems check" if engaged else "",
@@ -331,15 +385,25 @@ class DemoBuilder:
                     [PerceivedSex.MALE, PerceivedSex.FEMALE, PerceivedSex.UNKNOWN], [78, 20, 2]
                 )[0],
                 perceived_age_band=rng.choices(
-                    [PerceivedAgeBand.AGE_18_24, PerceivedAgeBand.AGE_25_34,
-                     PerceivedAgeBand.AGE_35_44, PerceivedAgeBand.AGE_45_54,
-                     PerceivedAgeBand.AGE_55_64, PerceivedAgeBand.UNKNOWN],
+                    [
+                        PerceivedAgeBand.AGE_18_24,
+                        PerceivedAgeBand.AGE_25_34,
+                        PerceivedAgeBand.AGE_35_44,
+                        PerceivedAgeBand.AGE_45_54,
+                        PerceivedAgeBand.AGE_55_64,
+                        PerceivedAgeBand.UNKNOWN,
+                    ],
                     [22, 34, 23, 12, 6, 3],
                 )[0],
                 perceived_ethnic_group=rng.choices(
-                    [PerceivedEthnicGroup.WHITE, PerceivedEthnicGroup.BLACK,
-                     PerceivedEthnicGroup.ASIAN, PerceivedEthnicGroup.MIXED,
-                     PerceivedEthnicGroup.OTHER, PerceivedEthnicGroup.UNKNOWN],
+                    [
+                        PerceivedEthnicGroup.WHITE,
+                        PerceivedEthnicGroup.BLACK,
+                        PerceivedEthnicGroup.ASIAN,
+                        PerceivedEthnicGroup.MIXED,
+                        PerceivedEthnicGroup.OTHER,
+                        PerceivedEthnicGroup.UNKNOWN,
+                    ],
                     [52, 22, 14, 6, 3, 3],
                 )[0],
                 complaint_raised=rng.random() < 0.01,
@@ -358,12 +422,23 @@ class DemoBuilder:
         record_update(user=None, instance=watchlist, data={"destroyed_at": destroyed_at})
         for record in (authorisation, watchlist, deployment):
             record_submit(user=None, instance=record)
+        if rng.random() < 0.03:
+            # A later, higher published estimate, as when the Met revised ~15,600 to 34,286.
+            deployment_revise_faces_seen(
+                user=None,
+                deployment=deployment,
+                value=round(deployment.faces_seen * 1.6),
+                as_of=day + timedelta(days=90),
+                source="Revised figure in the annual grid",
+                reason="The force republished a higher estimate from the system logs.",
+            )
         if rng.random() < 0.9:
             review = self.create(
                 PostDeploymentReview(
-                    deployment=deployment, reviewer=f"CI{rng.randint(1000, 9999)}",
+                    deployment=deployment,
+                    reviewer=f"CI{rng.randint(1000, 9999)}",
                     reviewed_at=deployment.end + timedelta(days=rng.randint(2, 40)),
-                    findings="Deployment ran as authorised; alerts adjudicated by trained operators.",
+                    findings="Ran as authorised; alerts adjudicated by trained operators.",
                     concerns="" if rng.random() < 0.8 else "Signage at one entrance was obscured.",
                 )
             )
@@ -373,8 +448,9 @@ class DemoBuilder:
         rng = self.rng
         external_id = f"{plan.code}-S{number:05d}"
         oifr = rng.random() < plan.oifr_share
-        occurred = at(FIRST_DAY + timedelta(days=rng.randrange(DAYS)), rng.randint(0, 23),
-                      rng.randint(0, 59))
+        occurred = at(
+            FIRST_DAY + timedelta(days=rng.randrange(DAYS)), rng.randint(0, 23), rng.randint(0, 59)
+        )
         seed = rng.getrandbits(32)
         if Search.objects.filter(force=force, external_id=external_id).exists():
             return
@@ -382,38 +458,57 @@ class DemoBuilder:
         candidates = sub.choices([0, 1, 2, 3, 6], [35, 30, 15, 10, 10])[0]
         possible = candidates > 0 and sub.random() < 0.7
         second = sub.random() < 0.85
-        outcome = (Search.Outcome.LEAD if possible
-                   else Search.Outcome.ELIMINATED if candidates else Search.Outcome.NO_MATCH)
+        outcome = (
+            Search.Outcome.LEAD
+            if possible
+            else Search.Outcome.ELIMINATED
+            if candidates
+            else Search.Outcome.NO_MATCH
+        )
         corroborated = possible and sub.random() < 0.8
         search = self.create(
             Search(
-                force=force, external_id=external_id,
-                mode=Search.Mode.OIFR if oifr else Search.Mode.RFR, occurred_at=occurred,
+                force=force,
+                external_id=external_id,
+                mode=Search.Mode.OIFR if oifr else Search.Mode.RFR,
+                occurred_at=occurred,
                 requesting_officer=f"PC{sub.randint(1000, 9999)}",
-                requesting_unit=sub.choice(["CID", "Response", "Neighbourhood", "Public Protection"]),
-                operator=f"OP{sub.randint(100, 999)}", operator_trained=sub.random() < 0.97,
+                requesting_unit=sub.choice(
+                    ["CID", "Response", "Neighbourhood", "Public Protection"]
+                ),
+                operator=f"OP{sub.randint(100, 999)}",
+                operator_trained=sub.random() < 0.97,
                 crime_reference=f"CR/{occurred:%Y}/{sub.randint(10000, 99999)}",
                 offence_type=sub.choice(self.offences),
                 seriousness=sub.choice(list(Search.Seriousness.values)),
-                purpose=Search.Purpose.SUSPECT if oifr or sub.random() < 0.8
+                purpose=Search.Purpose.SUSPECT
+                if oifr or sub.random() < 0.8
                 else sub.choice(list(Search.Purpose.values)),
                 reason="Identify the person shown in the image.",
-                probe_source=Search.ProbeSource.OFFICER_PHONE if oifr else sub.choice(
-                    ["cctv", "cctv", "cctv", "doorbell", "social_media", "bodycam", "phone"]),
+                probe_source=Search.ProbeSource.OFFICER_PHONE
+                if oifr
+                else sub.choice(
+                    ["cctv", "cctv", "cctv", "doorbell", "social_media", "bodycam", "phone"]
+                ),
                 database_searched="Police National Database custody images",
                 database_size=sub.randint(15_000_000, 19_000_000),
-                system=systems["oifr" if oifr else "rfr"], rank_limit=6,
+                system=systems["oifr" if oifr else "rfr"],
+                rank_limit=6,
                 candidates_returned=candidates,
                 first_reviewer=f"OP{sub.randint(100, 499)}",
                 first_review_decision="possible_match" if possible else "no_match",
                 second_reviewer=f"OP{sub.randint(500, 999)}" if second else "",
                 second_review_decision=("possible_match" if possible else "no_match")
-                if second else "",
-                outcome=outcome, corroboration_recorded=corroborated,
+                if second
+                else "",
+                outcome=outcome,
+                corroboration_recorded=corroborated,
                 arrest=corroborated and sub.random() < 0.5,
                 oifr_legal_condition=sub.choice(
                     ["refused_details", "false_details", "unconscious", "incapable"]
-                ) if oifr else "",
+                )
+                if oifr
+                else "",
                 probe_deleted_at=occurred + timedelta(days=sub.randint(1, 60)),
             )
         )

@@ -1,4 +1,4 @@
-"""Every admin list and change page answers 200 with the demo data, in a bounded number of queries."""
+"""Every admin list and change page answers 200 with the demo data, in bounded queries."""
 
 import pytest
 from django.contrib import admin

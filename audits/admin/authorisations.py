@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from audits.admin.base import AuditedAdmin
+from audits.admin.base import RecordAdmin
 from audits.admin.filters import YearFilter
 from audits.models import Authorisation
 
 
 @admin.register(Authorisation)
-class AuthorisationAdmin(AuditedAdmin):
+class AuthorisationAdmin(RecordAdmin):
     year_field = "authorised_at"
     list_display = [
         "__str__",
@@ -85,4 +85,3 @@ class AuthorisationAdmin(AuditedAdmin):
             },
         ),
     ]
-    readonly_fields = ["status"]

@@ -1,44 +1,120 @@
-"""Admin classes that write through the audited services and lock submitted records."""
+"""Admin classes that scope every read to the user's force, write through the audited services,
+and lock submitted records (corrections are amendments; removal is withdrawal)."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.forms.models import modelform_factory
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from audits.services.records import record_create, record_delete_draft, record_update
-
-
-def _changed_data(instance: models.Model, form_fields: list[str]) -> dict:
-    return {name: getattr(instance, name) for name in form_fields}
+from audits.models import Force, Status
+from audits.scoping import may_write, reads_all_forces, scope, user_force
+from audits.services.records import (
+    record_amend,
+    record_create,
+    record_delete_draft,
+    record_mark_reviewed,
+    record_submit,
+    record_update,
+    record_withdraw,
+    submit_permission,
+)
 
 
 def save_through_services(request: HttpRequest, instance: models.Model, fields: list[str]) -> None:
     if instance.pk is None:
         record_create(user=request.user, instance=instance)
     else:
-        record_update(user=request.user, instance=instance, data=_changed_data(instance, fields))
+        data = {name: getattr(instance, name) for name in fields}
+        record_update(user=request.user, instance=instance, data=data)
 
 
-class AuditedInline(admin.TabularInline):
+class ScopedMixin:
+    """Rows, foreign-key choices and object permissions limited to the user's force."""
+
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model
+        queryset = kwargs.get("queryset") or related._default_manager.all()
+        if related is Force and not reads_all_forces(request.user):
+            force = user_force(request.user)
+            queryset = Force.objects.filter(pk=force.pk) if force else Force.objects.none()
+        kwargs["queryset"] = scope(queryset, request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (
+            obj is None or scope(type(obj).objects, request.user).filter(pk=obj.pk).exists()
+        )
+
+    def _may_write(self, request, obj) -> bool:
+        return obj is None or may_write(request.user, obj)
+
+
+class AuditedInline(ScopedMixin, admin.TabularInline):
     extra = 0
-    show_change_link = False
 
     def _parent_locked(self, obj) -> bool:
         return obj is not None and getattr(obj, "is_locked", False)
 
     def has_add_permission(self, request, obj=None):
-        return not self._parent_locked(obj) and super().has_add_permission(request, obj)
+        return (
+            not self._parent_locked(obj)
+            and self._may_write(request, obj)
+            and super().has_add_permission(request, obj)
+        )
 
     def has_change_permission(self, request, obj=None):
-        return not self._parent_locked(obj) and super().has_change_permission(request, obj)
+        return (
+            not self._parent_locked(obj)
+            and self._may_write(request, obj)
+            and super().has_change_permission(request, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return not self._parent_locked(obj) and super().has_delete_permission(request, obj)
+        return (
+            not self._parent_locked(obj)
+            and self._may_write(request, obj)
+            and super().has_delete_permission(request, obj)
+        )
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Saves go through record_create/record_update, so every change lands in the ledger."""
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=True)
+
+
+class AuditedAdmin(ScopedMixin, admin.ModelAdmin):
+    """Saves go through the record services, so every change lands in the ledger."""
 
     list_per_page = 50
+
+    # -- permissions: writes only inside the user's force, and only while a draft
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and getattr(obj, "is_locked", False)
+
+    def has_change_permission(self, request, obj=None):
+        return (
+            super().has_change_permission(request, obj)
+            and self._may_write(request, obj)
+            and not self._locked(obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return (
+            super().has_delete_permission(request, obj)
+            and self._may_write(request, obj)
+            and not self._locked(obj)
+        )
+
+    # -- writes through the services
 
     def save_model(self, request, obj, form, change):
         save_through_services(request, obj, list(form.cleaned_data))
@@ -59,12 +135,139 @@ class AuditedAdmin(admin.ModelAdmin):
         for obj in queryset:
             record_delete_draft(user=request.user, instance=obj)
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and getattr(obj, "is_locked", False):
-            return [f.name for f in obj._meta.fields]
-        return super().get_readonly_fields(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and getattr(obj, "is_locked", False):
-            return False
-        return super().has_delete_permission(request, obj)
+class RecordAdmin(AuditedAdmin):
+    """For records with a lifecycle: submit and mark reviewed as actions; amend and withdraw as
+    pages that require a reason."""
+
+    change_form_template = "admin/audits/record_change_form.html"
+    actions = ["submit_selected", "mark_selected_reviewed"]
+    readonly_fields = ["status"]
+
+    def has_submit_permission(self, request) -> bool:
+        return request.user.has_perm(submit_permission(self.model()))
+
+    def has_mark_reviewed_permission(self, request) -> bool:
+        return request.user.has_perm("audits.mark_reviewed")
+
+    def _apply(self, request, queryset, service, verb: str) -> None:
+        done = 0
+        for obj in queryset:
+            try:
+                service(user=request.user, instance=obj)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, f"{obj}: {_message(error)}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} record(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(permissions=["submit"], description="Submit selected drafts (locks them)")
+    def submit_selected(self, request, queryset):
+        self._apply(request, queryset, record_submit, "submitted")
+
+    @admin.action(permissions=["mark_reviewed"], description="Mark selected records reviewed")
+    def mark_selected_reviewed(self, request, queryset):
+        self._apply(request, queryset, record_mark_reviewed, "marked reviewed")
+
+    def get_urls(self):
+        app, model = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/amend/",
+                self.admin_site.admin_view(self.amend_view),
+                name=f"{app}_{model}_amend",
+            ),
+            path(
+                "<path:object_id>/withdraw/",
+                self.admin_site.admin_view(self.withdraw_view),
+                name=f"{app}_{model}_withdraw",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _locked_object(self, request, object_id, permission: str):
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not request.user.has_perm(permission) or not may_write(request.user, obj):
+            raise PermissionDenied(f"{request.user} may not do this to {obj}.")
+        return obj
+
+    def amend_view(self, request, object_id):
+        obj = self._locked_object(request, object_id, "audits.amend_record")
+        editable = [f.name for f in obj._meta.fields if f.editable and f.name not in LIFECYCLE]
+        form_class = modelform_factory(type(obj), fields=editable)
+        fresh = type(obj).objects.get(pk=obj.pk)  # the form writes into its own copy
+        form = form_class(request.POST or None, instance=fresh)
+        reason = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid() and reason.is_valid():
+            data = {name: form.cleaned_data[name] for name in form.changed_data}
+            try:
+                record_amend(
+                    user=request.user, instance=obj, data=data, reason=reason.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, f"Amended {', '.join(data)} of {obj}.")
+                return redirect(self._change_url(obj))
+        return self._lifecycle_page(request, obj, "Amend", form, reason)
+
+    def withdraw_view(self, request, object_id):
+        obj = self._locked_object(request, object_id, "audits.withdraw_record")
+        reason = ReasonForm(request.POST or None)
+        if request.method == "POST" and reason.is_valid():
+            try:
+                record_withdraw(
+                    user=request.user, instance=obj, reason=reason.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                reason.add_error(None, error)
+            else:
+                self.message_user(request, f"Withdrew {obj}.")
+                return redirect(self._change_url(obj))
+        return self._lifecycle_page(request, obj, "Withdraw", None, reason)
+
+    def _change_url(self, obj) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+
+    def _lifecycle_page(self, request, obj, verb, form, reason):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"{verb} {obj}",
+            "verb": verb,
+            "form": form,
+            "reason_form": reason,
+            "change_url": self._change_url(obj),
+        }
+        return TemplateResponse(request, "admin/audits/lifecycle.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra = {**(extra_context or {})}
+        if obj is not None:
+            user = request.user
+            writable = may_write(user, obj)
+            extra["lifecycle"] = {
+                "status": obj.get_status_display(),
+                "withdrawn_reason": obj.withdrawn_reason,
+                "can_amend": obj.status in (Status.SUBMITTED, Status.REVIEWED)
+                and writable
+                and user.has_perm("audits.amend_record"),
+                "can_withdraw": obj.status != Status.WITHDRAWN
+                and writable
+                and user.has_perm("audits.withdraw_record"),
+                "can_submit": obj.status == Status.DRAFT
+                and writable
+                and user.has_perm(submit_permission(obj)),
+            }
+        return super().change_view(request, object_id, form_url, extra)
+
+
+LIFECYCLE = {"status", "created_at", "updated_at", "created_by", "submitted_at", "withdrawn_reason"}
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    return str(error)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audits.admin.base import AuditedAdmin, AuditedInline
+from audits.admin.base import AuditedAdmin, AuditedInline, RecordAdmin
 from audits.admin.filters import YearFilter
 from audits.formatting import one_in, rate_with_interval
 from audits.metrics import record as figures
@@ -48,7 +48,7 @@ def false_alerts_of(deployment: Deployment) -> int | None:
 
 
 @admin.register(Deployment)
-class DeploymentAdmin(AuditedAdmin):
+class DeploymentAdmin(RecordAdmin):
     year_field = "date"
     list_display = [
         "__str__",
@@ -77,7 +77,6 @@ class DeploymentAdmin(AuditedAdmin):
     date_hierarchy = "date"
     inlines = [FacesSeenRevisionInline, DeviceSessionInline, AlertInline]
     autocomplete_fields = ["force", "authorisation", "watchlist", "use_case"]
-    readonly_fields = ["status"]
     fieldsets = [
         (
             None,

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from audits.admin.base import AuditedAdmin
+from audits.admin.base import RecordAdmin
 from audits.admin.filters import YearFilter
 from audits.models import Search
 
 
 @admin.register(Search)
-class SearchAdmin(AuditedAdmin):
+class SearchAdmin(RecordAdmin):
     year_field = "occurred_at"
     list_display = [
         "__str__",
@@ -36,4 +36,3 @@ class SearchAdmin(AuditedAdmin):
     search_fields = ["external_id", "crime_reference", "requesting_unit"]
     date_hierarchy = "occurred_at"
     autocomplete_fields = ["force", "offence_type"]
-    readonly_fields = ["status"]

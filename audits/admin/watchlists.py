@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audits.admin.base import AuditedAdmin, AuditedInline
+from audits.admin.base import AuditedInline, RecordAdmin
 from audits.admin.filters import YearFilter
 from audits.models import Watchlist, WatchlistCategoryCount
 
@@ -11,7 +11,7 @@ class CategoryCountInline(AuditedInline):
 
 
 @admin.register(Watchlist)
-class WatchlistAdmin(AuditedAdmin):
+class WatchlistAdmin(RecordAdmin):
     year_field = "compiled_at"
     list_display = [
         "__str__",
@@ -29,4 +29,3 @@ class WatchlistAdmin(AuditedAdmin):
     date_hierarchy = "compiled_at"
     inlines = [CategoryCountInline]
     autocomplete_fields = ["force"]
-    readonly_fields = ["status"]

@@ -52,6 +52,7 @@ class Authorisation(Record):
 
     class Meta:
         ordering = ["-authorised_at"]
+        permissions = [("approve_authorisation", "Can approve (submit) authorisations")]
         constraints = [
             models.UniqueConstraint(fields=["force", "reference"], name="authorisation_unique_ref")
         ]

@@ -41,6 +41,14 @@ class Force(models.Model):
 
     class Meta:
         ordering = ["code"]
+        # Permissions of the whole register, held here because they belong to no one model.
+        permissions = [
+            ("view_all_forces", "Can read every force's records"),
+            ("submit_record", "Can submit records (locks them)"),
+            ("amend_record", "Can amend submitted records, with a reason"),
+            ("withdraw_record", "Can withdraw records, with a reason"),
+            ("mark_reviewed", "Can mark submitted records as reviewed"),
+        ]
 
     def __str__(self) -> str:
         return self.code

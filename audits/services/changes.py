@@ -41,12 +41,3 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def object_label(instance: models.Model) -> str:
     return instance._meta.model_name
-
-
-def force_code_of(instance: models.Model) -> str:
-    force = getattr(instance, "force", None)
-    if force is None and hasattr(instance, "deployment"):
-        force = instance.deployment.force
-    if force is None and hasattr(instance, "watchlist"):
-        force = instance.watchlist.force
-    return force.code if force is not None else ""

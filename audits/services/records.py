@@ -13,14 +13,39 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from audits import ledger
-from audits.models import Amendment, LedgerAction, Status
-from audits.services.changes import diff, field_values, force_code_of, object_label
+from audits.models import Amendment, Authorisation, LedgerAction, Status
+from audits.scoping import may_write, owning_force
+from audits.services.changes import diff, field_values, object_label
 
+# `user=None` is the register itself (demo data, imports run from the command line).
 SYSTEM_ACTOR = ""
 
 
 def actor_name(user: AbstractBaseUser | None) -> str:
     return user.get_username() if user is not None else SYSTEM_ACTOR
+
+
+def authorise(user: AbstractBaseUser | None, instance: models.Model, permission: str) -> None:
+    """Refuse unless the user holds the permission and the record belongs to the user's force."""
+    if user is None:
+        return
+    if not user.has_perm(permission):
+        raise PermissionDenied(f"{user.get_username()} lacks the permission {permission}.")
+    if not may_write(user, instance):
+        force = owning_force(instance)
+        raise PermissionDenied(
+            f"{user.get_username()} may not write records of force {force or 'none'}."
+        )
+
+
+def model_permission(action: str, instance: models.Model) -> str:
+    return f"audits.{action}_{instance._meta.model_name}"
+
+
+def submit_permission(instance: models.Model) -> str:
+    if isinstance(instance, Authorisation):
+        return "audits.approve_authorisation"
+    return "audits.submit_record"
 
 
 def lifecycle_owner(instance: models.Model) -> models.Model | None:
@@ -43,10 +68,11 @@ def ensure_draft(instance: models.Model) -> None:
 
 
 def log_event(action: str, instance: models.Model, user, changes: Any, reason: str = ""):
+    force = owning_force(instance)
     return ledger.append(
         action=action,
         actor=actor_name(user),
-        force=force_code_of(instance),
+        force=force.code if force is not None else "",
         object_type=object_label(instance),
         object_id=str(instance.pk),
         changes=changes,
@@ -56,6 +82,7 @@ def log_event(action: str, instance: models.Model, user, changes: Any, reason: s
 
 @transaction.atomic
 def record_create(*, user: AbstractBaseUser | None, instance: models.Model) -> models.Model:
+    authorise(user, instance, model_permission("add", instance))
     ensure_draft(instance)
     if user is not None and hasattr(instance, "created_by_id") and not instance.created_by_id:
         instance.created_by = user
@@ -71,6 +98,7 @@ def record_update(
 ) -> models.Model:
     """Change a draft. A submitted record refuses: corrections go through record_amend."""
     before_instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+    authorise(user, before_instance, model_permission("change", instance))
     ensure_draft(before_instance)
     before = field_values(before_instance)
     for name, value in data.items():
@@ -85,6 +113,7 @@ def record_update(
 
 @transaction.atomic
 def record_submit(*, user: AbstractBaseUser | None, instance: models.Model) -> models.Model:
+    authorise(user, instance, submit_permission(instance))
     if instance.status != Status.DRAFT:
         raise ValidationError(
             {"status": f"Only a draft can be submitted; this is {instance.status}."}
@@ -102,6 +131,7 @@ def record_amend(
     *, user: AbstractBaseUser | None, instance: models.Model, data: dict[str, Any], reason: str
 ) -> list[Amendment]:
     """Correct a submitted record: the old and new value and the reason are all kept."""
+    authorise(user, instance, "audits.amend_record")
     if not reason.strip():
         raise ValidationError({"reason": "An amendment needs a reason."})
     if instance.status not in (Status.SUBMITTED, Status.REVIEWED):
@@ -136,6 +166,7 @@ def record_withdraw(
     *, user: AbstractBaseUser | None, instance: models.Model, reason: str
 ) -> models.Model:
     """Withdraw a record: it stays visible, marked withdrawn, with the reason."""
+    authorise(user, instance, "audits.withdraw_record")
     if not reason.strip():
         raise ValidationError({"reason": "Withdrawing a record needs a reason."})
     if instance.status == Status.WITHDRAWN:
@@ -151,9 +182,21 @@ def record_withdraw(
 @transaction.atomic
 def record_delete_draft(*, user: AbstractBaseUser | None, instance: models.Model) -> None:
     """Delete a draft (or part of one). Submitted records are withdrawn, never deleted."""
+    authorise(user, instance, model_permission("delete", instance))
     ensure_draft(instance)
     before = field_values(instance)
     pk = instance.pk
     instance.delete()
     instance.pk = pk
     log_event(LedgerAction.DELETE, instance, user, diff(before, {}))
+
+
+@transaction.atomic
+def record_mark_reviewed(*, user: AbstractBaseUser | None, instance: models.Model) -> models.Model:
+    authorise(user, instance, "audits.mark_reviewed")
+    if instance.status != Status.SUBMITTED:
+        raise ValidationError({"status": "Only a submitted record can be marked reviewed."})
+    instance.status = Status.REVIEWED
+    instance.save(update_fields=["status", "updated_at"])
+    log_event(LedgerAction.REVIEW, instance, user, {"status": [Status.SUBMITTED, Status.REVIEWED]})
+    return instance

@@ -1,19 +1,50 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-DEMO_USERNAME = "demo"
+from audits import roles
+from audits.models import Force, Membership
+
 DEMO_PASSWORD = "oversight-demo-2026"  # a local demo only; never load demo data in production
+
+# username, role, force code (None: reads across forces)
+DEMO_USERS = [
+    ("demo", roles.ADMINISTRATOR, None),
+    ("nmp-recorder", roles.FORCE_RECORDER, "NMP"),
+    ("nmp-officer", roles.AUTHORISING_OFFICER, "NMP"),
+    ("nmp-reviewer", roles.FORCE_REVIEWER, "NMP"),
+    ("evc-recorder", roles.FORCE_RECORDER, "EVC"),
+    ("commissioner", roles.COMMISSIONER, None),
+    ("auditor", roles.AUDITOR, None),
+]
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) the demo administrator login and print it."
+    help = "Create (or reset) the demo logins, one per role, and print them. Run after seed_demo."
 
+    @transaction.atomic
     def handle(self, *args, **options):
-        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
-        user.is_staff = user.is_superuser = True
+        if not Force.objects.filter(code="NMP").exists():
+            raise CommandError("Load the demo data first: python manage.py seed_demo")
+        for username, role, force_code in DEMO_USERS:
+            self.create(username, role, force_code)
+        self.stdout.write(
+            f"Demo logins at http://127.0.0.1:8000/admin/ (password for all: {DEMO_PASSWORD!r}):"
+        )
+        for username, role, force_code in DEMO_USERS:
+            self.stdout.write(f"  {username:<14} {role}{f' ({force_code})' if force_code else ''}")
+
+    def create(self, username: str, role: str, force_code: str | None) -> None:
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        user.is_staff = True
+        user.is_superuser = role == roles.ADMINISTRATOR
         user.set_password(DEMO_PASSWORD)
         user.save()
-        self.stdout.write(
-            f"Demo login: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r} "
-            "at http://127.0.0.1:8000/admin/"
-        )
+        user.groups.set([Group.objects.get(name=role)])
+        if force_code:
+            Membership.objects.update_or_create(
+                user=user, defaults={"force": Force.objects.get(code=force_code)}
+            )
+        else:
+            Membership.objects.filter(user=user).delete()

@@ -1,0 +1,37 @@
+"""The people of the persona matrix: two forces' recorders, a commissioner, an auditor."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from audits import roles
+from audits.models import Force, Membership
+
+
+def person(username: str, role: str, force_code: str | None = None):
+    user = get_user_model().objects.create_user(
+        username, password="persona-password-1", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role))
+    if force_code:
+        Membership.objects.create(user=user, force=Force.objects.get(code=force_code))
+    return get_user_model().objects.get(pk=user.pk)  # fresh, without cached permissions
+
+
+def recorder(force_code: str):
+    return person(f"{force_code.lower()}-recorder-test", roles.FORCE_RECORDER, force_code)
+
+
+def reviewer(force_code: str):
+    return person(f"{force_code.lower()}-reviewer-test", roles.FORCE_REVIEWER, force_code)
+
+
+def officer(force_code: str):
+    return person(f"{force_code.lower()}-officer-test", roles.AUTHORISING_OFFICER, force_code)
+
+
+def commissioner():
+    return person("commissioner-test", roles.COMMISSIONER)
+
+
+def auditor():
+    return person("auditor-test", roles.AUDITOR)
