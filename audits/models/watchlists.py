@@ -10,7 +10,9 @@ from audits.models.forces import Force
 class Watchlist(Record):
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="watchlists")
     reference = models.CharField(max_length=60)
-    compiled_at = models.DateTimeField()
+    compiled_at = models.DateTimeField(
+        null=True, blank=True, help_text="Unknown for watchlists known only from a published grid."
+    )
     approved_by = models.CharField(max_length=60, blank=True, help_text="Officer id, not a name.")
     reviewed_at = models.DateTimeField("reviewed before deployment at", null=True, blank=True)
     reviewed_by = models.CharField(max_length=60, blank=True)
