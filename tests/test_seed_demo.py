@@ -118,3 +118,19 @@ def test_every_deployment_counts_agree_with_its_alert_records():
     assert deployment.total_alerts == alerts.count()
     assert deployment.true_confirmed == alerts.filter(kind=AlertKind.TRUE_CONFIRMED).count()
     assert deployment.arrests == alerts.filter(outcome__kind="arrest").count()
+
+
+def test_the_ledger_holds_an_event_for_every_demo_record_and_verifies():
+    from audits import ledger
+
+    for model in RECORD_MODELS:
+        # created as a draft ("create"), or as part of a correction to a submitted one ("amend")
+        created = set(
+            LedgerEvent.objects.filter(
+                action__in=["create", "amend"], object_type=model._meta.model_name
+            ).values_list("object_id", flat=True)
+        )
+        records = {str(pk) for pk in model.objects.values_list("pk", flat=True)}
+        assert records and records <= created, model._meta.model_name
+    result = ledger.verify()
+    assert result.ok and result.events == LedgerEvent.objects.count()
