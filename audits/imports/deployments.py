@@ -7,6 +7,7 @@ A value is never overwritten silently: each change is an amendment that keeps ol
 """
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -106,7 +107,13 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def plan_import(path: Path, force_code: str | None = None, source_name: str = "") -> ImportPlan:
+def plan_import(
+    path: Path,
+    force_code: str | None = None,
+    source_name: str = "",
+    progress: Callable[[Iterable], Iterable] = iter,
+) -> ImportPlan:
+    """Parse and check every row against the register; `progress` may wrap the rows (tqdm)."""
     parsed = parse_published_table(path, force=force_code)
     plan = ImportPlan(source_name=source_name or path.name, digest=file_digest(path))
     if not parsed.ok:
@@ -124,7 +131,7 @@ def plan_import(path: Path, force_code: str | None = None, source_name: str = ""
             reference__in={row.row_id for row in parsed.rows},
         )
     }
-    for row in parsed.rows:
+    for row in progress(parsed.rows):
         plan.rows.append(_plan_row(row, existing.get((row.force, row.row_id)), plan.errors))
     return plan
 

@@ -1,6 +1,9 @@
+import sys
+from functools import partial
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from audits.imports.deployments import apply_import, plan_import
 from audits.imports.published import format_errors
@@ -22,7 +25,8 @@ class Command(BaseCommand):
     def handle(self, path: Path, force_code: str | None, dry_run: bool, **options):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        plan = plan_import(path, force_code)
+        bar = partial(tqdm, desc="checking rows", unit="row", file=sys.stderr, disable=None)
+        plan = plan_import(path, force_code, progress=bar)
         if not plan.ok:
             self.stderr.write(format_errors(plan.errors))
             raise CommandError(f"{path.name}: {len(plan.errors)} error(s); nothing was imported.")
