@@ -30,6 +30,7 @@ ROLES: dict[str, list[str]] = {
     FORCE_RECORDER: [
         *_perms(["view"], READ_MODELS),
         *_perms(["add", "change", "delete"], RECORD_MODELS),
+        "import_records",
     ],
     AUTHORISING_OFFICER: [
         *_perms(["view"], READ_MODELS),
@@ -44,7 +45,36 @@ ROLES: dict[str, list[str]] = {
         "withdraw_record",
         "mark_reviewed",
     ],
-    COMMISSIONER: [*_perms(["view"], READ_MODELS), "view_all_forces"],
+    # Commissioners load the grids of forces that publish but do not use the register.
+    COMMISSIONER: [*_perms(["view"], READ_MODELS), "view_all_forces", "import_records"],
     AUDITOR: [*_perms(["view"], READ_MODELS), "view_all_forces", "view_ledgerevent"],
     ADMINISTRATOR: ["*"],
 }
+
+
+def sync_roles(apps, strict: bool = True) -> None:
+    """Create or update every role group with exactly its permissions (used by migrations).
+
+    An early migration runs before later permissions exist, so it passes strict=False; the latest
+    roles migration is strict, so a typo in ROLES fails loudly.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; the groups need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    audits = permission_model.objects.filter(content_type__app_label="audits")
+    for name, codenames in ROLES.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        if codenames == ["*"]:
+            wanted = audits | permission_model.objects.filter(content_type__app_label="auth")
+        else:
+            wanted = audits.filter(codename__in=codenames)
+            missing = set(codenames) - set(wanted.values_list("codename", flat=True))
+            if missing and strict:
+                raise RuntimeError(f"Role {name!r} names unknown permissions: {sorted(missing)}")
+        group.permissions.set(wanted)

@@ -1,4 +1,4 @@
-"""Draft -> submitted (locked) -> reviewed; corrections are amendments; withdrawal keeps the record."""
+"""Draft, submitted (locked), reviewed; corrections are amendments; withdrawal keeps records."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError

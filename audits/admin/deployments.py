@@ -1,7 +1,11 @@
+from functools import partial
+
 from django.contrib import admin
+from django.urls import path
 
 from audits.admin.base import AuditedAdmin, AuditedInline, RecordAdmin
 from audits.admin.filters import YearFilter
+from audits.admin.imports import import_view
 from audits.formatting import one_in, rate_with_interval
 from audits.metrics import record as figures
 from audits.models import Alert, Deployment, DeviceSession, FacesSeenRevision
@@ -50,6 +54,7 @@ def false_alerts_of(deployment: Deployment) -> int | None:
 @admin.register(Deployment)
 class DeploymentAdmin(RecordAdmin):
     year_field = "date"
+    change_list_template = "admin/audits/deployment/change_list.html"
     list_display = [
         "__str__",
         "reference",
@@ -154,6 +159,17 @@ class DeploymentAdmin(RecordAdmin):
             },
         ),
     ]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(import_view, self))
+        return [path("import/", view, name="audits_deployment_import"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {
+            **(extra_context or {}),
+            "can_import": request.user.has_perm("audits.import_records"),
+        }
+        return super().changelist_view(request, extra)
 
     @admin.display(description="false alerts")
     def false_alert_count(self, obj: Deployment) -> int | None:

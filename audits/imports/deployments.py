@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from audits.models import (
     Status,
     Watchlist,
 )
+from audits.scoping import reads_all_forces, user_force
 from audits.services.changes import plain
 
 # Model field -> the published column it comes from, so errors name what the person sees.
@@ -187,11 +188,29 @@ class ImportOutcome:
     ledger_seq: int
 
 
+def authorise_import(user: AbstractBaseUser | None, force_codes: set[str]) -> None:
+    """Importers hold the import permission; a force's own users import only their force."""
+    if user is None:
+        return
+    if not user.has_perm("audits.import_records"):
+        raise PermissionDenied(f"{user.get_username()} may not import published tables.")
+    if reads_all_forces(user):
+        return
+    own = user_force(user)
+    others = sorted(force_codes - ({own.code} if own else set()))
+    if others:
+        raise PermissionDenied(
+            f"{user.get_username()} may import only their own force's rows, not "
+            f"{', '.join(others)}."
+        )
+
+
 @transaction.atomic
 def apply_import(plan: ImportPlan, *, user: AbstractBaseUser | None = None) -> ImportOutcome:
     """Write the plan: one transaction, one ledger event for the whole file."""
     if not plan.ok:
         raise ValueError("An import plan with errors cannot be applied.")
+    authorise_import(user, {row_plan.row.force for row_plan in plan.rows})
     forces = {code: Force.objects.create(code=code, name=code) for code in plan.forces_to_create}
     forces.update(
         {f.code: f for f in Force.objects.filter(code__in={p.row.force for p in plan.rows})}

@@ -48,6 +48,7 @@ class Force(models.Model):
             ("amend_record", "Can amend submitted records, with a reason"),
             ("withdraw_record", "Can withdraw records, with a reason"),
             ("mark_reviewed", "Can mark submitted records as reviewed"),
+            ("import_records", "Can import published tables (own force, or any if reading all)"),
         ]
 
     def __str__(self) -> str:

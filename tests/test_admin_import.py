@@ -1,0 +1,75 @@
+"""Admin import with preview: every row and error is shown, and nothing is written before
+confirmation."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from audits.models import Deployment, LedgerEvent
+from tests import personas
+
+pytestmark = pytest.mark.django_db
+
+MET_GRID = Path(__file__).resolve().parents[2] / "shared/data/met_lfr_deployments_2020_2023.csv"
+IMPORT = reverse("admin:audits_deployment_import")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def upload(client: Client, content: bytes, name: str = "grid.csv"):
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, content), "force": ""})
+
+
+def test_the_preview_shows_every_row_and_writes_nothing_until_confirmed():
+    client = client_for(personas.commissioner())
+    events = LedgerEvent.objects.count()
+    preview = upload(client, MET_GRID.read_bytes())
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "32 rows: 32 to create, 0 to revise, 0 unchanged" in page
+    assert "MPS-027" in page and "New force: MPS" in page
+    assert not Deployment.objects.filter(force__code="MPS").exists()
+    assert LedgerEvent.objects.count() == events  # a preview writes nothing, not even an event
+    confirm = {name: preview.context[name] for name in ("token", "force", "source")}
+    confirm.update(digest=preview.context["plan"].digest, confirm="1")
+    response = client.post(IMPORT, confirm)
+    assert response.status_code == 302
+    assert Deployment.objects.filter(force__code="MPS").count() == 32
+    assert LedgerEvent.objects.order_by("-seq").first().action == "import"
+
+
+def test_a_bad_file_shows_every_error_and_offers_no_confirmation():
+    content = MET_GRID.read_text().replace(
+        'MPS-011,MPS,2023-04-14,Camden,5h03m,"1,2,3,4",9744,0.6',
+        'MPS-011,MPS,2023-04-14,Camden,5h03m,"1,2,3,4",9744,abc',
+    )
+    content = content.replace(",48700,", ",-48700,")
+    response = upload(client_for(personas.commissioner()), content.encode())
+    page = response.content.decode()
+    assert "2 errors: nothing can be imported" in page
+    assert "MPS-011" in page and "threshold" in page and "MPS-019" in page
+    assert 'name="confirm"' not in page
+    assert not Deployment.objects.filter(force__code="MPS").exists()
+
+
+def test_a_recorder_cannot_import_another_forces_grid():
+    client = client_for(personas.recorder("NMP"))
+    response = upload(client, MET_GRID.read_bytes())
+    assert response.status_code == 302
+    assert not Deployment.objects.filter(force__code="MPS").exists()
+
+
+def test_an_auditor_cannot_import_at_all():
+    assert client_for(personas.auditor()).get(IMPORT).status_code == 403
+
+
+def test_only_csv_and_xlsx_are_accepted():
+    response = upload(client_for(personas.commissioner()), b"x", name="grid.pdf")
+    assert "Upload a .csv or .xlsx file." in response.content.decode()
