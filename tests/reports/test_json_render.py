@@ -1,0 +1,37 @@
+"""The JSON export: the report dictionary as it stands."""
+
+import json
+import math
+
+import pytest
+
+from audits.reports.renderers.json_render import render_json
+from tests.reports.conftest import LEDGER_HEAD, build
+
+
+def test_json_reads_back_to_the_same_report(report):
+    assert json.loads(render_json(report)) == report
+
+
+def test_rates_stay_proportions_and_year_keys_stay_integers(report):
+    data = json.loads(render_json(report))
+    assert [group["key"]["year"] for group in data["groups"]] == [2020, 2022, 2023]
+    assert data["totals"]["faces_seen"] == 483_958
+    per_face = data["totals"]["false_alert_rate_per_face"]
+    assert per_face["value"] == 12 / 483_958
+    assert data["ledger_head"] == LEDGER_HEAD
+
+
+def test_threshold_keys_are_numbers_or_null(met_frame):
+    data = json.loads(render_json(build(met_frame, group_by=["threshold"])))
+    assert [group["key"]["threshold"] for group in data["groups"]] == [0.6, None]
+
+
+def test_non_ascii_text_is_kept_as_written(report):
+    changed = {**report, "title": "Rapport de contrôle"}
+    assert "Rapport de contrôle" in render_json(changed).decode("utf-8")
+
+
+def test_a_nan_is_an_error_not_a_silent_NaN_token(report):
+    with pytest.raises(ValueError):
+        render_json({**report, "title": math.nan})
