@@ -6,6 +6,7 @@ from django.urls import path
 from audits.admin.base import AuditedAdmin, AuditedInline, RecordAdmin
 from audits.admin.filters import YearFilter
 from audits.admin.imports import import_view
+from audits.admin.reports import report_view
 from audits.formatting import one_in, rate_with_interval
 from audits.metrics import record as figures
 from audits.models import Alert, Deployment, DeviceSession, FacesSeenRevision
@@ -161,8 +162,20 @@ class DeploymentAdmin(RecordAdmin):
     ]
 
     def get_urls(self):
-        view = self.admin_site.admin_view(partial(import_view, self))
-        return [path("import/", view, name="audits_deployment_import"), *super().get_urls()]
+        site = self.admin_site
+        return [
+            path(
+                "import/",
+                site.admin_view(partial(import_view, self)),
+                name="audits_deployment_import",
+            ),
+            path(
+                "report/",
+                site.admin_view(partial(report_view, self)),
+                name="audits_deployment_report",
+            ),
+            *super().get_urls(),
+        ]
 
     def changelist_view(self, request, extra_context=None):
         extra = {
