@@ -5,7 +5,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test setup lint bench
+.PHONY: run test setup system-deps lint
+
+# Debian packages the tests use: pdftoppm (poppler-utils) renders report pages to PNG; WeasyPrint
+# needs Pango.
+SYSTEM_PACKAGES := poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Install uv if missing, then the locked dependencies into .venv.
 setup:
@@ -18,7 +23,12 @@ run: setup
 	DEBUG=1 $(MANAGE) demo_login
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
-test: setup
+system-deps:
+	@{ command -v pdftoppm && ldconfig -p | grep -q libpangoft2; } >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES); }
+
+test: setup system-deps
 	$(VENV)/bin/pytest
 
 lint: setup
