@@ -22,6 +22,7 @@ FORCE_PATHS: dict[str, str] = {
     "search": "force",
     "postdeploymentreview": "deployment__force",
     "membership": "force",
+    "finding": "force",
 }
 
 

@@ -6,7 +6,7 @@ from audits.roles import sync_roles
 
 
 def create_roles(apps, schema_editor):
-    sync_roles(apps, strict=False)  # later permissions are added by later migrations
+    sync_roles(apps)
 
 
 class Migration(migrations.Migration):

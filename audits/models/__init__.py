@@ -8,6 +8,7 @@ from audits.models.alerts import (
 from audits.models.amendments import Amendment
 from audits.models.authorisations import Authorisation
 from audits.models.base import Mode, Status
+from audits.models.compliance import Finding, PolicyProfile, Rule, Severity
 from audits.models.deployments import Deployment, DeviceSession, FacesSeenRevision
 from audits.models.forces import Force, Membership, Rank, System
 from audits.models.ledger import LedgerAction, LedgerError, LedgerEvent
@@ -24,6 +25,7 @@ __all__ = [
     "Deployment",
     "DeviceSession",
     "FacesSeenRevision",
+    "Finding",
     "Force",
     "LedgerAction",
     "LedgerError",
@@ -35,9 +37,12 @@ __all__ = [
     "PerceivedAgeBand",
     "PerceivedEthnicGroup",
     "PerceivedSex",
+    "PolicyProfile",
     "PostDeploymentReview",
     "Rank",
+    "Rule",
     "Search",
+    "Severity",
     "Status",
     "System",
     "UseCase",

@@ -90,6 +90,8 @@ class Search(Record):
     )
     eu_authorisation_reference = models.CharField(max_length=80, blank=True)
     eu_exemption = models.CharField(max_length=120, blank=True)
+    eu_requested_at = models.DateTimeField("EU authorisation requested at", null=True, blank=True)
+    eu_decided_at = models.DateTimeField("EU authorisation decided at", null=True, blank=True)
     probe_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from audits import ledger
+from audits.compliance.evaluate import reevaluate
 from audits.models import Amendment, Authorisation, LedgerAction, Status
 from audits.scoping import may_write, owning_force
 from audits.services.changes import diff, field_values, object_label
@@ -89,6 +90,7 @@ def record_create(*, user: AbstractBaseUser | None, instance: models.Model) -> m
     instance.full_clean()
     instance.save()
     log_event(LedgerAction.CREATE, instance, user, diff({}, field_values(instance)))
+    reevaluate(instance)
     return instance
 
 
@@ -108,6 +110,7 @@ def record_update(
     changes = diff(before, field_values(instance))
     if changes:
         log_event(LedgerAction.UPDATE, instance, user, changes)
+        reevaluate(instance)
     return instance
 
 
@@ -123,6 +126,7 @@ def record_submit(*, user: AbstractBaseUser | None, instance: models.Model) -> m
     instance.submitted_at = timezone.now()
     instance.save(update_fields=["status", "submitted_at", "updated_at"])
     log_event(LedgerAction.SUBMIT, instance, user, {"status": [Status.DRAFT, Status.SUBMITTED]})
+    reevaluate(instance)
     return instance
 
 
@@ -145,6 +149,7 @@ def record_amend(
     if not changes:
         raise ValidationError({"__all__": "The amendment changes nothing."})
     event = log_event(LedgerAction.AMEND, instance, user, changes, reason)
+    reevaluate(instance)
     content_type = ContentType.objects.get_for_model(instance)
     return [
         Amendment.objects.create(
@@ -176,6 +181,7 @@ def record_withdraw(
     instance.withdrawn_reason = reason
     instance.save(update_fields=["status", "withdrawn_reason", "updated_at"])
     log_event(LedgerAction.WITHDRAW, instance, user, {"status": [before, Status.WITHDRAWN]}, reason)
+    reevaluate(instance)
     return instance
 
 
@@ -199,4 +205,5 @@ def record_mark_reviewed(*, user: AbstractBaseUser | None, instance: models.Mode
     instance.status = Status.REVIEWED
     instance.save(update_fields=["status", "updated_at"])
     log_event(LedgerAction.REVIEW, instance, user, {"status": [Status.SUBMITTED, Status.REVIEWED]})
+    reevaluate(instance)
     return instance

@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+
+from audits.admin.base import ScopedMixin
+from audits.models import Finding, PolicyProfile, Rule
+from audits.services.findings import finding_assign
+
+
+class RuleInline(admin.TabularInline):
+    model = Rule
+    extra = 0
+    fields = ["code", "applies_to", "severity", "check_name", "parameters", "active"]
+
+
+@admin.register(PolicyProfile)
+class PolicyProfileAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "all_forces", "source"]
+    filter_horizontal = ["forces"]
+    inlines = [RuleInline]
+
+
+@admin.register(Rule)
+class RuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "applies_to", "severity", "check_name", "parameters", "active"]
+    list_filter = ["profile", "applies_to", "severity", "active"]
+    list_select_related = ["profile"]
+    search_fields = ["code", "description", "source"]
+
+
+@admin.register(Finding)
+class FindingAdmin(ScopedMixin, admin.ModelAdmin):
+    """The findings queue: filter, sort, and assign; the rest is set by the rules."""
+
+    list_display = [
+        "record_label",
+        "rule",
+        "severity",
+        "force",
+        "state",
+        "message",
+        "first_seen",
+        "assigned_to",
+    ]
+    list_filter = [
+        "state",
+        "severity",
+        "force",
+        "rule__profile",
+        "rule__applies_to",
+        "rule",
+        "assigned_to",
+    ]
+    list_select_related = ["rule__profile", "force", "assigned_to"]
+    search_fields = ["record_label", "message"]
+    date_hierarchy = "first_seen"
+    ordering = ["state", "-first_seen"]
+    fields = [
+        "rule",
+        "force",
+        "record_label",
+        "message",
+        "severity",
+        "state",
+        "first_seen",
+        "last_evaluated",
+        "resolved_at",
+        "assigned_to",
+    ]
+    actions = ["assign_to_me"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for name in self.fields if name != "assigned_to"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        finding_assign(user=request.user, finding=obj, assignee=obj.assigned_to)
+
+    @admin.action(permissions=["change"], description="Assign selected findings to me")
+    def assign_to_me(self, request, queryset):
+        for finding in queryset:
+            finding_assign(user=request.user, finding=finding, assignee=request.user)
+        self.message_user(request, f"{queryset.count()} finding(s) assigned to you.")

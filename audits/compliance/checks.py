@@ -1,0 +1,264 @@
+"""The compliance checks. Each takes a record, the rule's parameters, the record's force and the
+time of evaluation, and returns a message saying how the record breaks the rule, or None.
+
+Limits come from the rule's parameters or the force's policy settings, never from constants
+here. A check that cannot judge yet (a deadline not reached) returns None: it is judged again
+when the record changes and by `evaluate_compliance`.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from audits.models import Force, Rank, Status
+
+Check = Callable[[Any, dict, Force, datetime], str | None]
+CHECKS: dict[str, Check] = {}
+
+
+def check(function: Check) -> Check:
+    CHECKS[function.__name__] = function
+    return function
+
+
+def _when(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+def deployment_start(deployment) -> datetime:
+    """The start, or the start of the published day where no time is known."""
+    if deployment.start:
+        return deployment.start
+    return timezone.make_aware(datetime.combine(deployment.date, time.min))
+
+
+def _overdue(done: datetime | None, due: datetime, now: datetime, what: str) -> str | None:
+    if done is None:
+        return f"{what} not recorded, due by {_when(due)}" if now > due else None
+    if done > due:
+        return f"{what} at {_when(done)}, after the limit of {_when(due)}"
+    return None
+
+
+# -- authorisations
+
+
+@check
+def authorised_before_start(deployment, params, force, now):
+    authorisation = deployment.authorisation
+    if authorisation is None:
+        return "No authorisation is recorded for this deployment."
+    start = deployment_start(deployment)
+    if authorisation.authorised_at > start:
+        return (
+            f"Authorised at {_when(authorisation.authorised_at)}, after the deployment "
+            f"started at {_when(start)}."
+        )
+    return None
+
+
+@check
+def ao_minimum_rank(authorisation, params, force, now):
+    minimum = params.get("minimum_rank", force.ao_minimum_rank)
+    if authorisation.ao_rank < minimum:
+        return (
+            f"Authorised by a {Rank(authorisation.ao_rank).label}; the policy requires "
+            f"{Rank(minimum).label} or above."
+        )
+    return None
+
+
+@check
+def urgent_confirmed_in_writing(authorisation, params, force, now):
+    if not authorisation.urgent:
+        return None
+    due = authorisation.authorised_at + timedelta(hours=params["limit_hours"])
+    return _overdue(
+        authorisation.written_confirmation_at,
+        due,
+        now,
+        "Urgent oral authority confirmed in writing",
+    )
+
+
+@check
+def eu_decision_in_time(record, params, force, now):
+    if record.eu_requested_at is None:
+        return None
+    due = record.eu_requested_at + timedelta(hours=params["limit_hours"])
+    return _overdue(record.eu_decided_at, due, now, "Authority's decision")
+
+
+@check
+def documents_present(authorisation, params, force, now):
+    missing = [
+        label
+        for field, label in (
+            ("dpia_reference", "DPIA"),
+            ("equality_impact_reference", "equality impact assessment"),
+            ("policy_document_reference", "appropriate policy document"),
+        )
+        if not getattr(authorisation, field).strip()
+    ]
+    return f"No reference to the {', '.join(missing)}." if missing else None
+
+
+@check
+def public_notice_given(authorisation, params, force, now):
+    if authorisation.public_notice_at is None:
+        return "No public notice is recorded."
+    if authorisation.public_notice_at > authorisation.valid_from:
+        return (
+            f"Public notice given at {_when(authorisation.public_notice_at)}, after the "
+            f"authority began at {_when(authorisation.valid_from)}."
+        )
+    return None
+
+
+# -- watchlists and thresholds
+
+
+@check
+def watchlist_reviewed_before(deployment, params, force, now):
+    watchlist = deployment.watchlist
+    if watchlist is None:
+        return "No watchlist is recorded for this deployment."
+    start = deployment_start(deployment)
+    if watchlist.reviewed_at is None or watchlist.reviewed_at > start:
+        return (
+            f"Watchlist {watchlist.reference} reviewed {_when(watchlist.reviewed_at)}, not "
+            f"before the deployment started at {_when(start)}."
+        )
+    return None
+
+
+@check
+def watchlist_composition(watchlist, params, force, now):
+    problems = []
+    limit = force.watchlist_maximum_size or params.get("maximum_size")
+    if limit and watchlist.size > limit:
+        problems.append(f"{watchlist.size:,} images, above the limit of {limit:,}")
+    share = params.get("maximum_victim_witness_share")
+    if share is not None and watchlist.size:
+        count = sum(
+            c.count
+            for c in watchlist.categories.all()
+            if c.category.code == "victim_witness_associate"
+        )
+        if count / watchlist.size > share:
+            problems.append(
+                f"{count:,} victims, witnesses or associates "
+                f"({count / watchlist.size:.1%}), above {share:.0%}"
+            )
+    return "Watchlist " + "; ".join(problems) + "." if problems else None
+
+
+@check
+def threshold_at_least_minimum(deployment, params, force, now):
+    minimum = params.get("minimum", force.minimum_threshold)
+    if deployment.threshold is None:
+        return "No threshold is recorded."
+    if deployment.threshold < minimum:
+        return f"Threshold {deployment.threshold} is below the policy minimum of {minimum}."
+    return None
+
+
+# -- deletion and review after the deployment
+
+
+def _after_end(deployment, field: str, delta: timedelta, what: str, now) -> str | None:
+    if deployment.end is None:
+        return None
+    return _overdue(getattr(deployment, field), deployment.end + delta, now, what)
+
+
+@check
+def nonmatch_biometrics_deleted(deployment, params, force, now):
+    grace = timedelta(minutes=params.get("grace_minutes", 0))
+    return _after_end(
+        deployment, "nonmatch_biometrics_deleted_at", grace, "Non-match biometric data deleted", now
+    )
+
+
+@check
+def alert_data_deleted(deployment, params, force, now):
+    limit = timedelta(days=params.get("days", force.alert_data_retention_days))
+    return _after_end(deployment, "alert_data_deleted_at", limit, "Alert data deleted", now)
+
+
+@check
+def footage_deleted(deployment, params, force, now):
+    limit = timedelta(days=params.get("days", force.footage_retention_days))
+    return _after_end(deployment, "footage_deleted_at", limit, "Footage deleted", now)
+
+
+@check
+def watchlist_destroyed(deployment, params, force, now):
+    if deployment.watchlist is None or deployment.end is None:
+        return None
+    due = deployment.end + timedelta(hours=params.get("hours", 24))
+    return _overdue(deployment.watchlist.destroyed_at, due, now, "Watchlist destroyed")
+
+
+@check
+def reviewed_in_time(deployment, params, force, now):
+    if deployment.end is None:
+        return None
+    due = deployment.end + timedelta(days=params.get("days", force.review_deadline_days))
+    reviews = [
+        r.reviewed_at
+        for r in deployment.reviews.all()
+        if r.status in (Status.SUBMITTED, Status.REVIEWED)
+    ]
+    return _overdue(min(reviews, default=None), due, now, "Post-deployment review")
+
+
+# -- alerts and searches
+
+
+@check
+def alert_adjudicated(alert, params, force, now):
+    return None if alert.kind else "The alert has no adjudication (true/false) recorded."
+
+
+@check
+def search_offence_and_reason(search, params, force, now):
+    missing = [
+        name
+        for name, value in (
+            ("offence type", search.offence_type_id),
+            ("reason", search.reason.strip()),
+        )
+        if not value
+    ]
+    return f"No {' or '.join(missing)} recorded for the search." if missing else None
+
+
+@check
+def search_two_person_review(search, params, force, now):
+    if search.candidates_returned and not search.second_reviewer:
+        return "Candidates were returned but no second reviewer is recorded."
+    return None
+
+
+@check
+def corroboration_before_arrest(search, params, force, now):
+    if search.arrest and not search.corroboration_recorded:
+        return "An arrest followed the search without recorded corroboration (a match is a lead)."
+    return None
+
+
+@check
+def oifr_legal_condition(search, params, force, now):
+    if search.mode == search.Mode.OIFR and not search.oifr_legal_condition:
+        return "No legal condition is recorded for this operator-initiated search."
+    return None
+
+
+@check
+def eu_search_authorised(search, params, force, now):
+    if search.eu_authorisation_reference or search.eu_exemption:
+        return eu_decision_in_time(search, params, force, now)
+    return "No EU authorisation reference or exemption is recorded for the search."
