@@ -46,6 +46,8 @@ ROLES: dict[str, list[str]] = {
     ],
     FORCE_REVIEWER: [
         *_perms(["view"], READ_MODELS),
+        *_perms(["view"], ["commissionerreview", "reviewmessage"]),
+        "answer_commissioner_review",
         *_perms(["add", "change"], ["postdeploymentreview"]),
         "submit_record",
         "amend_record",
@@ -58,8 +60,14 @@ ROLES: dict[str, list[str]] = {
         "view_all_forces",
         "import_records",
         "change_finding",  # assigning findings in the queue; nothing else about them changes
+        *_perms(["view"], ["commissionerreview", "reviewmessage"]),
+        "conduct_commissioner_review",
     ],
-    AUDITOR: [*_perms(["view"], READ_MODELS), "view_all_forces", "view_ledgerevent"],
+    AUDITOR: [
+        *_perms(["view"], [*READ_MODELS, "commissionerreview", "reviewmessage"]),
+        "view_all_forces",
+        "view_ledgerevent",
+    ],
     ADMINISTRATOR: ["*"],
 }
 

@@ -23,6 +23,8 @@ FORCE_PATHS: dict[str, str] = {
     "postdeploymentreview": "deployment__force",
     "membership": "force",
     "finding": "force",
+    "commissionerreview": "force",
+    "reviewmessage": "review__force",
 }
 
 

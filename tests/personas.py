@@ -29,8 +29,8 @@ def officer(force_code: str):
     return person(f"{force_code.lower()}-officer-test", roles.AUTHORISING_OFFICER, force_code)
 
 
-def commissioner():
-    return person("commissioner-test", roles.COMMISSIONER)
+def commissioner(username: str = "commissioner-test"):
+    return person(username, roles.COMMISSIONER)
 
 
 def auditor():

@@ -3,6 +3,7 @@ from django.contrib import admin
 from audits.admin import (  # noqa: F401  (importing registers the admin classes)
     alerts,
     authorisations,
+    commissioner,
     compliance,
     deployments,
     forces,

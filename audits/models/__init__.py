@@ -8,6 +8,7 @@ from audits.models.alerts import (
 from audits.models.amendments import Amendment
 from audits.models.authorisations import Authorisation
 from audits.models.base import Mode, Status
+from audits.models.commissioner import CommissionerReview, ReviewMessage
 from audits.models.compliance import Finding, PolicyProfile, Rule, Severity
 from audits.models.deployments import Deployment, DeviceSession, FacesSeenRevision
 from audits.models.forces import Force, Membership, Rank, System
@@ -22,6 +23,7 @@ __all__ = [
     "AlertKind",
     "Amendment",
     "Authorisation",
+    "CommissionerReview",
     "Deployment",
     "DeviceSession",
     "FacesSeenRevision",
@@ -40,6 +42,7 @@ __all__ = [
     "PolicyProfile",
     "PostDeploymentReview",
     "Rank",
+    "ReviewMessage",
     "Rule",
     "Search",
     "Severity",
