@@ -32,6 +32,7 @@ class ReportFilters:
     date_to: date | None = None
     forces: list[str] = field(default_factory=list)
     modes: list[str] = field(default_factory=list)
+    submitted_only: bool = False  # the public page: nothing in draft
 
     def as_dict(self) -> dict:
         return {
@@ -47,6 +48,8 @@ def report_deployments(
 ) -> QuerySet[Deployment]:
     """The deployments a report covers: in the user's scope, never withdrawn ones."""
     queryset = Deployment.objects.exclude(status=Status.WITHDRAWN)
+    if filters.submitted_only:
+        queryset = queryset.filter(status__in=[Status.SUBMITTED, Status.REVIEWED])
     if user is not None:
         queryset = scope(queryset, user)
     if filters.date_from:

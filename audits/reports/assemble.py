@@ -61,6 +61,8 @@ def deployment_rows(frame: pd.DataFrame, method: str) -> list[dict[str, Any]]:
                 "arrests": _count(row.arrests),
                 "hours": _plain(row.hours),
                 "false_alert_rate_per_face": figure.value if figure else None,
+            "false_alert_rate_per_face_ci_low": figure.ci_low if figure else None,
+            "false_alert_rate_per_face_ci_high": figure.ci_high if figure else None,
                 "published_false_alert_rate": _plain(row.published_false_alert_rate) or None,
             }
         )
