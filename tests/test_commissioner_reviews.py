@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from audits.models import CommissionerReview, Deployment, LedgerEvent, Status
+from audits.models import SEVERITY_ORDER, CommissionerReview, Deployment, LedgerEvent, Status
 from audits.services import reviews
 from tests import personas
 
@@ -121,3 +121,24 @@ def test_the_steps_work_from_the_admin_page(people, review):
     other = Client()
     other.force_login(people["other_force"])
     assert other.get(page).status_code == 302  # another force's review does not exist for them
+
+
+def test_the_dashboard_shows_figures_findings_charts_and_waiting_reviews(people, review):
+    reviews.review_request_information(user=people["evaluator"], review=review, text="Why?")
+    client = Client()
+    client.force_login(people["validator"])
+    response = client.get(reverse("admin:audits_dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "False alerts per face" in page and 'id="findings-queue"' in page
+    ranks = [SEVERITY_ORDER[f.severity] for f in response.context["queue"]]
+    assert ranks and ranks == sorted(ranks, reverse=True)  # most severe first
+    assert [r.pk for r, _ in response.context["waiting"]] == [review.pk]
+    assert sum(1 for chart in response.context["charts"] if chart.data) == 4
+
+
+def test_a_force_sees_only_its_own_findings_on_the_dashboard(people):
+    client = Client()
+    client.force_login(people["other_force"])
+    response = client.get(reverse("admin:audits_dashboard"))
+    assert {f.force.code for f in response.context["queue"]} <= {"EVC"}

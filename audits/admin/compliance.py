@@ -1,7 +1,11 @@
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.urls import path
 
 from audits.admin.base import ScopedMixin
+from audits.admin.dashboard import dashboard_view
 from audits.models import Finding, PolicyProfile, Rule
 from audits.services.findings import finding_assign
 
@@ -84,6 +88,10 @@ class FindingAdmin(ScopedMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         finding_assign(user=request.user, finding=obj, assignee=obj.assigned_to)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(dashboard_view, self))
+        return [path("dashboard/", view, name="audits_dashboard"), *super().get_urls()]
 
     @admin.action(permissions=["change"], description="Assign selected findings to me")
     def assign_to_me(self, request, queryset):

@@ -9,7 +9,7 @@ from audits.models.amendments import Amendment
 from audits.models.authorisations import Authorisation
 from audits.models.base import Mode, Status
 from audits.models.commissioner import CommissionerReview, ReviewMessage
-from audits.models.compliance import Finding, PolicyProfile, Rule, Severity
+from audits.models.compliance import SEVERITY_ORDER, Finding, PolicyProfile, Rule, Severity
 from audits.models.deployments import Deployment, DeviceSession, FacesSeenRevision
 from audits.models.forces import Force, Membership, Rank, System
 from audits.models.ledger import LedgerAction, LedgerError, LedgerEvent
@@ -19,6 +19,7 @@ from audits.models.searches import Search
 from audits.models.watchlists import Watchlist, WatchlistCategoryCount
 
 __all__ = [
+    "SEVERITY_ORDER",
     "Alert",
     "AlertKind",
     "Amendment",
