@@ -38,6 +38,7 @@ ROLES: dict[str, list[str]] = {
         *_perms(["view"], READ_MODELS),
         *_perms(["add", "change", "delete"], RECORD_MODELS),
         "import_records",
+        "submit_record",  # the recorder submits what they recorded; the reviewer reviews it
     ],
     AUTHORISING_OFFICER: [
         *_perms(["view"], READ_MODELS),

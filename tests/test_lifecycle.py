@@ -105,12 +105,19 @@ def test_a_submitted_record_can_be_marked_reviewed(submitted):
     assert Deployment.objects.get(pk=submitted.pk).status == Status.REVIEWED
 
 
-def test_a_recorder_cannot_submit_but_a_reviewer_can():
+def test_a_recorder_or_reviewer_submits_but_not_a_commissioner():
     deployment = record_create(user=None, instance=make.deployment(force=make.force("NMP")))
     with pytest.raises(PermissionDenied, match="submit_record"):
-        record_submit(user=personas.recorder("NMP"), instance=deployment)
-    record_submit(user=personas.reviewer("NMP"), instance=deployment)
+        record_submit(user=personas.commissioner(), instance=deployment)
+    with pytest.raises(PermissionDenied, match="force NMP"):
+        record_submit(user=personas.recorder("EVC"), instance=deployment)
+    record_submit(user=personas.recorder("NMP"), instance=deployment)
     assert deployment.status == Status.SUBMITTED
+    second = record_create(
+        user=None, instance=make.deployment(force=make.force("NMP"), reference="T-D-2")
+    )
+    record_submit(user=personas.reviewer("NMP"), instance=second)
+    assert second.status == Status.SUBMITTED
 
 
 def test_only_an_authorising_officer_approves_an_authorisation():
