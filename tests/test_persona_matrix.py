@@ -6,8 +6,9 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from audits.models import Deployment, Force, LedgerEvent, Membership, Status
+from audits.models import Deployment, Finding, Force, LedgerEvent, Membership, Status
 from audits.scoping import FORCE_PATHS, owning_force
+from audits.services import reviews
 from tests import personas
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,12 @@ def test_anonymous_sees_no_admin_page(client, model):
         assert response.status_code == 302 and "/admin/login/" in response.url
 
 
-RECORD_MODELS = [m for m in SCOPED_MODELS if m._meta.model_name != "membership"]
+# The force's own records; findings and commissioner reviews have their own tests below.
+RECORD_MODELS = [
+    m
+    for m in SCOPED_MODELS
+    if m._meta.model_name not in {"membership", "finding", "commissionerreview", "reviewmessage"}
+]
 
 
 @pytest.mark.parametrize("model", RECORD_MODELS, ids=lambda m: m._meta.model_name)
@@ -196,3 +202,27 @@ def test_a_refused_request_is_recorded_in_the_ledger(nmp_recorder):
         "nmp-recorder-test",
         "NMP",
     )
+
+
+def test_findings_stay_inside_the_force(nmp_recorder):
+    response = nmp_recorder.get(reverse("admin:audits_finding_changelist"))
+    assert response.status_code == 200
+    forces = {finding.force.code for finding in response.context["cl"].queryset}
+    assert forces == {"NMP"}
+    theirs = Finding.objects.filter(force__code="EVC").first()
+    assert (
+        nmp_recorder.get(reverse("admin:audits_finding_change", args=[theirs.pk])).status_code
+        == 302
+    )
+
+
+def test_commissioner_reviews_are_seen_by_the_reviewed_force_only():
+    commissioner = personas.commissioner()
+    deployment = Deployment.objects.filter(force__code="NMP", status=Status.SUBMITTED).first()
+    review = reviews.review_open(user=commissioner, deployment=deployment, subject="Check")
+    page = reverse("admin:audits_commissionerreview_change", args=[review.pk])
+    assert client_for(personas.reviewer("NMP")).get(page).status_code == 200
+    assert client_for(personas.reviewer("EVC")).get(page).status_code == 302
+    assert client_for(personas.recorder("NMP")).get(page).status_code == 403
+    assert client_for(personas.auditor()).get(page).status_code == 200
+    assert Client().get(page).status_code == 302

@@ -45,15 +45,7 @@ class FindingAdmin(ScopedMixin, admin.ModelAdmin):
         "first_seen",
         "assigned_to",
     ]
-    list_filter = [
-        "state",
-        "severity",
-        "force",
-        "rule__profile",
-        "rule__applies_to",
-        "rule",
-        "assigned_to",
-    ]
+    list_filter = ["state", "severity", "force", "rule__profile", "rule", "assigned_to"]
     list_select_related = ["rule__profile", "force", "assigned_to"]
     search_fields = ["record_label", "message"]
     date_hierarchy = "first_seen"

@@ -43,6 +43,12 @@ class Severity(models.TextChoices):
 SEVERITY_ORDER = {Severity.INFO: 0, Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
 
 
+class RuleManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        # A rule is named by its profile ("app-force-policy/threshold-minimum") everywhere.
+        return super().get_queryset().select_related("profile")
+
+
 class Rule(models.Model):
     class AppliesTo(models.TextChoices):
         AUTHORISATION = "authorisation", "Authorisation"
@@ -62,6 +68,8 @@ class Rule(models.Model):
     )
     parameters = models.JSONField(default=dict, blank=True)
     active = models.BooleanField(default=True)
+
+    objects = RuleManager()
 
     class Meta:
         ordering = ["profile", "code"]
