@@ -26,7 +26,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "audits",
 ]
@@ -129,5 +132,63 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REST_FRAMEWORK = {
+    # Token first, so that an anonymous request is answered 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: one typed request format, so bad input is caught by one set of rules.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "audits.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "audits.api.errors.exception_handler",
+    # Obtaining a token is the one anonymous write; django-axes also locks out repeated failures.
+    "DEFAULT_THROTTLE_RATES": {"token": "30/minute"},
+    # `format` is a report parameter (json, csv, xlsx, pdf, html), not a renderer override.
+    "URL_FORMAT_OVERRIDE": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Facial recognition oversight register API",
+    "DESCRIPTION": (
+        "Every record of the register, scoped to the caller's force, with the same roles and "
+        "lifecycle as the admin. Errors always have the shape "
+        '{"error": {"status", "code", "message", "fields": [{"field", "message"}]}}.'
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema describes the API, not its data: anyone may read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Separate request and response components: inputs and outputs differ per endpoint.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Served from the application's own static files: the machines have no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        name: f"audits.api.enums.{constant}"
+        for name, constant in [
+            ("AlertKindEnum", "ALERT_KIND"),
+            ("DeploymentKindEnum", "DEPLOYMENT_KIND"),
+            ("OutcomeKindEnum", "OUTCOME_KIND"),
+            ("RankEnum", "RANK"),
+            ("ModeEnum", "MODE"),
+            ("SearchModeEnum", "SEARCH_MODE"),
+            ("SearchOutcomeEnum", "SEARCH_OUTCOME"),
+            ("ReviewDecisionEnum", "REVIEW_DECISION"),
+            ("StatusEnum", "STATUS"),
+        ]
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "audits.api.schema.add_error_responses",
+    ],
 }

@@ -1,0 +1,15 @@
+"""Choice sets that share a field name across models, named once for the OpenAPI schema
+(SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] points here)."""
+
+from audits.models import AlertKind, Deployment, Outcome, Rank, Search
+from audits.models.base import Mode, Status
+
+ALERT_KIND = AlertKind
+DEPLOYMENT_KIND = Deployment.Kind
+OUTCOME_KIND = Outcome.Kind
+RANK = Rank
+MODE = Mode
+SEARCH_MODE = Search.Mode
+SEARCH_OUTCOME = Search.Outcome
+REVIEW_DECISION = Search.ReviewDecision
+STATUS = Status

@@ -1,0 +1,54 @@
+"""Amendments and ledger events: history, read-only."""
+
+import json
+
+from rest_framework import serializers
+
+from audits.models import Amendment, LedgerEvent
+
+
+class AmendmentOutput(serializers.ModelSerializer):
+    object_type = serializers.CharField(source="content_type.model", read_only=True)
+    amended_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Empty for imports."
+    )
+
+    class Meta:
+        model = Amendment
+        fields = [
+            "id",
+            "object_type",
+            "object_id",
+            "field",
+            "old_value",
+            "new_value",
+            "reason",
+            "amended_by",
+            "amended_at",
+            "ledger_seq",
+        ]
+
+
+class LedgerEventOutput(serializers.ModelSerializer):
+    changes = serializers.SerializerMethodField(
+        help_text="The change as stored (canonical JSON), parsed."
+    )
+
+    class Meta:
+        model = LedgerEvent
+        fields = [
+            "seq",
+            "occurred_at",
+            "actor",
+            "force",
+            "action",
+            "object_type",
+            "object_id",
+            "changes",
+            "reason",
+            "prev_hash",
+            "hash",
+        ]
+
+    def get_changes(self, event: LedgerEvent) -> dict:
+        return json.loads(event.changes)

@@ -1,0 +1,24 @@
+from audits.api.serializers.base import InputSerializer, RecordOutput, editable_fields, force_code
+from audits.models import PostDeploymentReview
+
+FIELDS = editable_fields(PostDeploymentReview, exclude={"deployment"})
+
+
+class ReviewCreateInput(InputSerializer):
+    class Meta:
+        model = PostDeploymentReview
+        fields = ["deployment", *FIELDS]
+
+
+class ReviewUpdateInput(InputSerializer):
+    class Meta:
+        model = PostDeploymentReview
+        fields = FIELDS
+
+
+class ReviewOutput(RecordOutput):
+    force = force_code("deployment.force.code")
+
+    class Meta:
+        model = PostDeploymentReview
+        fields = "__all__"
