@@ -7,6 +7,7 @@ defined once here and used everywhere (admin column, API, report).
 from audits.metrics.columns import (
     ALERT_COLUMNS,
     ALERT_KINDS,
+    ALERT_TALLY_COLUMNS,
     DEMOGRAPHIC_ATTRIBUTES,
     DEPLOYMENT_COLUMNS,
     DEPLOYMENT_OPTIONAL_COLUMNS,
@@ -23,8 +24,20 @@ from audits.metrics.definitions import (
     definition,
     definitions_as_dicts,
 )
-from audits.metrics.demographics import demographic_differential
-from audits.metrics.deployments import GROUP_KEYS, derive_counts, summarise
+from audits.metrics.demographics import (
+    demographic_counts,
+    demographic_differential,
+    differential_from_counts,
+    tally_alerts,
+)
+from audits.metrics.deployments import (
+    GROUP_KEYS,
+    SUM_COLUMNS,
+    deployment_sums,
+    derive_counts,
+    summarise,
+    summarise_sums,
+)
 from audits.metrics.intervals import (
     Rate,
     clopper_pearson,
@@ -53,6 +66,7 @@ from audits.metrics.watchlists import category_shares, watchlist_proportionality
 __all__ = [
     "ALERT_COLUMNS",
     "ALERT_KINDS",
+    "ALERT_TALLY_COLUMNS",
     "CHECKS",
     "DEFAULT_FPIR_TABLE",
     "DEMOGRAPHIC_ATTRIBUTES",
@@ -62,6 +76,7 @@ __all__ = [
     "INTERVAL_NOTE",
     "METRIC_DEFINITIONS",
     "SEARCH_COLUMNS",
+    "SUM_COLUMNS",
     "TIMELINESS_COLUMNS",
     "WATCHLIST_CATEGORY_COLUMNS",
     "WATCHLIST_COLUMNS",
@@ -74,8 +89,11 @@ __all__ = [
     "definition",
     "definitions_as_dicts",
     "deletions_on_time",
+    "demographic_counts",
     "demographic_differential",
+    "deployment_sums",
     "derive_counts",
+    "differential_from_counts",
     "expected_fpir",
     "lab_vs_field",
     "parse_published_percentage",
@@ -88,6 +106,8 @@ __all__ = [
     "search_summary",
     "searches_by",
     "summarise",
+    "summarise_sums",
+    "tally_alerts",
     "threshold_compliance",
     "timeliness_summary",
     "urgent_authority_confirmed",

@@ -36,6 +36,8 @@ def text_or_none(value: Any) -> str | None:
 
 def known_bool(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(known, true) masks for a yes/no column that may hold None for "not recorded"."""
+    if pd.api.types.is_bool_dtype(series.dtype) and not isinstance(series.dtype, pd.BooleanDtype):
+        return pd.Series(True, index=series.index), series.astype(bool)
     known = series.map(lambda value: not is_unknown(value)).astype(bool)
     true = series.map(lambda value: (not is_unknown(value)) and bool(value)).astype(bool)
     return known, true

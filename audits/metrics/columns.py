@@ -37,10 +37,13 @@ DEPLOYMENT_COLUMNS: Mapping[str, str] = {
     "faces_seen_revised": "bool: the faces-seen estimate was revised after first publication",
 }
 
-# Optional deployment columns read only when present (data-quality checks).
+# Optional deployment columns read only when present: start and end by the data-quality
+# checks; deployments by the summary, in a condensed frame (`selectors.condensed_deployments`)
+# whose rows each add up deployments with the same keys and the same unknown fields.
 DEPLOYMENT_OPTIONAL_COLUMNS: Mapping[str, str] = {
     "start": "datetime64: deployment start; NaT unknown",
     "end": "datetime64: deployment end; NaT unknown",
+    "deployments": "int: how many deployments the row stands for; 1 when the column is absent",
 }
 
 ALERT_KINDS = ("true_confirmed", "true_unconfirmed", "false_confirmed", "false_unconfirmed")
@@ -61,6 +64,15 @@ ALERT_COLUMNS: Mapping[str, str] = {
 }
 
 DEMOGRAPHIC_ATTRIBUTES = ("perceived_sex", "perceived_age_band", "perceived_ethnic_group")
+
+# Alerts counted rather than listed: what the demographic figures need from a register of
+# millions of alerts. A selector counts them in SQL; `demographics.tally_alerts` counts a frame
+# of ALERT_COLUMNS the same way.
+ALERT_TALLY_COLUMNS: Mapping[str, str] = {
+    "kind": ALERT_COLUMNS["kind"],
+    **{attribute: ALERT_COLUMNS[attribute] for attribute in DEMOGRAPHIC_ATTRIBUTES},
+    "count": "int: how many alerts have this kind and these perceived values",
+}
 
 SEARCH_MODES = ("RFR", "OIFR")
 SEARCH_OUTCOMES = ("lead", "no_match", "eliminated")

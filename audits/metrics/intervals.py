@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from numbers import Integral, Real
 from typing import Any
 
@@ -50,17 +51,27 @@ def as_count(value: Any, name: str) -> int:
 
     Sums of pandas float columns arrive as 7.0, which is a valid count; 7.5 is not.
     """
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if isinstance(value, Integral):
+    # Plain ints and whole floats (never a bool: its type is bool) skip the abstract-class
+    # checks, which cost more than the rest of an interval.
+    if type(value) is int:
+        count = value
+    elif type(value) is float and value.is_integer():
         count = int(value)
     else:
-        if not math.isfinite(value) or value != int(value):
-            raise ValueError(f"{name} must be a whole number, got {value!r}")
-        count = int(value)
+        count = _whole_number(value, name)
     if count < 0:
         raise ValueError(f"{name} must not be negative, got {count}")
     return count
+
+
+def _whole_number(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if isinstance(value, Integral):
+        return int(value)
+    if not math.isfinite(value) or value != int(value):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    return int(value)
 
 
 def _check_counts(k: Any, n: Any) -> tuple[int, int]:
@@ -75,6 +86,16 @@ def _check_confidence(confidence: float) -> None:
         raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence}")
 
 
+@lru_cache(maxsize=16)
+def _z(confidence: float) -> float:
+    """The two-sided normal quantile for `confidence` (1.959963984540054 at 95%).
+
+    scipy's `norm.ppf` costs about 150 us a call, far more than the interval around it, and a
+    report asks for the same confidence tens of thousands of times: compute it once per value.
+    """
+    return float(norm.ppf(0.5 + confidence / 2))
+
+
 def _clamp(low: float, high: float, estimate: float) -> tuple[float, float]:
     # Floating point can push a bound a hair outside [0, 1] or past the estimate at the
     # extremes; the interval must always contain the estimate and stay a proportion.
@@ -85,11 +106,11 @@ def _clamp(low: float, high: float, estimate: float) -> tuple[float, float]:
 
 def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval without continuity correction (the default method)."""
-    k, n = _check_counts(k, n)
-    _check_confidence(confidence)
-    if n == 0:
-        raise ValueError("an interval needs n > 0")
-    z = float(norm.ppf(0.5 + confidence / 2))
+    k, n = _check_trials(k, n, confidence, "an interval")
+    return _wilson(k, n, _z(confidence))
+
+
+def _wilson(k: int, n: int, z: float) -> tuple[float, float]:
     p = k / n
     denominator = 2 * (n + z * z)
     centre = (2 * n * p + z * z) / denominator
@@ -102,10 +123,11 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
 
 def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Clopper-Pearson ("exact") interval from the beta distribution."""
-    k, n = _check_counts(k, n)
-    _check_confidence(confidence)
-    if n == 0:
-        raise ValueError("an interval needs n > 0")
+    k, n = _check_trials(k, n, confidence, "an interval")
+    return _clopper_pearson(k, n, confidence)
+
+
+def _clopper_pearson(k: int, n: int, confidence: float) -> tuple[float, float]:
     alpha = 1 - confidence
     low = 0.0 if k == 0 else float(beta.ppf(alpha / 2, k, n - k + 1))
     high = 1.0 if k == n else float(beta.ppf(1 - alpha / 2, k + 1, n - k))
@@ -121,7 +143,20 @@ def rule_of_three_upper(n: int, confidence: float = 0.95) -> float:
     _check_confidence(confidence)
     if n == 0:
         raise ValueError("an upper bound needs n > 0")
+    return _rule_of_three_upper(n, confidence)
+
+
+def _rule_of_three_upper(n: int, confidence: float) -> float:
     return -math.expm1(math.log(1 - confidence) / n)
+
+
+def _check_trials(k: Any, n: Any, confidence: float, what: str) -> tuple[int, int]:
+    """Counts and confidence checked for an interval or bound, which needs n > 0."""
+    k, n = _check_counts(k, n)
+    _check_confidence(confidence)
+    if n == 0:
+        raise ValueError(f"{what} needs n > 0")
+    return k, n
 
 
 def rate(k: int, n: int, method: str = "wilson", confidence: float = 0.95) -> Rate:
@@ -132,9 +167,12 @@ def rate(k: int, n: int, method: str = "wilson", confidence: float = 0.95) -> Ra
     _check_confidence(confidence)
     if n == 0:
         return Rate(k=k, n=n, value=None, ci_low=None, ci_high=None, method=method)
-    interval = wilson if method == "wilson" else clopper_pearson
-    low, high = interval(k, n, confidence)
-    upper = rule_of_three_upper(n, confidence) if k == 0 else None
+    # Checked once above: the unchecked forms keep a per-deployment table cheap.
+    if method == "wilson":
+        low, high = _wilson(k, n, _z(confidence))
+    else:
+        low, high = _clopper_pearson(k, n, confidence)
+    upper = _rule_of_three_upper(n, confidence) if k == 0 else None
     return Rate(
         k=k,
         n=n,
@@ -179,7 +217,7 @@ def rate_ratio(k1: int, n1: int, k0: int, n0: int, confidence: float = 0.95) -> 
     a, m1, c, m0 = (k1 + 0.5, n1 + 1, k0 + 0.5, n0 + 1) if corrected else (k1, n1, k0, n0)
     log_ratio = math.log((a / m1) / (c / m0))
     standard_error = math.sqrt(1 / a - 1 / m1 + 1 / c - 1 / m0)
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = _z(confidence)
     result["value"] = math.exp(log_ratio)
     result["ci_low"] = math.exp(log_ratio - z * standard_error)
     result["ci_high"] = math.exp(log_ratio + z * standard_error)

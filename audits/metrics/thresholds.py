@@ -100,10 +100,9 @@ def lab_vs_field(
     left out; "expected_within_interval" says whether the lab figure lies in the observed 95%
     interval (None when either is missing).
     """
-    require_columns(
-        frame, ("threshold", "faces_seen", "watchlist_size", *SPLIT_COLUMNS), "lab_vs_field"
-    )
-    derived = derive_counts(frame).assign(
+    columns = ("threshold", "faces_seen", "watchlist_size", *SPLIT_COLUMNS)
+    require_columns(frame, columns, "lab_vs_field")
+    derived = derive_counts(frame[list(columns)]).assign(
         threshold=numeric(frame, "threshold"),
         faces_seen=numeric(frame, "faces_seen"),
         watchlist_size=numeric(frame, "watchlist_size"),
