@@ -8,8 +8,8 @@ MANAGE := $(PY) manage.py
 .PHONY: run test setup system-deps lint
 
 # Debian packages the tests use: pdftoppm (poppler-utils) renders report pages to PNG; WeasyPrint
-# needs Pango.
-SYSTEM_PACKAGES := poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+# needs Pango; the browser test drives Debian's Chromium (Playwright never downloads a browser).
+SYSTEM_PACKAGES := poppler-utils libpango-1.0-0 libpangoft2-1.0-0 chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Install uv if missing, then the locked dependencies into .venv.
@@ -24,7 +24,8 @@ run: setup
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 system-deps:
-	@{ command -v pdftoppm && ldconfig -p | grep -q libpangoft2; } >/dev/null 2>&1 || \
+	@{ command -v pdftoppm && [ -x /usr/bin/chromium ] && ldconfig -p | grep -q libpangoft2; } \
+		>/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update -q && \
 		$(SUDO) apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES); }
 

@@ -1,0 +1,156 @@
+"""A live server and Debian's Chromium under Playwright, for tests that drive the register the way
+people do.
+
+The live server answers on the test's own database connection, inside the test's transaction, so
+everything the browser writes is rolled back afterwards, as any other test's writes are.
+pytest-django's `live_server` would make the test transactional instead: its flush (TRUNCATE) is
+refused by the ledger's trigger on PostgreSQL, and would wipe the demo data seeded once for the
+whole session.
+"""
+
+import importlib.util
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.servers.basehttp import WSGIServer
+from django.core.signals import request_finished, request_started
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The machines have no internet: nothing in the background may try to reach it.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+]
+ARTEFACTS = Path(settings.BASE_DIR) / "artifacts" / "e2e"
+VIEWPORT = {"width": 1920, "height": 1080}  # wide enough for the admin's longest lists
+TIMEOUT_MS = 20_000  # for any one action or expectation
+NAVIGATION_TIMEOUT_MS = 60_000  # the dashboard draws its charts on the way
+
+
+class OneConnectionServer(WSGIServer):
+    """Serves one request at a time, each on the connection lent by the test: requests never
+    share it with each other, and they see (and write into) the test's transaction."""
+
+    def __init__(self, *args, connection: BaseDatabaseWrapper, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.connection = connection
+
+    def process_request(self, request, client_address) -> None:
+        connections[DEFAULT_DB_ALIAS] = self.connection
+        try:
+            super().process_request(request, client_address)
+        finally:
+            # Give it back, so the thread's clean-up at shutdown never closes the test's connection.
+            del connections[DEFAULT_DB_ALIAS]
+
+
+class OneConnectionServerThread(LiveServerThread):
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        super().__init__("127.0.0.1", static_handler=StaticFilesHandler)
+        self.connection = connection
+
+    def _create_server(self, connections_override=None) -> OneConnectionServer:
+        return OneConnectionServer(
+            (self.host, self.port),
+            QuietWSGIRequestHandler,
+            allow_reuse_address=False,
+            connection=self.connection,
+        )
+
+
+@pytest.fixture
+def live_site(db) -> Iterator[str]:
+    """The register served over HTTP, one request at a time, from inside this test's
+    transaction; yields its base URL."""
+    # Django closes a connection found inside a transaction at each request's start and end;
+    # this one is inside the test's transaction on purpose.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the per-thread proxy
+    connection.inc_thread_sharing()
+    server = OneConnectionServerThread(connection)
+    server.daemon = True
+    server.start()
+    try:
+        if not server.is_ready.wait(timeout=30):
+            raise RuntimeError("The live server did not start within 30 seconds.")
+        if server.error:
+            raise server.error
+        yield f"http://{server.host}:{server.port}"
+    finally:
+        server.terminate()
+        connection.dec_thread_sharing()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def chromium() -> Callable[[], AbstractContextManager[Callable]]:
+    """Returns a context manager that runs Chromium and yields `new_page()`: a page in a fresh
+    browser context, so with cookies (and a login) of its own.
+
+    Enter it only once the test's data exists: Playwright's sync API runs an event loop in this
+    thread, and while it runs Django refuses ORM calls here (SynchronousOnlyOperation). If the
+    test fails inside it, every open page is saved as artifacts/e2e/failure-N.png."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    if importlib.util.find_spec("playwright") is None:
+        pytest.skip("the playwright package is not installed in this environment")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+
+    @contextmanager
+    def run() -> Iterator[Callable]:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+
+            def new_page():
+                context = browser.new_context(viewport=VIEWPORT)
+                context.set_default_timeout(TIMEOUT_MS)
+                context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+                return context.new_page()
+
+            try:
+                yield new_page
+            except BaseException:
+                ARTEFACTS.mkdir(parents=True, exist_ok=True)
+                pages = [page for context in browser.contexts for page in context.pages]
+                for number, page in enumerate(pages, start=1):
+                    with suppress(Exception):  # never hide the failure behind another one
+                        page.screenshot(path=ARTEFACTS / f"failure-{number}.png", full_page=True)
+                raise
+            finally:
+                browser.close()
+
+    return run
+
+
+@pytest.fixture
+def screenshot() -> Callable:
+    """Saves a screenshot (of the whole page, unless told otherwise) as artifacts/e2e/NN-name.png,
+    numbered in the order taken. The folder is emptied first, so it shows the latest run only."""
+    shutil.rmtree(ARTEFACTS, ignore_errors=True)
+    ARTEFACTS.mkdir(parents=True)
+    taken = 0
+
+    def take(page, name: str, *, full_page: bool = True) -> Path:
+        nonlocal taken
+        taken += 1
+        path = ARTEFACTS / f"{taken:02d}-{name}.png"
+        page.screenshot(path=path, full_page=full_page)
+        return path
+
+    return take
