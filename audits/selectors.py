@@ -275,10 +275,23 @@ KEY_FIELDS = {
 }
 
 
+def _duration_known() -> Q:
+    return Q(start__isnull=False, end__isnull=False) | Q(duration__isnull=False)
+
+
+def _complete() -> Q:
+    """Deployments with every summed value known (the published true total aside: a known
+    split replaces it), as most of a register's are: they need no grouping by unknown fields.
+    """
+    known = {f"{field}__isnull": False for field in SUMMED_FIELDS.values()}
+    del known["true_alerts_total__isnull"]
+    return Q(**known) & _duration_known()
+
+
 def _unknown_fields() -> Expression:
     """One number per combination of unknown fields (a bit per summed field), to group by."""
     unknown = [Q(**{f"{field}__isnull": True}) for field in SUMMED_FIELDS.values()]
-    unknown.append((Q(start__isnull=True) | Q(end__isnull=True)) & Q(duration__isnull=True))
+    unknown.append(~_duration_known())
     bits = [
         Case(When(condition, then=Value(1 << bit)), default=Value(0))
         for bit, condition in enumerate(unknown)
@@ -332,18 +345,16 @@ def _keys_frame(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _condensed_frame(raw: pd.DataFrame) -> pd.DataFrame:
-    frame = _keys_frame(raw)
+    sums = raw[[f"sum_{column}" for column in SUMMED_FIELDS]].astype("float64")
+    sums.columns = list(SUMMED_FIELDS)
+    frame = pd.concat([_keys_frame(raw), sums], axis=1)
     frame["deployments"] = raw["deployments"].astype("int64")
-    for column in SUMMED_FIELDS:
-        frame[column] = pd.to_numeric(raw[f"sum_{column}"]).astype("float64")
     frame["engagements"] = _sum_of_known(
         frame.pop("true_alert_engagements"), frame.pop("false_alert_engagements")
     )
-    frame["hours"] = (
-        raw["sum_duration"]
-        .map(lambda span: np.nan if span is None else span / timedelta(hours=1))
-        .astype("float64")
-    )
+    frame["hours"] = [
+        np.nan if span is None else span / timedelta(hours=1) for span in raw["sum_duration"]
+    ]
     return frame
 
 
@@ -353,18 +364,30 @@ def condensed_deployments(
     """These deployments as a short deployment frame for `metrics.summarise`: deployments with
     the same group_by keys (dates truncated to the finest date key asked for) and the same
     unknown fields are added up in SQL into one row, and its `deployments` column says how many
-    it stands for. Within such a row every field is known in all or none of its deployments, so
-    the rules for unknowns apply to its sums as they would to each deployment, and
+    it stands for. Within such a row each field is known in all or none of its deployments (or,
+    for complete deployments, the split that replaces the published true total is), so the
+    rules for unknowns apply to its sums as they would to each deployment, and
     `summarise(frame, group_by)` gives the figures `summarise(deployments_frame(...), group_by)`
     gives, for group_by or any coarser grouping (the totals: no key).
     """
     keys = _key_expressions(group_by)
-    rows = (
-        queryset.order_by()
-        .values(**keys, unknown_fields=_unknown_fields())
-        .annotate(**_sum_expressions())
-    )
-    return _condensed_frame(pd.DataFrame.from_records(list(rows), columns=[*keys, *SUM_ALIASES]))
+    queryset = queryset.order_by()
+    # Two GROUP BYs: the complete deployments by their keys alone (a hash aggregate of a few
+    # hundred groups), the rest also by their unknown fields. In one query, the planner would
+    # take every deployment for a group of its own and sort the register on disk.
+    rows = [
+        *_sums_by(queryset.filter(_complete()), keys),
+        *_sums_by(queryset.exclude(_complete()), {**keys, "unknown_fields": _unknown_fields()}),
+    ]
+    return _condensed_frame(pd.DataFrame.from_records(rows, columns=[*keys, *SUM_ALIASES]))
+
+
+def _sums_by(queryset: QuerySet[Deployment], keys: dict[str, Expression]) -> list[dict]:
+    """The sums per combination of keys; with no key, the one total, if anything was added."""
+    if keys:
+        return list(queryset.values(**keys).annotate(**_sum_expressions()))
+    total = queryset.aggregate(**_sum_expressions())
+    return [total] if total["deployments"] else []
 
 
 # --- Alert tallies: the demographic figures' counts (audits/metrics/demographics.py) ----------

@@ -58,9 +58,11 @@ def unknowns(db) -> None:
     """The demo register knows every field; blank some, in every combination the rules for
     unknowns tell apart (the summary must group them apart too)."""
     deployments = Deployment.objects.all()
+    published_total = F("true_confirmed") + F("true_unconfirmed")
+    deployments.filter(pk__in=every_nth(3, 2)).update(true_alerts_total=published_total)
     deployments.filter(pk__in=every_nth(7)).update(faces_seen=None)
     deployments.filter(pk__in=every_nth(5, 1)).update(
-        true_alerts_total=F("true_confirmed") + F("true_unconfirmed"),
+        true_alerts_total=published_total,
         true_confirmed=None,
         true_unconfirmed=None,
     )

@@ -42,7 +42,7 @@ SECTIONS = (
     "data_quality",
     "definitions",
 )
-EMPTY: dict[str, Any] = {"totals": {}, "demographics": {}}
+DICT_SECTIONS = ("totals", "demographics")  # the others are lists
 
 
 def _plain(value: Any) -> Any:
@@ -220,7 +220,7 @@ def assemble_report(
         "group_by": list(group_by),
         "interval_method": method,
         "ledger_head": ledger_head,
-        **{section: EMPTY.get(section, []) for section in SECTIONS},
+        **{section: {} if section in DICT_SECTIONS else [] for section in SECTIONS},
     }
     if any(section in sections for section in SUMMARY_SECTIONS):
         summary = summary if summary is not None else deployments

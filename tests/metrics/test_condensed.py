@@ -33,11 +33,14 @@ GROUPINGS = [[], ["year"], ["force", "month"], ["threshold"], ["location"], ["mo
 
 def condense(frame: pd.DataFrame, group_by: list[str]) -> pd.DataFrame:
     """What `selectors.condensed_deployments` does in SQL: add up the rows that share their
-    group_by keys (dates truncated to the month) and their unknown fields; `deployments` says
-    how many rows each stands for."""
+    group_by keys (dates truncated to the month) and their unknown fields, the complete rows
+    (every count known but perhaps the true total, which a split replaces) by their keys
+    alone; `deployments` says how many rows each stands for."""
     keys = columns_for(group_by)
     columns = frame[keys].assign(date=frame["date"].dt.to_period("M").dt.start_time)
-    unknown = frame[SUMMED].isna().add_prefix("unknown_")
+    unknown = frame[SUMMED].isna()
+    complete = ~unknown.drop(columns="true_total").any(axis=1)
+    unknown = unknown.mask(complete, False).add_prefix("unknown_")
     grouped = pd.concat([columns[keys], unknown, frame[SUMMED]], axis=1).groupby(
         [*keys, *unknown.columns], dropna=False, sort=False
     )
@@ -84,7 +87,8 @@ def test_a_row_of_a_condensed_frame_counts_as_that_many_deployments():
     assert group["known"]["alerts"] == 3
 
 
-COUNT = st.one_of(st.none(), st.integers(0, 40))
+KNOWN = st.integers(0, 40)
+COUNT = st.one_of(KNOWN, KNOWN, KNOWN, st.none())  # a quarter unknown: some rows complete
 ROW = st.fixed_dictionaries(
     {
         "force": st.sampled_from(["MPS", "SWP"]),
@@ -105,20 +109,41 @@ ROW = st.fixed_dictionaries(
 
 
 def twin(row: dict[str, Any]) -> dict[str, Any]:
-    """Another deployment with the same keys and the same unknown fields, other counts."""
-    return {
+    """Another deployment with the same keys and unknown fields, other counts; its true total
+    is known where the first's is not and the other way round (ignored beside a split)."""
+    other = {
         name: value + 1 if name in SUMMED and value is not None else value
         for name, value in row.items()
     }
+    other["true_total"] = 3 if row["true_total"] is None else None
+    return other
 
 
 @settings(max_examples=60, deadline=None)
 @given(rows=st.lists(ROW, min_size=1, max_size=8), group_by=st.sampled_from(GROUPINGS))
 def test_condensing_any_frame_keeps_its_figures(rows, group_by):
     frame = deployments(*rows, *map(twin, rows))
-    condensed = condense(frame, group_by)
-    assert len(condensed) <= len(rows)
-    assert_same(summarise(condensed, group_by), summarise(frame, group_by))
+    assert_same(summarise(condense(frame, group_by), group_by), summarise(frame, group_by))
+
+
+def test_complete_deployments_add_up_whether_or_not_a_true_total_was_published():
+    counts = {
+        "faces_seen": 900,
+        "alerts": 5,
+        "true_confirmed": 3,
+        "true_unconfirmed": 1,
+        "false_confirmed": 1,
+        "false_unconfirmed": 0,
+        "engagements": 4,
+        "arrests": 2,
+        "other_disposals": 1,
+        "no_action": 1,
+        "hours": 2.5,
+    }
+    frame = deployments({**counts, "true_total": 4}, counts, {**counts, "faces_seen": None})
+    condensed = condense(frame, ["force"])
+    assert condensed["deployments"].tolist() == [2, 1]
+    assert_same(summarise(condensed, ["force"]), summarise(frame, ["force"]))
 
 
 def test_demographic_figures_from_a_tally_equal_those_from_every_alert():
