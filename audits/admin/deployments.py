@@ -121,22 +121,7 @@ class DeploymentAdmin(RecordAdmin):
         ),
         (
             "Results",
-            {
-                "fields": [
-                    "faces_seen",
-                    "total_alerts",
-                    "true_alerts_total",
-                    "true_confirmed",
-                    "true_unconfirmed",
-                    "false_confirmed",
-                    "false_unconfirmed",
-                    "true_alert_engagements",
-                    "false_alert_engagements",
-                    "arrests",
-                    "other_disposals",
-                    "no_action",
-                ]
-            },
+            {"fields": list(Deployment.RESULT_FIELDS)},
         ),
         (
             "Deletion",

@@ -12,6 +12,23 @@ from audits.models.forces import Force
 
 
 class Deployment(Record):
+    # The published results of a deployment, in the grids' order; the admin, the import and the
+    # report selector all list them from here.
+    RESULT_FIELDS = (
+        "faces_seen",
+        "total_alerts",
+        "true_alerts_total",
+        "true_confirmed",
+        "true_unconfirmed",
+        "false_confirmed",
+        "false_unconfirmed",
+        "true_alert_engagements",
+        "false_alert_engagements",
+        "arrests",
+        "other_disposals",
+        "no_action",
+    )
+
     class Kind(models.TextChoices):
         VAN = "van", "Van LFR"
         FIXED = "fixed", "Fixed-camera LFR"
