@@ -8,15 +8,13 @@ imports nothing unless `ParseResult.ok`.
 
 import dataclasses
 import datetime as dt
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-import pandas as pd
-
 from audits.imports import values
+from audits.imports.tables import UnreadableFile, read_table
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "row_id",
@@ -160,8 +158,8 @@ def parse_published_table(path: Path, force: str | None = None) -> ParseResult:
     blank takes `force`; without it, every row must name its force.
     """
     try:
-        table = _read_table(Path(path))
-    except _UnreadableFile as exc:
+        table = read_table(Path(path))
+    except UnreadableFile as exc:
         return ParseResult(errors=[RowError(0, None, None, str(exc))])
     header, body = _split_header(table)
     header_errors = _check_header(header, body)
@@ -188,33 +186,6 @@ def format_errors(errors: Iterable[RowError]) -> str:
 
 
 # Reading
-
-
-class _UnreadableFile(Exception):
-    pass
-
-
-def _read_table(path: Path) -> list[list[str]]:
-    """Every cell of the file as text, header included, so that nothing is coerced on the way in."""
-    suffix = path.suffix.lower()
-    options = {"header": None, "dtype": str, "keep_default_na": False}
-    try:
-        if suffix == ".csv":
-            # skip_blank_lines=False keeps blank lines, so row numbers match what a person sees.
-            frame = pd.read_csv(path, encoding="utf-8-sig", skip_blank_lines=False, **options)
-        elif suffix == ".xlsx":
-            frame = pd.read_excel(path, sheet_name=0, engine="openpyxl", **options)
-        else:
-            raise _UnreadableFile(f"{path.name}: expected a .csv or .xlsx file, not {suffix!r}")
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        # ValueError covers pandas' empty-file and tokenizer errors and bad UTF-8.
-        raise _UnreadableFile(f"{path.name} cannot be read: {exc}") from exc
-    return [[_cell_text(value) for value in row] for row in frame.itertuples(index=False)]
-
-
-def _cell_text(value: object) -> str:
-    # Short CSV rows and empty spreadsheet cells can still come back as NaN despite dtype=str.
-    return "" if value is None or pd.isna(value) else str(value)
 
 
 def _split_header(table: list[list[str]]) -> tuple[list[str], list[list[str]]]:

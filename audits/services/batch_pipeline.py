@@ -142,14 +142,15 @@ def without_repeats(kind: BatchKind, rows: list, errors: list[Error]) -> list[tu
     return unique
 
 
-def split_stored(kind: BatchKind, rows: list, errors: list[Error]) -> tuple[list, int]:
-    """(rows to create, count already present); an id stored with other content is an error."""
+def split_stored(kind: BatchKind, rows: list, errors: list[Error]) -> tuple[list, list[int]]:
+    """(rows to create, indexes of the items already present); an id stored with other content
+    is an error."""
     if not rows:
-        return [], 0
+        return [], []
     width = len(kind.key_fields)
     stored_key = itemgetter(*range(width))
     stored = {stored_key(row): row[width:] for row in _stored(kind, [row for _, row in rows])}
-    new, present = [], 0
+    new, present = [], []
     for index, row in rows:
         before = stored.get(kind.key(row))
         if before is None:
@@ -157,7 +158,7 @@ def split_stored(kind: BatchKind, rows: list, errors: list[Error]) -> tuple[list
             continue
         after = kind.compared_values(row)
         if before == after:
-            present += 1
+            present.append(index)
             continue
         changed = ", ".join(
             kind.item_keys[name]

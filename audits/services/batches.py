@@ -84,6 +84,17 @@ def _plain_fields(model: type[models.Model]) -> list[str]:
 
 
 ALERT_FIELDS = _plain_fields(Alert)
+ALERT_RENAMED = {"engagement_duration": "engagement_duration_seconds"}  # model field -> item key
+# Every key an alert item may carry: the references by code or external_id, then the alert's own
+# values. An alert import file has these columns (audits/imports/alerts.py).
+ALERT_KEYS = (
+    "external_id",
+    "deployment",
+    "device_session",
+    "watchlist_category",
+    "outcome",
+    *(ALERT_RENAMED.get(name, name) for name in ALERT_FIELDS),
+)
 SEARCH_FIELDS = _plain_fields(Search)
 DEVICE_SESSION_FIELDS = _plain_fields(DeviceSession)
 
@@ -96,6 +107,7 @@ class BatchResult:
     already_present: int
     ledger_seq: int | None  # the one ledger event of this batch; None when nothing was created
     digest: str  # sha256 hex of the canonical JSON of the items as received
+    present_indexes: tuple[int, ...] = ()  # the items already present, by position in the batch
 
 
 class BatchInvalid(Exception):
@@ -136,7 +148,7 @@ def ingest_alerts(
         Field("device_session", text(80), "device_session_id"),  # resolved by link()
         Field("watchlist_category", _code(WatchlistCategory, force), "watchlist_category_id"),
         Field("outcome", _code(Outcome, force), "outcome_id"),
-        *model_fields(Alert, ALERT_FIELDS, {"engagement_duration": "engagement_duration_seconds"}),
+        *model_fields(Alert, ALERT_FIELDS, ALERT_RENAMED),
     ]
     key = ("deployment_id", "external_id")
     kind = BatchKind("alerts", Alert, fields, key, link=link, deployments=by_id)
@@ -267,7 +279,8 @@ def _ingest(
     errors: list[dict[str, Any]] = []
     rows = pipeline.read(kind, items, errors)
     rows = pipeline.without_repeats(kind, rows, errors)
-    new, present = pipeline.split_stored(kind, rows, errors)
+    new, present_indexes = pipeline.split_stored(kind, rows, errors)
+    present = len(present_indexes)
     for index, row in new:
         deployment = kind.deployment_of(row)
         if deployment is not None and deployment.status != Status.DRAFT:
@@ -282,7 +295,9 @@ def _ingest(
     created = [row for _, row in new]
     pipeline.insert(kind, created)
     seq = _log(kind, user, force, digest, len(items), created, present).seq if created else None
-    return BatchResult(kind.name, len(items), len(created), present, seq, digest)
+    return BatchResult(
+        kind.name, len(items), len(created), present, seq, digest, tuple(present_indexes)
+    )
 
 
 def _log(

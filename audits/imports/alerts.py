@@ -1,0 +1,276 @@
+"""Alerts from a CSV or XLSX file: the admin's alert import with preview.
+
+A file holds one alert per row under a header row whose names are the keys of an alert in the
+API's batches (`batches.ALERT_KEYS`). Every cell is read as text and turned into the value JSON
+would carry for its key, by the type of the model field behind it ("true" a boolean, "300" a
+number of seconds); then the rows go through `ingest_alerts`, the API's batch service, so that a
+file is checked and written exactly as an API batch is. Nothing is coerced beyond that: a value
+that does not read goes to the service as it is, and the service says why it is refused.
+
+The whole file runs in one transaction, in batches of MAX_BATCH_ITEMS (one ledger event each):
+the preview runs it and rolls back, so it reports exactly what confirming would create, what is
+already present and every error; the confirmation runs it again and commits, unless the register
+changed meanwhile so that it would create something else than the preview showed.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+
+from audits.imports.tables import UnreadableFile, read_table
+from audits.models import Alert, Force
+from audits.services.batches import (
+    ALERT_KEYS,
+    ALERT_RENAMED,
+    MAX_BATCH_ITEMS,
+    BatchInvalid,
+    ingest_alerts,
+)
+
+MAX_ROWS = 100_000
+TIME_ZONES = ("Europe/London", "UTC")  # offered for times written without their UTC offset
+TRUE, FALSE = frozenset({"true", "yes", "y", "1"}), frozenset({"false", "no", "n", "0"})
+REQUIRED = "This field is required."
+CREATE, PRESENT, ERROR = "create", "already present", "error"
+
+
+@dataclass(frozen=True)
+class FileError:
+    row: int  # as a spreadsheet numbers it: the header is row 1; 0 for the file as a whole
+    column: str
+    message: str
+
+
+@dataclass
+class AlertRow:
+    number: int  # the row number, as in FileError
+    item: dict[str, Any]  # the alert as an API batch item
+    repeats: int | None = None  # the row it repeats, if it does
+    # CREATE or PRESENT once it went through the service, ERROR if it has an error; blank if its
+    # batch has errors elsewhere (what it would do is only known once they are fixed)
+    action: str = ""
+
+    def cell(self, key: str) -> Any:
+        return self.item.get(key, "")
+
+
+@dataclass
+class AlertImport:
+    source_name: str
+    digest: str  # SHA-256 of the file's bytes
+    rows: list[AlertRow] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    ledger_seqs: list[int] = field(default_factory=list)  # when committed
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(row.action == action for row in self.rows)
+
+
+def import_alerts(
+    path: Path,
+    *,
+    user: AbstractBaseUser | None,
+    force: Force,
+    time_zone: str = "",
+    source_name: str = "",
+    commit: bool = False,
+    expect_digest: str | None = None,
+    expect_created: int | None = None,
+) -> AlertImport:
+    """Run the file through the batch service. Commit only if `commit`, the file has no error,
+    and it is what the preview showed: the same file (`expect_digest`, its SHA-256) creating as
+    many alerts (`expect_created`)."""
+    result = AlertImport(source_name or path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+    commit = commit and expect_digest in (None, result.digest)
+    header, result.rows, result.errors = read_alert_file(path, time_zone)
+    if not result.rows:
+        return result
+    with transaction.atomic():
+        _ingest(result, header, user, force)
+        expected = expect_created is None or result.count(CREATE) == expect_created
+        result.committed = commit and result.ok and expected
+        if not result.committed:
+            transaction.set_rollback(True)
+            result.ledger_seqs = []
+    return result
+
+
+def read_alert_file(
+    path: Path, time_zone: str = ""
+) -> tuple[list[str], list[AlertRow], list[FileError]]:
+    """The header, the file's rows as batch items, and what cannot be read: the layout, repeats,
+    and cells that cannot be read as their column's value (a time in the zone given)."""
+    try:
+        table = read_table(path)
+    except UnreadableFile as problem:
+        return [], [], [FileError(0, "", str(problem))]
+    if not table:
+        return [], [], [FileError(0, "", "The file is empty: it needs a header row and alerts.")]
+    header = [name.strip() for name in table[0]]
+    errors = _check_header(header, table[1:])
+    convert = {key: _converter(key, time_zone) for key in ALERT_KEYS}
+    rows: list[AlertRow] = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line carries nothing to import or to lose
+        item = {}
+        for key, text in zip(header, cells, strict=True):
+            if key in convert and text.strip():
+                try:
+                    item[key] = convert[key](text)
+                except ValueError as problem:
+                    errors.append(FileError(number, key, str(problem)))
+        rows.append(AlertRow(number, item))
+    if len(rows) > MAX_ROWS:
+        message = f"At most {MAX_ROWS:,} alerts in one file ({len(rows):,} given): split it."
+        return header, [], [FileError(0, "", message)]
+    if not rows:
+        errors.append(FileError(0, "", "The file has a header row but no alerts."))
+    return header, rows, errors + _repeats(rows)
+
+
+def _check_header(header: list[str], body: list[list[str]]) -> list[FileError]:
+    errors, seen = [], set()
+    listed = ", ".join(ALERT_KEYS)
+    for position, name in enumerate(header):
+        if not name:
+            if any(row[position].strip() for row in body):
+                message = f"Column {position + 1} has values but no name."
+                errors.append(FileError(1, "", message))
+        elif name in seen:
+            errors.append(FileError(1, name, "This column appears twice."))
+        elif name not in ALERT_KEYS:
+            errors.append(FileError(1, name, f"Unknown column; the columns are: {listed}."))
+        seen.add(name)
+    return errors
+
+
+def _repeats(rows: list[AlertRow]) -> list[FileError]:
+    """An alert is known by its deployment and external_id: a second row with both the same is an
+    error here, across the whole file, as the service only sees one batch at a time."""
+    first: dict[tuple[Any, Any], int] = {}
+    errors = []
+    for row in rows:
+        key = (row.item.get("deployment"), row.item.get("external_id"))
+        if None in key:
+            continue  # the service reports the missing value
+        if key in first:
+            row.repeats = first[key]
+            message = f"Repeats row {row.repeats} (same deployment and external_id)."
+            errors.append(FileError(row.number, "external_id", message))
+        else:
+            first[key] = row.number
+    return errors
+
+
+def _ingest(
+    result: AlertImport, header: list[str], user: AbstractBaseUser | None, force: Force
+) -> None:
+    """Every row through ingest_alerts, MAX_BATCH_ITEMS at a time, in the caller's transaction.
+    A batch with errors writes nothing; the next batches still run, so that every error of the
+    file is found, and the caller rolls the whole file back. Rows already in error here (a
+    repeat) are not sent: the service would report them by their place in its batch."""
+    unread = {(error.row, error.column) for error in result.errors}
+    sent = [row for row in result.rows if row.repeats is None]
+    found: list[FileError] = []
+    for start in range(0, len(sent), MAX_BATCH_ITEMS):
+        rows = sent[start : start + MAX_BATCH_ITEMS]
+        try:
+            batch = ingest_alerts(user=user, items=[row.item for row in rows], force=force)
+        except PermissionDenied as refusal:
+            result.errors.append(FileError(0, "", str(refusal)))
+            return
+        except BatchInvalid as invalid:
+            for error in invalid.errors:
+                number = rows[error["index"]].number if error["index"] is not None else 0
+                if (number, error["field"]) not in unread:  # its own error says more
+                    found.append(FileError(number, error["field"], error["message"]))
+            continue
+        present = set(batch.present_indexes)
+        for index, row in enumerate(rows):
+            row.action = PRESENT if index in present else CREATE
+        if batch.ledger_seq is not None:
+            result.ledger_seqs.append(batch.ledger_seq)
+    result.errors = sorted(result.errors + _missing_columns(found, header), key=_file_order)
+    in_error = {error.row for error in result.errors}
+    for row in result.rows:
+        if row.number in in_error:
+            row.action = ERROR
+
+
+def _missing_columns(errors: list[FileError], header: list[str]) -> list[FileError]:
+    """A required column missing from the file reads once, not once per row."""
+    missing = {e.column for e in errors if e.message == REQUIRED and e.column not in header}
+    kept = [e for e in errors if not (e.message == REQUIRED and e.column in missing)]
+    message = "This column is missing: every alert needs it."
+    return [FileError(1, column, message) for column in sorted(missing)] + kept
+
+
+def _file_order(error: FileError) -> tuple[int, int]:
+    return error.row, ALERT_KEYS.index(error.column) if error.column in ALERT_KEYS else -1
+
+
+def _converter(key: str, time_zone: str):
+    """How a cell of this column becomes the value JSON would carry for the key."""
+    names = {item_key: name for name, item_key in ALERT_RENAMED.items()}
+    try:
+        model_field = Alert._meta.get_field(names.get(key, key))
+    except LookupError:
+        return str
+    if model_field.is_relation:
+        return str  # deployment, device session and codes are named by text
+    if isinstance(model_field, models.BooleanField):
+        return _boolean
+    if isinstance(model_field, models.DurationField | models.IntegerField):
+        return _number
+    if isinstance(model_field, models.DateTimeField):
+        return _moment(ZoneInfo(time_zone)) if time_zone else str
+    return str  # text, choices, and scores (which the service reads from decimal text)
+
+
+def _boolean(text: str) -> bool | str:
+    word = text.strip().casefold()
+    return True if word in TRUE else False if word in FALSE else text
+
+
+def _number(text: str) -> int | float | str:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _moment(zone: ZoneInfo):
+    """A time without a UTC offset is read in the zone the importer chose. One the clocks skip or
+    repeat in that zone is refused: which instant it means cannot be known."""
+
+    def read(text: str) -> str:
+        try:
+            written = datetime.fromisoformat(text.strip())
+        except ValueError:
+            return text
+        if written.tzinfo is not None:
+            return text
+        local = written.replace(tzinfo=zone)
+        if local.utcoffset() != written.replace(tzinfo=zone, fold=1).utcoffset():
+            raise ValueError(
+                f"{text!r} is skipped or repeated in {zone.key} when the clocks change: "
+                "write it with its UTC offset."
+            )
+        return local.isoformat()
+
+    return read

@@ -1,0 +1,300 @@
+"""Admin import of alerts with preview: every row that would be created, every row already
+present and every error is shown; nothing is written before confirmation; a confirmed file goes
+through the batch service (one ledger event per batch) and importing it again creates nothing."""
+
+import csv
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook
+
+from audits.imports import alerts as alert_file
+from audits.imports.alerts import CREATE, ERROR, PRESENT, import_alerts
+from audits.models import Alert, Deployment, Force, LedgerEvent
+from audits.services.batches import ALERT_KEYS, ingest_alerts
+from audits.services.records import record_create
+from tests import factories as make
+from tests import personas
+
+pytestmark = pytest.mark.django_db
+
+FORCE = "WSP"
+DEPLOYMENT = "IMPORT-D1"
+IMPORT = reverse("admin:audits_alert_import")
+HEADER = [
+    "external_id",
+    "deployment",
+    "occurred_at",
+    "score",
+    "threshold",
+    "watchlist_category",
+    "kind",
+    "engaged",
+    "engagement_duration_seconds",
+    "outcome",
+    "perceived_sex",
+]
+
+
+def row(number: int, **changes) -> dict[str, str]:
+    values = {
+        "external_id": f"IMP-{number}",
+        "deployment": DEPLOYMENT,
+        "occurred_at": "2025-06-03T11:00:00+01:00",
+        "score": "0.71",
+        "threshold": "0.64",
+        "watchlist_category": "wanted_by_courts",
+        "kind": "true_confirmed",
+        "engaged": "yes",
+        "engagement_duration_seconds": "300",
+        "outcome": "arrest",
+        "perceived_sex": "male",
+    }
+    return {**values, **changes}
+
+
+def csv_bytes(rows: list[dict[str, str]], header: list[str] = HEADER) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+@pytest.fixture
+def deployment() -> Deployment:
+    force = Force.objects.get(code=FORCE)
+    return record_create(
+        user=None,
+        instance=make.deployment(force=force, reference=DEPLOYMENT, kind=Deployment.Kind.BODYCAM),
+    )
+
+
+@pytest.fixture
+def client(deployment) -> Client:
+    client = Client()
+    client.force_login(personas.recorder(FORCE))
+    return client
+
+
+def upload(client: Client, content: bytes, name: str = "alerts.csv", time_zone: str = ""):
+    force = Force.objects.get(code=FORCE).pk
+    file = SimpleUploadedFile(name, content)
+    return client.post(IMPORT, {"file": file, "force": force, "time_zone": time_zone})
+
+
+def confirm(client: Client, preview):
+    context = preview.context
+    fields = {"token": context["token"], "force": context["force"], "created": context["created"]}
+    fields.update(
+        digest=context["result"].digest,
+        time_zone=context["time_zone"],
+        source=context["result"].source_name,
+        confirm="1",
+    )
+    return client.post(IMPORT, fields)
+
+
+def actions(preview) -> list[tuple[int, str]]:
+    return [(row.number, row.action) for row in preview.context["result"].rows]
+
+
+def test_the_preview_shows_every_row_and_writes_nothing_until_confirmed(client, deployment):
+    ingest_alerts(user=None, items=[alert_item_for_present()], force=deployment.force)
+    events = LedgerEvent.objects.count()
+    preview = upload(client, csv_bytes([row(1), row(2), row(3)]))
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "3 alerts: 2 to create, 1 already present." in page
+    assert actions(preview) == [(2, CREATE), (3, PRESENT), (4, CREATE)]
+    assert "IMP-1" in page and "IMP-3" in page and 'name="confirm"' in page
+    assert deployment.alerts.count() == 1  # only the one stored before
+    assert LedgerEvent.objects.count() == events  # a preview writes nothing, not even an event
+
+    response = confirm(client, preview)
+    assert response.status_code == 302
+    stored = deployment.alerts.order_by("external_id")
+    assert [a.external_id for a in stored] == ["IMP-1", "IMP-2", "IMP-3"]
+    first = stored[0]
+    assert (first.score, first.engaged, first.engagement_duration.total_seconds()) == (
+        Decimal("0.71"),
+        True,
+        300.0,
+    )
+    assert first.occurred_at == datetime(2025, 6, 3, 10, 0, tzinfo=UTC)
+    event = LedgerEvent.objects.order_by("-seq").first()
+    assert LedgerEvent.objects.count() == events + 1
+    assert (event.action, event.object_type) == ("import", "alert_batch")
+    assert '"created":2' in event.changes and '"already_present":1' in event.changes
+
+    again = upload(client, csv_bytes([row(1), row(2), row(3)]))
+    assert "3 alerts: 0 to create, 3 already present." in again.content.decode()
+    assert confirm(client, again).status_code == 302
+    assert deployment.alerts.count() == 3
+    assert LedgerEvent.objects.count() == events + 1  # a repeat that creates nothing logs nothing
+
+
+def alert_item_for_present() -> dict:
+    """IMP-2 stored as the file has it, as an API client would have sent it."""
+    return {
+        "external_id": "IMP-2",
+        "deployment": DEPLOYMENT,
+        "occurred_at": "2025-06-03T11:00:00+01:00",
+        "score": "0.71",
+        "threshold": "0.64",
+        "watchlist_category": "wanted_by_courts",
+        "kind": "true_confirmed",
+        "engaged": True,
+        "engagement_duration_seconds": 300,
+        "outcome": "arrest",
+        "perceived_sex": "male",
+    }
+
+
+def test_every_error_names_its_row_and_column_and_nothing_is_written(client, deployment):
+    rows = [
+        row(1),
+        row(2, score="1.7"),  # out of range
+        row(3, outcome="arrested"),  # no such outcome
+        row(4, engaged="maybe"),
+        row(5, deployment="NMP-NOT-OURS"),
+        row(1, score="0.72"),  # repeats row 2
+        row(7, occurred_at="2025-06-03 11:00"),  # no offset, no zone chosen
+    ]
+    preview = upload(client, csv_bytes(rows))
+    result = preview.context["result"]
+    found = [(error.row, error.column) for error in result.errors]
+    assert found == [
+        (3, "score"),
+        (4, "outcome"),
+        (5, "engaged"),
+        (6, "deployment"),
+        (7, "external_id"),
+        (8, "occurred_at"),
+    ]
+    messages = {error.row: error.message for error in result.errors}
+    assert messages[3] == "Must be within 0..1 (1.7 given)."
+    assert messages[4] == "No outcome 'arrested'."
+    assert messages[5] == "Must be true or false."
+    assert messages[6] == "No deployment 'NMP-NOT-OURS'."
+    assert messages[7] == "Repeats row 2 (same deployment and external_id)."
+    assert "has no UTC offset" in messages[8]
+    assert actions(preview)[0] == (2, "")  # fine itself: what it does is known once all are fixed
+    assert actions(preview)[1] == (3, ERROR)
+    page = preview.content.decode()
+    assert "6 errors: nothing can be imported" in page and 'name="confirm"' not in page
+    assert deployment.alerts.count() == 0
+
+
+def test_layout_errors_are_reported_once_for_the_file(client, deployment):
+    header = [name for name in HEADER if name != "occurred_at"] + ["face_image"]
+    rows = [{**row(n), "face_image": "x.jpg"} for n in range(1, 4)]
+    result = upload(client, csv_bytes(rows, header)).context["result"]
+    assert [(error.row, error.column, error.message) for error in result.errors] == [
+        (1, "face_image", f"Unknown column; the columns are: {', '.join(ALERT_KEYS)}."),
+        (1, "occurred_at", "This column is missing: every alert needs it."),
+    ]
+    assert deployment.alerts.count() == 0
+
+
+def test_a_spreadsheet_with_local_times_reads_them_in_the_zone_chosen(client, deployment):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    local = datetime(2025, 6, 3, 11, 0)  # a spreadsheet date cell has no offset
+    sheet.append(["IMP-X1", DEPLOYMENT, local, 0.71, 0.64, "wanted_by_courts"])
+    sheet.append(["IMP-X2", DEPLOYMENT, datetime(2025, 1, 3, 9, 30), 0.66, 0.64, "missing_at_risk"])
+    for cells in sheet.iter_rows(min_row=2):
+        cells[6].value, cells[7].value = "false_unconfirmed", False
+    data = io.BytesIO()
+    book.save(data)
+    preview = upload(client, data.getvalue(), "alerts.xlsx", time_zone="Europe/London")
+    assert preview.context["result"].errors == []
+    assert actions(preview) == [(2, CREATE), (3, CREATE)]
+    assert confirm(client, preview).status_code == 302
+    stored = dict(deployment.alerts.values_list("external_id", "occurred_at"))
+    assert stored == {
+        "IMP-X1": datetime(2025, 6, 3, 10, 0, tzinfo=UTC),  # British Summer Time, UTC+1
+        "IMP-X2": datetime(2025, 1, 3, 9, 30, tzinfo=UTC),  # Greenwich Mean Time
+    }
+
+
+def test_a_time_the_clocks_repeat_is_refused_rather_than_guessed(tmp_path, deployment):
+    path = tmp_path / "alerts.csv"
+    path.write_bytes(csv_bytes([row(1, occurred_at="2025-10-26 01:30")]))
+    result = import_alerts(path, user=None, force=deployment.force, time_zone="Europe/London")
+    assert [(e.row, e.column) for e in result.errors] == [(2, "occurred_at")]
+    assert "repeated in Europe/London" in result.errors[0].message
+
+
+def test_a_file_of_more_than_one_batch_is_all_or_nothing(tmp_path, deployment, monkeypatch):
+    monkeypatch.setattr(alert_file, "MAX_BATCH_ITEMS", 2)
+    path = tmp_path / "alerts.csv"
+    good = [row(n) for n in range(1, 6)]
+    path.write_bytes(csv_bytes(good))
+    force = deployment.force
+    events = LedgerEvent.objects.count()
+    result = import_alerts(path, user=None, force=force, commit=True)
+    assert (result.committed, result.count(CREATE), len(result.ledger_seqs)) == (True, 5, 3)
+    assert deployment.alerts.count() == 5 and LedgerEvent.objects.count() == events + 3
+
+    path.write_bytes(csv_bytes([*good, row(6), row(7, kind="guess")]))  # the last batch fails
+    result = import_alerts(path, user=None, force=force, commit=True)
+    assert result.committed is False and [(e.row, e.column) for e in result.errors] == [(8, "kind")]
+    assert result.count(PRESENT) == 5  # the first batches ran, and were rolled back with the rest
+    assert deployment.alerts.count() == 5 and LedgerEvent.objects.count() == events + 3
+
+
+def test_confirming_refuses_when_the_register_changed_since_the_preview(client, deployment):
+    preview = upload(client, csv_bytes([row(1), row(2)]))
+    assert preview.context["created"] == 2
+    ingest_alerts(user=None, items=[alert_item_for_present()], force=deployment.force)
+    response = confirm(client, preview)
+    assert response.status_code == 200
+    assert "changed since the preview" in response.content.decode()
+    assert deployment.alerts.count() == 1  # only the one added meanwhile
+    assert actions(response) == [(2, CREATE), (3, PRESENT)]
+
+
+def test_a_recorder_cannot_import_into_another_force(client, deployment):
+    other = Force.objects.get(code="NMP")
+    file = SimpleUploadedFile("alerts.csv", csv_bytes([row(1)]))
+    response = client.post(IMPORT, {"file": file, "force": other.pk})
+    assert "Select a valid choice" in response.content.decode()
+    assert not Alert.objects.filter(external_id="IMP-1").exists()
+
+
+def test_who_may_open_the_import(deployment):
+    def status(user) -> int:
+        client = Client()
+        client.force_login(user)
+        return client.get(IMPORT).status_code
+
+    assert status(personas.recorder(FORCE)) == 200
+    assert status(personas.auditor()) == 403
+    assert status(personas.commissioner()) == 403
+
+
+def test_the_template_lists_every_column(client):
+    response = client.get(IMPORT, {"template": "csv"})
+    assert response.content.decode().strip().split(",") == list(ALERT_KEYS)
+
+
+def test_every_alert_key_is_a_column_the_service_takes(deployment):
+    """ALERT_KEYS is the import's list of columns: each must be a key the service reads."""
+    item = {key: None for key in ALERT_KEYS} | alert_item_for_present()
+    result = ingest_alerts(user=None, items=[item], force=deployment.force)
+    assert result.created == 1
+
+
+def test_rows_come_back_with_their_spreadsheet_numbers(tmp_path):
+    path = tmp_path / "alerts.csv"
+    path.write_bytes(csv_bytes([row(1)]) + b"\n\n" + csv_bytes([row(2)]).split(b"\n", 1)[1])
+    _, rows, errors = alert_file.read_alert_file(Path(path))
+    assert [r.number for r in rows] == [2, 5] and errors == []  # blank lines 3 and 4 skipped
