@@ -231,11 +231,15 @@ def _alert_confirm(model_admin, request):
     messages.success(
         request,
         (
-            f"Imported {result.source_name}: {result.count(CREATE)} alerts created, "
+            f"Imported {result.source_name}: {_alerts(result.count(CREATE))} created, "
             f"{result.count(PRESENT)} already present (ledger events {events})."
         ),
     )
     return redirect(reverse("admin:audits_alert_changelist"))
+
+
+def _alerts(count: int) -> str:
+    return f"{count:,} alert{'' if count == 1 else 's'}"
 
 
 def _alert_template() -> HttpResponse:

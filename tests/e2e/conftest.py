@@ -138,18 +138,22 @@ def chromium() -> Callable[[], AbstractContextManager[Callable]]:
     return run
 
 
-@pytest.fixture
-def screenshot() -> Callable:
-    """Saves a screenshot (of the whole page, unless told otherwise) as artifacts/e2e/NN-name.png,
-    numbered in the order taken. The folder is emptied first, so it shows the latest run only."""
+@pytest.fixture(scope="session")
+def screenshot_count() -> Iterator[list[int]]:
+    """The screenshots taken in this run; the folder is emptied first, so it shows this run only."""
     shutil.rmtree(ARTEFACTS, ignore_errors=True)
     ARTEFACTS.mkdir(parents=True)
-    taken = 0
+    yield [0]
+
+
+@pytest.fixture
+def screenshot(screenshot_count: list[int]) -> Callable:
+    """Saves a screenshot (of the whole page, unless told otherwise) as artifacts/e2e/NN-name.png,
+    numbered in the order taken across the run's browser tests."""
 
     def take(page, name: str, *, full_page: bool = True) -> Path:
-        nonlocal taken
-        taken += 1
-        path = ARTEFACTS / f"{taken:02d}-{name}.png"
+        screenshot_count[0] += 1
+        path = ARTEFACTS / f"{screenshot_count[0]:02d}-{name}.png"
         page.screenshot(path=path, full_page=full_page)
         return path
 
