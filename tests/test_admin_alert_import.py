@@ -141,20 +141,8 @@ def test_the_preview_shows_every_row_and_writes_nothing_until_confirmed(client, 
 
 
 def alert_item_for_present() -> dict:
-    """IMP-2 stored as the file has it, as an API client would have sent it."""
-    return {
-        "external_id": "IMP-2",
-        "deployment": DEPLOYMENT,
-        "occurred_at": "2025-06-03T11:00:00+01:00",
-        "score": "0.71",
-        "threshold": "0.64",
-        "watchlist_category": "wanted_by_courts",
-        "kind": "true_confirmed",
-        "engaged": True,
-        "engagement_duration_seconds": 300,
-        "outcome": "arrest",
-        "perceived_sex": "male",
-    }
+    """IMP-2 stored as the file has it, as an API client would have sent it (JSON types)."""
+    return {**row(2), "engaged": True, "engagement_duration_seconds": 300}
 
 
 def test_every_error_names_its_row_and_column_and_nothing_is_written(client, deployment):
