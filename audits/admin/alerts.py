@@ -1,10 +1,7 @@
-from functools import partial
-
 from django.contrib import admin
-from django.urls import path
 
 from audits.admin.base import AuditedAdmin
-from audits.admin.imports import alert_import_view
+from audits.admin.imports import BatchImportMixin
 from audits.models import Alert
 
 
@@ -21,7 +18,7 @@ class AlertYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Alert)
-class AlertAdmin(AuditedAdmin):
+class AlertAdmin(BatchImportMixin, AuditedAdmin):
     list_display = [
         "__str__",
         "score",
@@ -50,11 +47,3 @@ class AlertAdmin(AuditedAdmin):
     search_fields = ["external_id", "deployment__reference", "deployment__location_name"]
     date_hierarchy = "occurred_at"
     autocomplete_fields = ["deployment", "device_session", "watchlist_category", "outcome"]
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(partial(alert_import_view, self))
-        return [path("import/", view, name="audits_alert_import"), *super().get_urls()]
-
-    def changelist_view(self, request, extra_context=None):
-        extra = {**(extra_context or {}), "can_import": request.user.has_perm("audits.add_alert")}
-        return super().changelist_view(request, extra)

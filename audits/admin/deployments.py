@@ -5,7 +5,7 @@ from django.urls import path
 
 from audits.admin.base import AuditedAdmin, AuditedInline, RecordAdmin
 from audits.admin.filters import YearFilter
-from audits.admin.imports import import_view
+from audits.admin.imports import BatchImportMixin, import_view
 from audits.admin.reports import report_view
 from audits.formatting import one_in, rate_with_interval
 from audits.metrics import record as figures
@@ -187,7 +187,7 @@ class DeploymentAdmin(RecordAdmin):
 
 
 @admin.register(DeviceSession)
-class DeviceSessionAdmin(AuditedAdmin):
+class DeviceSessionAdmin(BatchImportMixin, AuditedAdmin):
     list_display = [
         "__str__",
         "deployment",

@@ -1,5 +1,6 @@
-"""Admin imports with preview: a published deployment grid, or a file of alerts. Upload, see
-every row that would be created or changed and every error, then confirm.
+"""Admin imports with preview: a published deployment grid, or a file of alerts, searches or
+device sessions. Upload, see every row that would be created or changed and every error, then
+confirm.
 
 Nothing is written before confirmation. The upload is kept under var/uploads until then, and
 the confirmation re-checks the same file (by its SHA-256) against the register as it is now.
@@ -8,9 +9,10 @@ the confirmation re-checks the same file (by its SHA-256) against the register a
 import csv
 import io
 import uuid
+from functools import partial
 from pathlib import Path
 
-from django import forms
+from django import forms, urls
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -20,16 +22,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from audits.imports.alerts import CREATE, PRESENT, TIME_ZONES, import_alerts
+from audits.imports.batch_files import CREATE, KINDS, PRESENT, TIME_ZONES, FileKind, import_file
 from audits.imports.deployments import apply_import, authorise_import, plan_import
 from audits.imports.tables import SUFFIXES
 from audits.models import Force
 from audits.scoping import user_force
-from audits.services.batches import ALERT_KEYS
 
 UPLOADS = Path(settings.VAR_DIR) / "uploads"
-# What the alert preview shows of each row (the file may hold more).
-PREVIEW_COLUMNS = ["external_id", "deployment", "occurred_at", "kind", "watchlist_category"]
 
 
 class UploadForm(forms.Form):
@@ -147,11 +146,29 @@ def _page(model_admin, request, title, **context):
     )
 
 
-# Alerts
+# Alerts, searches and device sessions: a file of batch items
 
 
-class AlertOptionsForm(forms.Form):
-    """What an alert import needs besides the file; the confirmation posts it again."""
+class BatchImportMixin:
+    """Adds "Import <records>" to the change list of a model with a batch service (KINDS): a
+    page at import/ named admin:audits_<model>_import."""
+
+    change_list_template = "admin/audits/batch_change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(batch_import_view, self))
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        return [urls.path("import/", view, name=name), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        may = request.user.has_perm(_add_permission(self.opts))
+        import_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        extra = {**(extra_context or {}), "import_url": import_url if may else None}
+        return super().changelist_view(request, extra)
+
+
+class BatchOptionsForm(forms.Form):
+    """What a file import needs besides the file; the confirmation posts it again."""
 
     force = forms.ModelChoiceField(queryset=Force.objects.none(), empty_label=None)
     time_zone = forms.ChoiceField(
@@ -173,40 +190,42 @@ class AlertOptionsForm(forms.Form):
         return {"force": self.cleaned_data["force"], "time_zone": self.cleaned_data["time_zone"]}
 
 
-class AlertUploadForm(AlertOptionsForm):
-    file = forms.FileField(
-        help_text="CSV or XLSX, one alert per row, under a header row of the batch API's keys."
-    )
+class BatchUploadForm(BatchOptionsForm):
+    file = forms.FileField(help_text="CSV or XLSX, one record per row, under a header row.")
     field_order = ["file", "force", "time_zone"]
 
     def clean_file(self):
         return _table_file(self.cleaned_data["file"])
 
 
-def alert_import_view(model_admin, request):
-    if not request.user.has_perm("audits.add_alert"):
-        raise PermissionDenied("You may not add alerts.")
+def _add_permission(opts) -> str:
+    return f"{opts.app_label}.add_{opts.model_name}"
+
+
+def batch_import_view(model_admin, request):
+    kind = KINDS[model_admin.opts.model_name]
+    if not request.user.has_perm(_add_permission(model_admin.opts)):
+        raise PermissionDenied(f"You may not add {kind.plural}.")
     if request.GET.get("template") == "csv":
-        return _alert_template()
+        return _template(kind)
     if request.method == "POST" and "confirm" in request.POST:
-        return _alert_confirm(model_admin, request)
-    form = AlertUploadForm(request.POST or None, request.FILES or None, user=request.user)
+        return _batch_confirm(model_admin, request, kind)
+    form = BatchUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload, options = form.cleaned_data["file"], form.options()
-        token = _keep(upload)
-        path = UPLOADS / token
-        result = import_alerts(path, user=request.user, source_name=upload.name, **options)
+        stored = UPLOADS / _keep(upload)
+        result = import_file(kind, stored, user=request.user, source_name=upload.name, **options)
         if not result.ok:
-            path.unlink(missing_ok=True)  # nothing to confirm
-        return _alert_page(model_admin, request, "Preview the alerts", result, token, options)
-    context = {"form": form, "template_url": f"{request.path}?template=csv"}
-    return _alert_page(model_admin, request, "Import alerts", None, "", {}, **context)
+            stored.unlink(missing_ok=True)  # nothing to confirm
+        return _batch_page(model_admin, request, result, stored.name, options)
+    context = {"form": form, "kind": kind, "template_url": f"{request.path}?template=csv"}
+    return _render(model_admin, request, f"Import {kind.plural}", context)
 
 
-def _alert_confirm(model_admin, request):
-    path = _stored(request.POST.get("token", ""))
-    form = AlertOptionsForm(request.POST, user=request.user)
-    if path is None or not form.is_valid():
+def _batch_confirm(model_admin, request, kind: FileKind):
+    stored = _stored(request.POST.get("token", ""))
+    form = BatchOptionsForm(request.POST, user=request.user)
+    if stored is None or not form.is_valid():
         messages.error(request, "That upload is gone; upload the file again.")
         return redirect(request.path)
     options = form.options()
@@ -214,8 +233,9 @@ def _alert_confirm(model_admin, request):
         expected = int(request.POST.get("created", ""))
     except ValueError:
         expected = -1
-    result = import_alerts(
-        path,
+    result = import_file(
+        kind,
+        stored,
         user=request.user,
         source_name=request.POST.get("source", ""),
         commit=True,
@@ -225,49 +245,57 @@ def _alert_confirm(model_admin, request):
     )
     if not result.committed:
         messages.error(request, "The file or the register changed since the preview; check again.")
-        return _alert_page(model_admin, request, "Preview the alerts", result, path.name, options)
-    path.unlink(missing_ok=True)
+        return _batch_page(model_admin, request, result, stored.name, options)
+    stored.unlink(missing_ok=True)
     events = ", ".join(str(seq) for seq in result.ledger_seqs) or "none: nothing was new"
     messages.success(
         request,
         (
-            f"Imported {result.source_name}: {_alerts(result.count(CREATE))} created, "
-            f"{result.count(PRESENT)} already present (ledger events {events})."
+            f"Imported {result.source_name}: {_records(kind, result.count(CREATE))} created, "
+            f"{result.count(PRESENT):,} already present (ledger events {events})."
         ),
     )
-    return redirect(reverse("admin:audits_alert_changelist"))
+    return redirect(
+        reverse(f"admin:{model_admin.opts.app_label}_{kind.model._meta.model_name}_changelist")
+    )
 
 
-def _alerts(count: int) -> str:
-    return f"{count:,} alert{'' if count == 1 else 's'}"
+def _records(kind: FileKind, count: int) -> str:
+    return f"{count:,} {kind.noun if count == 1 else kind.plural}"
 
 
-def _alert_template() -> HttpResponse:
+def _template(kind: FileKind) -> HttpResponse:
     out = io.StringIO()
-    csv.writer(out).writerow(ALERT_KEYS)
+    csv.writer(out).writerow(kind.keys)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="alerts-template.csv"'
+    name = kind.plural.replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}-template.csv"'
     return response
 
 
-def _alert_page(model_admin, request, title, result, token, options, **context):
-    if result is not None:
-        context.update(
-            result=result,
-            token=token,
-            force=options["force"].pk,
-            time_zone=options["time_zone"],
-            created=result.count(CREATE),
-            present=result.count(PRESENT),
-            columns=PREVIEW_COLUMNS,
-            table=[
-                (row.number, [row.item.get(key, "") for key in PREVIEW_COLUMNS], row.action)
-                for row in result.rows
-            ],
-        )
+def _batch_page(model_admin, request, result, token: str, options: dict):
+    kind = result.kind
+    context = {
+        "kind": kind,
+        "result": result,
+        "token": token,
+        "force": options["force"].pk,
+        "time_zone": options["time_zone"],
+        "created": result.count(CREATE),
+        "present": result.count(PRESENT),
+        "columns": kind.preview,
+        "table": [
+            (row.number, [row.item.get(key, "") for key in kind.preview], row.action)
+            for row in result.rows
+        ],
+    }
+    return _render(model_admin, request, f"Preview the {kind.plural}", context)
+
+
+def _render(model_admin, request, title: str, context: dict):
     return TemplateResponse(
         request,
-        "admin/audits/alert_import.html",
+        "admin/audits/batch_import.html",
         {
             **model_admin.admin_site.each_context(request),
             "opts": model_admin.opts,

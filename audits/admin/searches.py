@@ -2,11 +2,12 @@ from django.contrib import admin
 
 from audits.admin.base import RecordAdmin
 from audits.admin.filters import YearFilter
+from audits.admin.imports import BatchImportMixin
 from audits.models import Search
 
 
 @admin.register(Search)
-class SearchAdmin(RecordAdmin):
+class SearchAdmin(BatchImportMixin, RecordAdmin):
     year_field = "occurred_at"
     list_display = [
         "__str__",

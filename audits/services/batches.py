@@ -84,9 +84,11 @@ def _plain_fields(model: type[models.Model]) -> list[str]:
 
 
 ALERT_FIELDS = _plain_fields(Alert)
+SEARCH_FIELDS = _plain_fields(Search)
+DEVICE_SESSION_FIELDS = _plain_fields(DeviceSession)
 ALERT_RENAMED = {"engagement_duration": "engagement_duration_seconds"}  # model field -> item key
-# Every key an alert item may carry: the references by code or external_id, then the alert's own
-# values. An alert import file has these columns (audits/imports/alerts.py).
+# Every key an item of each kind may carry: the references (by code, reference, external_id or
+# id), then the record's own values. An import file has these columns (audits/imports/).
 ALERT_KEYS = (
     "external_id",
     "deployment",
@@ -95,8 +97,8 @@ ALERT_KEYS = (
     "outcome",
     *(ALERT_RENAMED.get(name, name) for name in ALERT_FIELDS),
 )
-SEARCH_FIELDS = _plain_fields(Search)
-DEVICE_SESSION_FIELDS = _plain_fields(DeviceSession)
+SEARCH_KEYS = ("external_id", "offence_type", "system", *SEARCH_FIELDS)
+DEVICE_SESSION_KEYS = ("external_id", "deployment", *DEVICE_SESSION_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""Alerts from a CSV or XLSX file: the admin's alert import with preview.
+"""Alerts, searches or device sessions from a CSV or XLSX file: the admin's import with preview.
 
-A file holds one alert per row under a header row whose names are the keys of an alert in the
-API's batches (`batches.ALERT_KEYS`). Every cell is read as text and turned into the value JSON
-would carry for its key, by the type of the model field behind it ("true" a boolean, "300" a
-number of seconds); then the rows go through `ingest_alerts`, the API's batch service, so that a
-file is checked and written exactly as an API batch is. Nothing is coerced beyond that: a value
-that does not read goes to the service as it is, and the service says why it is refused.
+A file holds one record per row under a header row whose names are the keys of an item in the
+API's batches of that kind (`batches.ALERT_KEYS` and the like). Every cell is read as text and
+turned into the value JSON would carry for its key, by the type of the model field behind it
+("true" a boolean, "300" a number); then the rows go through the API's batch service
+(`ingest_alerts` and the like), so that a file is checked and written exactly as an API batch is.
+Nothing is coerced beyond that: a value that does not read goes to the service as it is, and the
+service says why it is refused.
 
 The whole file runs in one transaction, in batches of MAX_BATCH_ITEMS (one ledger event each):
 the preview runs it and rolls back, so it reports exactly what confirming would create, what is
@@ -14,6 +15,7 @@ changed meanwhile so that it would create something else than the preview showed
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,20 +27,72 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
 from audits.imports.tables import UnreadableFile, read_table
-from audits.models import Alert, Force
-from audits.services.batches import (
-    ALERT_KEYS,
-    ALERT_RENAMED,
-    MAX_BATCH_ITEMS,
-    BatchInvalid,
-    ingest_alerts,
-)
+from audits.models import Alert, DeviceSession, Force, Search
+from audits.services import batches
+from audits.services.batch_fields import is_required
+from audits.services.batches import MAX_BATCH_ITEMS, BatchInvalid
 
 MAX_ROWS = 100_000
 TIME_ZONES = ("Europe/London", "UTC")  # offered for times written without their UTC offset
 TRUE, FALSE = frozenset({"true", "yes", "y", "1"}), frozenset({"false", "no", "n", "0"})
 REQUIRED = "This field is required."
 CREATE, PRESENT, ERROR = "create", "already present", "error"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What differs between the kinds of file; the reading and the running are shared."""
+
+    noun: str  # one record, in messages: "alert"
+    model: type[models.Model]
+    keys: tuple[str, ...]  # the columns: the keys of the kind's batch items
+    ingest: Callable[..., batches.BatchResult]
+    identity: tuple[str, ...]  # the columns that name one record (with the force)
+    preview: tuple[str, ...]  # the columns the preview shows of each row
+    renamed: dict[str, str] = field(default_factory=dict)  # model field -> key
+    ids: frozenset[str] = frozenset()  # reference columns holding a numeric id
+
+    @property
+    def plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def required(self) -> list[str]:
+        """The columns every row needs: its identity, and the model's required values."""
+        return [key for key in self.keys if key in self.identity or is_required(self.field(key))]
+
+    def field(self, key: str) -> models.Field:
+        names = {item_key: name for name, item_key in self.renamed.items()}
+        return self.model._meta.get_field(names.get(key, key))
+
+
+ALERTS = FileKind(
+    "alert",
+    Alert,
+    batches.ALERT_KEYS,
+    batches.ingest_alerts,
+    identity=("deployment", "external_id"),
+    preview=("external_id", "deployment", "occurred_at", "kind", "watchlist_category"),
+    renamed=batches.ALERT_RENAMED,
+)
+SEARCHES = FileKind(
+    "search",
+    Search,
+    batches.SEARCH_KEYS,
+    batches.ingest_searches,
+    identity=("external_id",),
+    preview=("external_id", "mode", "occurred_at", "purpose", "offence_type"),
+    ids=frozenset({"system"}),
+)
+DEVICE_SESSIONS = FileKind(
+    "device session",
+    DeviceSession,
+    batches.DEVICE_SESSION_KEYS,
+    batches.ingest_device_sessions,
+    identity=("deployment", "external_id"),
+    preview=("external_id", "deployment", "device_id", "start", "end"),
+)
+KINDS = {kind.model._meta.model_name: kind for kind in (ALERTS, SEARCHES, DEVICE_SESSIONS)}
 
 
 @dataclass(frozen=True)
@@ -49,23 +103,21 @@ class FileError:
 
 
 @dataclass
-class AlertRow:
+class FileRow:
     number: int  # the row number, as in FileError
-    item: dict[str, Any]  # the alert as an API batch item
+    item: dict[str, Any]  # the record as an API batch item
     repeats: int | None = None  # the row it repeats, if it does
     # CREATE or PRESENT once it went through the service, ERROR if it has an error; blank if its
     # batch has errors elsewhere (what it would do is only known once they are fixed)
     action: str = ""
 
-    def cell(self, key: str) -> Any:
-        return self.item.get(key, "")
-
 
 @dataclass
-class AlertImport:
+class FileImport:
+    kind: FileKind
     source_name: str
     digest: str  # SHA-256 of the file's bytes
-    rows: list[AlertRow] = field(default_factory=list)
+    rows: list[FileRow] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     ledger_seqs: list[int] = field(default_factory=list)  # when committed
     committed: bool = False
@@ -78,7 +130,8 @@ class AlertImport:
         return sum(row.action == action for row in self.rows)
 
 
-def import_alerts(
+def import_file(
+    kind: FileKind,
     path: Path,
     *,
     user: AbstractBaseUser | None,
@@ -88,17 +141,18 @@ def import_alerts(
     commit: bool = False,
     expect_digest: str | None = None,
     expect_created: int | None = None,
-) -> AlertImport:
+) -> FileImport:
     """Run the file through the batch service. Commit only if `commit`, the file has no error,
     and it is what the preview showed: the same file (`expect_digest`, its SHA-256) creating as
-    many alerts (`expect_created`)."""
-    result = AlertImport(source_name or path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+    many records (`expect_created`)."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = FileImport(kind, source_name or path.name, digest)
     commit = commit and expect_digest in (None, result.digest)
-    header, result.rows, result.errors = read_alert_file(path, time_zone)
+    header, result.rows, result.errors = read_file(kind, path, time_zone)
     if not result.rows:
         return result
     with transaction.atomic():
-        _ingest(result, header, user, force)
+        _ingest(kind, result, header, user, force)
         expected = expect_created is None or result.count(CREATE) == expect_created
         result.committed = commit and result.ok and expected
         if not result.committed:
@@ -107,9 +161,9 @@ def import_alerts(
     return result
 
 
-def read_alert_file(
-    path: Path, time_zone: str = ""
-) -> tuple[list[str], list[AlertRow], list[FileError]]:
+def read_file(
+    kind: FileKind, path: Path, time_zone: str = ""
+) -> tuple[list[str], list[FileRow], list[FileError]]:
     """The header, the file's rows as batch items, and what cannot be read: the layout, repeats,
     and cells that cannot be read as their column's value (a time in the zone given)."""
     try:
@@ -117,11 +171,12 @@ def read_alert_file(
     except UnreadableFile as problem:
         return [], [], [FileError(0, "", str(problem))]
     if not table:
-        return [], [], [FileError(0, "", "The file is empty: it needs a header row and alerts.")]
+        message = f"The file is empty: it needs a header row and {kind.plural}."
+        return [], [], [FileError(0, "", message)]
     header = [name.strip() for name in table[0]]
-    errors = _check_header(header, table[1:])
-    convert = {key: _converter(key, time_zone) for key in ALERT_KEYS}
-    rows: list[AlertRow] = []
+    errors = _check_header(kind, header, table[1:])
+    convert = {key: _converter(kind, key, time_zone) for key in kind.keys}
+    rows: list[FileRow] = []
     for number, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue  # a blank line carries nothing to import or to lose
@@ -132,18 +187,18 @@ def read_alert_file(
                     item[key] = convert[key](text)
                 except ValueError as problem:
                     errors.append(FileError(number, key, str(problem)))
-        rows.append(AlertRow(number, item))
+        rows.append(FileRow(number, item))
     if len(rows) > MAX_ROWS:
-        message = f"At most {MAX_ROWS:,} alerts in one file ({len(rows):,} given): split it."
+        message = f"At most {MAX_ROWS:,} {kind.plural} in one file ({len(rows):,} given): split it."
         return header, [], [FileError(0, "", message)]
     if not rows:
-        errors.append(FileError(0, "", "The file has a header row but no alerts."))
-    return header, rows, errors + _repeats(rows)
+        errors.append(FileError(0, "", f"The file has a header row but no {kind.plural}."))
+    return header, rows, errors + _repeats(kind, rows)
 
 
-def _check_header(header: list[str], body: list[list[str]]) -> list[FileError]:
+def _check_header(kind: FileKind, header: list[str], body: list[list[str]]) -> list[FileError]:
     errors, seen = [], set()
-    listed = ", ".join(ALERT_KEYS)
+    listed = ", ".join(kind.keys)
     for position, name in enumerate(header):
         if not name:
             if any(row[position].strip() for row in body):
@@ -151,24 +206,26 @@ def _check_header(header: list[str], body: list[list[str]]) -> list[FileError]:
                 errors.append(FileError(1, "", message))
         elif name in seen:
             errors.append(FileError(1, name, "This column appears twice."))
-        elif name not in ALERT_KEYS:
+        elif name not in kind.keys:
             errors.append(FileError(1, name, f"Unknown column; the columns are: {listed}."))
         seen.add(name)
     return errors
 
 
-def _repeats(rows: list[AlertRow]) -> list[FileError]:
-    """An alert is known by its deployment and external_id: a second row with both the same is an
-    error here, across the whole file, as the service only sees one batch at a time."""
-    first: dict[tuple[Any, Any], int] = {}
+def _repeats(kind: FileKind, rows: list[FileRow]) -> list[FileError]:
+    """A second row naming the same record (the same external_id, in the same deployment for
+    alerts and device sessions) is an error here, across the whole file, as the service only sees
+    one batch at a time."""
+    first: dict[tuple[Any, ...], int] = {}
     errors = []
+    same = " and ".join(kind.identity)
     for row in rows:
-        key = (row.item.get("deployment"), row.item.get("external_id"))
+        key = tuple(row.item.get(column) for column in kind.identity)
         if None in key:
             continue  # the service reports the missing value
         if key in first:
             row.repeats = first[key]
-            message = f"Repeats row {row.repeats} (same deployment and external_id)."
+            message = f"Repeats row {row.repeats} (same {same})."
             errors.append(FileError(row.number, "external_id", message))
         else:
             first[key] = row.number
@@ -176,19 +233,23 @@ def _repeats(rows: list[AlertRow]) -> list[FileError]:
 
 
 def _ingest(
-    result: AlertImport, header: list[str], user: AbstractBaseUser | None, force: Force
+    kind: FileKind,
+    result: FileImport,
+    header: list[str],
+    user: AbstractBaseUser | None,
+    force: Force,
 ) -> None:
-    """Every row through ingest_alerts, MAX_BATCH_ITEMS at a time, in the caller's transaction.
-    A batch with errors writes nothing; the next batches still run, so that every error of the
-    file is found, and the caller rolls the whole file back. Rows already in error here (a
-    repeat) are not sent: the service would report them by their place in its batch."""
+    """Every row through the kind's batch service, MAX_BATCH_ITEMS at a time, in the caller's
+    transaction. A batch with errors writes nothing; the next batches still run, so that every
+    error of the file is found, and the caller rolls the whole file back. Rows already in error
+    here (a repeat) are not sent: the service would report them by their place in its batch."""
     unread = {(error.row, error.column) for error in result.errors}
     sent = [row for row in result.rows if row.repeats is None]
     found: list[FileError] = []
     for start in range(0, len(sent), MAX_BATCH_ITEMS):
         rows = sent[start : start + MAX_BATCH_ITEMS]
         try:
-            batch = ingest_alerts(user=user, items=[row.item for row in rows], force=force)
+            batch = kind.ingest(user=user, items=[row.item for row in rows], force=force)
         except PermissionDenied as refusal:
             result.errors.append(FileError(0, "", str(refusal)))
             return
@@ -203,34 +264,33 @@ def _ingest(
             row.action = PRESENT if index in present else CREATE
         if batch.ledger_seq is not None:
             result.ledger_seqs.append(batch.ledger_seq)
-    result.errors = sorted(result.errors + _missing_columns(found, header), key=_file_order)
+    found = _missing_columns(kind, found, header)
+    result.errors = sorted(result.errors + found, key=lambda error: _file_order(kind, error))
     in_error = {error.row for error in result.errors}
     for row in result.rows:
         if row.number in in_error:
             row.action = ERROR
 
 
-def _missing_columns(errors: list[FileError], header: list[str]) -> list[FileError]:
+def _missing_columns(kind: FileKind, errors: list[FileError], header: list[str]) -> list[FileError]:
     """A required column missing from the file reads once, not once per row."""
     missing = {e.column for e in errors if e.message == REQUIRED and e.column not in header}
     kept = [e for e in errors if not (e.message == REQUIRED and e.column in missing)]
-    message = "This column is missing: every alert needs it."
+    message = f"This column is missing: every {kind.noun} needs it."
     return [FileError(1, column, message) for column in sorted(missing)] + kept
 
 
-def _file_order(error: FileError) -> tuple[int, int]:
-    return error.row, ALERT_KEYS.index(error.column) if error.column in ALERT_KEYS else -1
+def _file_order(kind: FileKind, error: FileError) -> tuple[int, int]:
+    return error.row, kind.keys.index(error.column) if error.column in kind.keys else -1
 
 
-def _converter(key: str, time_zone: str):
+def _converter(kind: FileKind, key: str, time_zone: str) -> Callable[[str], Any]:
     """How a cell of this column becomes the value JSON would carry for the key."""
-    names = {item_key: name for name, item_key in ALERT_RENAMED.items()}
-    try:
-        model_field = Alert._meta.get_field(names.get(key, key))
-    except LookupError:
-        return str
+    if key in kind.ids:
+        return _number
+    model_field = kind.field(key)
     if model_field.is_relation:
-        return str  # deployment, device session and codes are named by text
+        return str  # a deployment, device session or code is named by text
     if isinstance(model_field, models.BooleanField):
         return _boolean
     if isinstance(model_field, models.DurationField | models.IntegerField):

@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
-from audits.imports import alerts as alert_file
-from audits.imports.alerts import CREATE, ERROR, PRESENT, import_alerts
-from audits.models import Alert, Deployment, Force, LedgerEvent
+from audits.imports import batch_files
+from audits.imports.batch_files import ALERTS, CREATE, ERROR, PRESENT, import_file
+from audits.models import Alert, Deployment, Force, LedgerEvent, Search
 from audits.services.batches import ALERT_KEYS, ingest_alerts
 from audits.services.records import record_create
 from tests import factories as make
@@ -83,13 +83,15 @@ def client(deployment) -> Client:
     return client
 
 
-def upload(client: Client, content: bytes, name: str = "alerts.csv", time_zone: str = ""):
+def upload(
+    client: Client, content: bytes, name: str = "alerts.csv", time_zone: str = "", url=IMPORT
+):
     force = Force.objects.get(code=FORCE).pk
     file = SimpleUploadedFile(name, content)
-    return client.post(IMPORT, {"file": file, "force": force, "time_zone": time_zone})
+    return client.post(url, {"file": file, "force": force, "time_zone": time_zone})
 
 
-def confirm(client: Client, preview):
+def confirm(client: Client, preview, url=IMPORT):
     context = preview.context
     fields = {"token": context["token"], "force": context["force"], "created": context["created"]}
     fields.update(
@@ -98,7 +100,7 @@ def confirm(client: Client, preview):
         source=context["result"].source_name,
         confirm="1",
     )
-    return client.post(IMPORT, fields)
+    return client.post(url, fields)
 
 
 def actions(preview) -> list[tuple[int, str]]:
@@ -216,24 +218,24 @@ def test_a_spreadsheet_with_local_times_reads_them_in_the_zone_chosen(client, de
 def test_a_time_the_clocks_repeat_is_refused_rather_than_guessed(tmp_path, deployment):
     path = tmp_path / "alerts.csv"
     path.write_bytes(csv_bytes([row(1, occurred_at="2025-10-26 01:30")]))
-    result = import_alerts(path, user=None, force=deployment.force, time_zone="Europe/London")
+    result = import_file(ALERTS, path, user=None, force=deployment.force, time_zone="Europe/London")
     assert [(e.row, e.column) for e in result.errors] == [(2, "occurred_at")]
     assert "repeated in Europe/London" in result.errors[0].message
 
 
 def test_a_file_of_more_than_one_batch_is_all_or_nothing(tmp_path, deployment, monkeypatch):
-    monkeypatch.setattr(alert_file, "MAX_BATCH_ITEMS", 2)
+    monkeypatch.setattr(batch_files, "MAX_BATCH_ITEMS", 2)
     path = tmp_path / "alerts.csv"
     good = [row(n) for n in range(1, 6)]
     path.write_bytes(csv_bytes(good))
     force = deployment.force
     events = LedgerEvent.objects.count()
-    result = import_alerts(path, user=None, force=force, commit=True)
+    result = import_file(ALERTS, path, user=None, force=force, commit=True)
     assert (result.committed, result.count(CREATE), len(result.ledger_seqs)) == (True, 5, 3)
     assert deployment.alerts.count() == 5 and LedgerEvent.objects.count() == events + 3
 
     path.write_bytes(csv_bytes([*good, row(6), row(7, kind="guess")]))  # the last batch fails
-    result = import_alerts(path, user=None, force=force, commit=True)
+    result = import_file(ALERTS, path, user=None, force=force, commit=True)
     assert result.committed is False and [(e.row, e.column) for e in result.errors] == [(8, "kind")]
     assert result.count(PRESENT) == 5  # the first batches ran, and were rolled back with the rest
     assert deployment.alerts.count() == 5 and LedgerEvent.objects.count() == events + 3
@@ -284,5 +286,80 @@ def test_every_alert_key_is_a_column_the_service_takes(deployment):
 def test_rows_come_back_with_their_spreadsheet_numbers(tmp_path):
     path = tmp_path / "alerts.csv"
     path.write_bytes(csv_bytes([row(1)]) + b"\n\n" + csv_bytes([row(2)]).split(b"\n", 1)[1])
-    _, rows, errors = alert_file.read_alert_file(Path(path))
+    _, rows, errors = batch_files.read_file(ALERTS, Path(path))
     assert [r.number for r in rows] == [2, 5] and errors == []  # blank lines 3 and 4 skipped
+
+
+def table(rows: list[dict]) -> bytes:
+    return csv_bytes(rows, list(rows[0]))
+
+
+def test_a_file_of_searches_goes_through_the_search_service(client):
+    url = reverse("admin:audits_search_import")
+    search = {
+        "external_id": "IMP-S1",
+        "mode": "rfr",
+        "occurred_at": "2025-06-03 11:00",
+        "purpose": "suspect",
+        "probe_source": "cctv",
+        "offence_type": "robbery",
+        "threshold": "0.62",
+        "rank_limit": "6",
+        "candidates_returned": "2",
+        "first_reviewer": "OP1",
+        "second_reviewer": "OP2",
+    }
+    rows = [search, {**search, "external_id": "IMP-S2", "rank_limit": "six"}]
+    preview = upload(client, table(rows), "searches.csv", "Europe/London", url)
+    errors = preview.context["result"].errors
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (3, "rank_limit", "Must be a whole number.")
+    ]
+    rows[1]["rank_limit"] = "8"
+    preview = upload(client, table(rows), "searches.csv", "Europe/London", url)
+    assert actions(preview) == [(2, CREATE), (3, CREATE)]
+    assert confirm(client, preview, url).status_code == 302
+    stored = Search.objects.filter(external_id__startswith="IMP-S").order_by("external_id")
+    assert [(s.rank_limit, s.force.code, s.occurred_at) for s in stored] == [
+        (6, FORCE, datetime(2025, 6, 3, 10, 0, tzinfo=UTC)),
+        (8, FORCE, datetime(2025, 6, 3, 10, 0, tzinfo=UTC)),
+    ]
+    again = upload(client, table(rows), "searches.csv", "Europe/London", url)
+    assert actions(again) == [(2, PRESENT), (3, PRESENT)]
+
+
+def test_a_file_of_device_sessions_goes_through_the_device_session_service(client, deployment):
+    url = reverse("admin:audits_devicesession_import")
+    session = {
+        "external_id": "IMP-BWV-1",
+        "deployment": DEPLOYMENT,
+        "device_id": "BWV-7",
+        "officer_reference": "PC77",
+        "start": "2025-06-03T10:00:00+01:00",
+        "end": "2025-06-03T12:00:00+01:00",
+        "faces_seen": "800",
+        "alerts": "1",
+    }
+    rows = [session, {**session, "end": "2025-06-03T09:00:00+01:00"}]
+    result = upload(client, table(rows), "sessions.csv", url=url).context["result"]
+    assert [(e.row, e.column) for e in result.errors] == [(3, "external_id")]  # a repeat
+    rows[1]["external_id"] = "IMP-BWV-2"
+    result = upload(client, table(rows), "sessions.csv", url=url).context["result"]
+    assert [(e.row, e.column) for e in result.errors] == [(3, "end")]  # before its start
+    rows[1]["end"] = "2025-06-03T13:00:00+01:00"
+    preview = upload(client, table(rows), "sessions.csv", url=url)
+    assert confirm(client, preview, url).status_code == 302
+    assert sorted(deployment.device_sessions.values_list("external_id", "faces_seen")) == [
+        ("IMP-BWV-1", 800),
+        ("IMP-BWV-2", 800),
+    ]
+
+
+def test_each_import_page_is_linked_from_its_list_for_those_who_may_add(client):
+    for model in ("alert", "search", "devicesession"):
+        page = client.get(reverse(f"admin:audits_{model}_changelist")).content.decode()
+        assert reverse(f"admin:audits_{model}_import") in page
+    auditor = Client()
+    auditor.force_login(personas.auditor())
+    page = auditor.get(reverse("admin:audits_alert_changelist")).content.decode()
+    assert IMPORT not in page
