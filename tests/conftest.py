@@ -1,6 +1,8 @@
 """Shared fixtures: the demo dataset is loaded once per test session, then each test runs in a
 transaction that is rolled back, so every test sees the same seeded database."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -21,3 +23,11 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def uploads(tmp_path_factory, monkeypatch) -> Path:
+    """The admin imports keep uploads in a folder of the test's own, not in var/uploads."""
+    folder = tmp_path_factory.mktemp("uploads")
+    monkeypatch.setattr("audits.admin.imports.UPLOADS", folder)
+    return folder

@@ -4,21 +4,28 @@ through the batch service (one ledger event per batch) and importing it again cr
 
 import csv
 import io
+import os
+import time
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
+from audits import roles
+from audits.admin.imports import CONFIRMATION_SALT
 from audits.imports import batch_files
 from audits.imports.batch_files import ALERTS, CREATE, ERROR, PRESENT, import_file
 from audits.models import Alert, Deployment, Force, LedgerEvent, Search
+from audits.services import batches
 from audits.services.batches import ALERT_KEYS, ingest_alerts
-from audits.services.records import record_create
+from audits.services.records import record_create, record_submit
 from tests import factories as make
 from tests import personas
 
@@ -92,15 +99,7 @@ def upload(
 
 
 def confirm(client: Client, preview, url=IMPORT):
-    context = preview.context
-    fields = {"token": context["token"], "force": context["force"], "created": context["created"]}
-    fields.update(
-        digest=context["result"].digest,
-        time_zone=context["time_zone"],
-        source=context["result"].source_name,
-        confirm="1",
-    )
-    return client.post(url, fields)
+    return client.post(url, {"confirm_preview": preview.context["confirmation"], "confirm": "1"})
 
 
 def actions(preview) -> list[tuple[int, str]]:
@@ -276,13 +275,6 @@ def test_the_template_lists_every_column(client):
     assert response.content.decode().strip().split(",") == list(ALERT_KEYS)
 
 
-def test_every_alert_key_is_a_column_the_service_takes(deployment):
-    """ALERT_KEYS is the import's list of columns: each must be a key the service reads."""
-    item = {key: None for key in ALERT_KEYS} | alert_item_for_present()
-    result = ingest_alerts(user=None, items=[item], force=deployment.force)
-    assert result.created == 1
-
-
 def test_rows_come_back_with_their_spreadsheet_numbers(tmp_path):
     path = tmp_path / "alerts.csv"
     path.write_bytes(csv_bytes([row(1)]) + b"\n\n" + csv_bytes([row(2)]).split(b"\n", 1)[1])
@@ -363,3 +355,103 @@ def test_each_import_page_is_linked_from_its_list_for_those_who_may_add(client):
     auditor.force_login(personas.auditor())
     page = auditor.get(reverse("admin:audits_alert_changelist")).content.decode()
     assert IMPORT not in page
+
+
+def test_a_confirmation_confirms_only_its_own_preview(client, deployment, uploads):
+    preview = upload(client, csv_bytes([row(1)]))
+    signed = preview.context["confirmation"]
+    tampered = signed.replace(signed[5], "x" if signed[5] != "x" else "y", 1)
+    for value in ("", tampered):
+        response = client.post(IMPORT, {"confirm_preview": value, "confirm": "1"})
+        assert response.status_code == 302  # back to the upload form, with a message
+    other = Client()
+    other.force_login(personas.person("wsp-recorder-2", roles.FORCE_RECORDER, FORCE))
+    assert other.post(IMPORT, {"confirm_preview": signed, "confirm": "1"}).status_code == 302
+    search_url = reverse("admin:audits_search_import")  # a preview of alerts is not of searches
+    assert client.post(search_url, {"confirm_preview": signed, "confirm": "1"}).status_code == 302
+    assert deployment.alerts.count() == 0
+    assert confirm(client, preview).status_code == 302
+    assert deployment.alerts.count() == 1
+    assert list(uploads.iterdir()) == []  # the confirmed upload is deleted
+
+
+def test_a_confirmation_with_the_same_counts_but_other_rows_is_refused(client, deployment):
+    preview = upload(client, csv_bytes([row(1), row(2)]))
+    assert actions(preview) == [(2, CREATE), (3, CREATE)]
+    # Meanwhile the first row is sent by the API: confirming would now do something else.
+    ingest_alerts(
+        user=None,
+        items=[{**alert_item_for_present(), "external_id": "IMP-1"}],
+        force=deployment.force,
+    )
+    response = confirm(client, preview)
+    assert "changed since the preview" in response.content.decode()
+    assert actions(response) == [(2, PRESENT), (3, CREATE)]
+    assert deployment.alerts.count() == 1
+
+
+def test_cells_are_read_strictly(client, deployment):
+    rows = [
+        row(1, engagement_duration_seconds="1e3"),
+        row(2, engagement_duration_seconds="1_000"),
+        row(3, score="0.7_1"),
+        row(4, engaged=""),  # blank in a given yes/no column: not recorded is not "no"
+        row(5, occurred_at="2025-06-03"),  # no time of day
+        row(6, external_id="  IMP-6  ", outcome=" arrest "),  # spaces around are layout
+    ]
+    result = upload(client, csv_bytes(rows)).context["result"]
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "engagement_duration_seconds", "Must be a number of seconds."),
+        (3, "engagement_duration_seconds", "Must be a number of seconds."),
+        (4, "score", "'0.7_1' is not a plain decimal number."),
+        (5, "kind", "A 'True alert, confirmed' alert must be engaged."),  # as if not engaged
+        (5, "engaged", "Blank: write true or false."),
+        (6, "occurred_at", "'2025-06-03' has a date but no time of day."),
+    ]
+    assert result.rows[5].item["external_id"] == "IMP-6"
+    assert result.rows[5].item["outcome"] == "arrest"
+
+
+def test_a_local_time_the_clocks_skip_is_refused(tmp_path, deployment):
+    path = tmp_path / "alerts.csv"
+    path.write_bytes(csv_bytes([row(1, occurred_at="2025-03-30 01:30")]))
+    result = import_file(ALERTS, path, user=None, force=deployment.force, time_zone="Europe/London")
+    assert [(e.row, e.column) for e in result.errors] == [(2, "occurred_at")]
+    assert "skipped or repeated in Europe/London" in result.errors[0].message
+
+
+def test_nothing_is_added_to_a_submitted_deployment(client, deployment):
+    record_submit(user=None, instance=deployment)
+    result = upload(client, csv_bytes([row(1)])).context["result"]
+    assert [(e.row, e.column) for e in result.errors] == [(2, "deployment")]
+    assert "is submitted: it is locked" in result.errors[0].message
+
+
+def test_a_superuser_chooses_the_force_and_a_user_without_one_has_none_to_choose(deployment):
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("import-admin"))
+    form = admin.get(IMPORT).context["form"]
+    assert {f.code for f in form.fields["force"].queryset} >= {"NMP", "EVC", "WSP"}
+    preview = admin.post(
+        IMPORT,
+        {"file": SimpleUploadedFile("a.csv", csv_bytes([row(1)])), "force": deployment.force.pk},
+    )
+    assert actions(preview) == [(2, CREATE)]
+
+
+@pytest.mark.parametrize("kind", list(batch_files.KINDS.values()), ids=lambda kind: kind.noun)
+def test_every_column_of_every_kind_is_a_key_its_service_takes(kind, deployment):
+    with pytest.raises(batches.BatchInvalid) as invalid:
+        kind.ingest(user=None, items=[dict.fromkeys(kind.keys, "?")], force=deployment.force)
+    assert all(error["message"] != "Unknown field." for error in invalid.value.errors)
+
+
+def test_uploads_left_unconfirmed_for_a_day_are_deleted(client, uploads):
+    old, recent = uploads / "old.csv", uploads / "recent.csv"
+    for left in (old, recent):
+        left.write_bytes(b"external_id\n")
+    day_ago = time.time() - 24 * 3600 - 60
+    os.utime(old, (day_ago, day_ago))
+    preview = upload(client, csv_bytes([row(1)]))
+    token = signing.loads(preview.context["confirmation"], salt=CONFIRMATION_SALT)["token"]
+    assert sorted(p.name for p in uploads.iterdir()) == sorted(["recent.csv", token])

@@ -8,6 +8,7 @@ the confirmation re-checks the same file (by its SHA-256) against the register a
 
 import csv
 import io
+import time
 import uuid
 from functools import partial
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from django import forms, urls
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
@@ -22,13 +24,22 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from audits.imports.batch_files import CREATE, KINDS, PRESENT, TIME_ZONES, FileKind, import_file
+from audits.imports.batch_files import (
+    CREATE,
+    KINDS,
+    PRESENT,
+    TIME_ZONES,
+    FileImport,
+    FileKind,
+    import_file,
+)
 from audits.imports.deployments import apply_import, authorise_import, plan_import
 from audits.imports.tables import SUFFIXES
 from audits.models import Force
 from audits.scoping import user_force
 
 UPLOADS = Path(settings.VAR_DIR) / "uploads"
+UPLOAD_MAX_AGE = 24 * 3600  # seconds an unconfirmed upload is kept
 
 
 class UploadForm(forms.Form):
@@ -50,8 +61,13 @@ def _table_file(upload: UploadedFile) -> UploadedFile:
 
 
 def _keep(upload: UploadedFile) -> str:
-    """Keep the upload until it is confirmed; the token names it."""
+    """Keep the upload until it is confirmed; the token names it. Uploads left unconfirmed for
+    a day are deleted: they may hold officers' ids and perceived demographics."""
     UPLOADS.mkdir(parents=True, exist_ok=True)
+    too_old = time.time() - UPLOAD_MAX_AGE
+    for left in UPLOADS.iterdir():
+        if left.suffix in SUFFIXES and left.stat().st_mtime < too_old:
+            left.unlink(missing_ok=True)
     token = f"{uuid.uuid4()}{Path(upload.name).suffix.lower()}"
     (UPLOADS / token).write_bytes(upload.read())
     return token
@@ -148,6 +164,11 @@ def _page(model_admin, request, title, **context):
 
 # Alerts, searches and device sessions: a file of batch items
 
+# What a preview's "Confirm" posts back, signed so that it confirms exactly that preview: the
+# upload, the user, the force and time zone, the file's digest and what it does to each row.
+CONFIRMATION_SALT = "audits.admin.imports.batch"
+CONFIRMATION_MAX_AGE = UPLOAD_MAX_AGE
+
 
 class BatchImportMixin:
     """Adds "Import <records>" to the change list of a model with a batch service (KINDS): a
@@ -157,19 +178,23 @@ class BatchImportMixin:
 
     def get_urls(self):
         view = self.admin_site.admin_view(partial(batch_import_view, self))
-        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
-        return [urls.path("import/", view, name=name), *super().get_urls()]
+        return [
+            urls.path("import/", view, name=_url_name(self.opts, "import")),
+            *super().get_urls(),
+        ]
 
     def changelist_view(self, request, extra_context=None):
-        may = request.user.has_perm(_add_permission(self.opts))
-        import_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
-        extra = {**(extra_context or {}), "import_url": import_url if may else None}
-        return super().changelist_view(request, extra)
+        may = self.has_add_permission(request)
+        import_url = reverse(f"admin:{_url_name(self.opts, 'import')}") if may else None
+        return super().changelist_view(request, {**(extra_context or {}), "import_url": import_url})
 
 
-class BatchOptionsForm(forms.Form):
-    """What a file import needs besides the file; the confirmation posts it again."""
+def _url_name(opts, view: str) -> str:
+    return f"{opts.app_label}_{opts.model_name}_{view}"
 
+
+class BatchUploadForm(forms.Form):
+    file = forms.FileField(help_text="CSV or XLSX, one record per row, under a header row.")
     force = forms.ModelChoiceField(queryset=Force.objects.none(), empty_label=None)
     time_zone = forms.ChoiceField(
         choices=[("", "none: every time carries its UTC offset")] + [(z, z) for z in TIME_ZONES],
@@ -186,25 +211,13 @@ class BatchOptionsForm(forms.Form):
             forces = forces.filter(pk=own.pk) if own is not None else forces.none()
         self.fields["force"].queryset = forces
 
-    def options(self) -> dict:
-        return {"force": self.cleaned_data["force"], "time_zone": self.cleaned_data["time_zone"]}
-
-
-class BatchUploadForm(BatchOptionsForm):
-    file = forms.FileField(help_text="CSV or XLSX, one record per row, under a header row.")
-    field_order = ["file", "force", "time_zone"]
-
     def clean_file(self):
         return _table_file(self.cleaned_data["file"])
 
 
-def _add_permission(opts) -> str:
-    return f"{opts.app_label}.add_{opts.model_name}"
-
-
 def batch_import_view(model_admin, request):
     kind = KINDS[model_admin.opts.model_name]
-    if not request.user.has_perm(_add_permission(model_admin.opts)):
+    if not model_admin.has_add_permission(request):
         raise PermissionDenied(f"You may not add {kind.plural}.")
     if request.GET.get("template") == "csv":
         return _template(kind)
@@ -212,9 +225,12 @@ def batch_import_view(model_admin, request):
         return _batch_confirm(model_admin, request, kind)
     form = BatchUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        upload, options = form.cleaned_data["file"], form.options()
-        stored = UPLOADS / _keep(upload)
-        result = import_file(kind, stored, user=request.user, source_name=upload.name, **options)
+        data = form.cleaned_data
+        options = {"force": data["force"], "time_zone": data["time_zone"]}
+        stored = UPLOADS / _keep(data["file"])
+        result = import_file(
+            kind, stored, user=request.user, source_name=data["file"].name, **options
+        )
         if not result.ok:
             stored.unlink(missing_ok=True)  # nothing to confirm
         return _batch_page(model_admin, request, result, stored.name, options)
@@ -223,24 +239,27 @@ def batch_import_view(model_admin, request):
 
 
 def _batch_confirm(model_admin, request, kind: FileKind):
-    stored = _stored(request.POST.get("token", ""))
-    form = BatchOptionsForm(request.POST, user=request.user)
-    if stored is None or not form.is_valid():
-        messages.error(request, "That upload is gone; upload the file again.")
-        return redirect(request.path)
-    options = form.options()
     try:
-        expected = int(request.POST.get("created", ""))
-    except ValueError:
-        expected = -1
+        preview = signing.loads(
+            request.POST.get("confirm_preview", ""),
+            salt=CONFIRMATION_SALT,
+            max_age=CONFIRMATION_MAX_AGE,
+        )
+    except signing.BadSignature:
+        preview = None
+    stored = _stored(preview["token"]) if preview else None
+    if stored is None or preview["user"] != request.user.pk or preview["kind"] != kind.noun:
+        messages.error(request, "That preview is no longer valid; upload the file again.")
+        return redirect(request.path)
+    options = {"force": Force.objects.get(pk=preview["force"]), "time_zone": preview["time_zone"]}
     result = import_file(
         kind,
         stored,
         user=request.user,
-        source_name=request.POST.get("source", ""),
+        source_name=preview["source"],
         commit=True,
-        expect_digest=request.POST.get("digest", ""),
-        expect_created=expected,
+        expect_digest=preview["digest"],
+        expect_outcome=preview["outcome"],
         **options,
     )
     if not result.committed:
@@ -255,9 +274,7 @@ def _batch_confirm(model_admin, request, kind: FileKind):
             f"{result.count(PRESENT):,} already present (ledger events {events})."
         ),
     )
-    return redirect(
-        reverse(f"admin:{model_admin.opts.app_label}_{kind.model._meta.model_name}_changelist")
-    )
+    return redirect(reverse(f"admin:{_url_name(model_admin.opts, 'changelist')}"))
 
 
 def _records(kind: FileKind, count: int) -> str:
@@ -273,14 +290,22 @@ def _template(kind: FileKind) -> HttpResponse:
     return response
 
 
-def _batch_page(model_admin, request, result, token: str, options: dict):
+def _batch_page(model_admin, request, result: FileImport, token: str, options: dict):
     kind = result.kind
+    confirmation = {
+        "token": token,
+        "user": request.user.pk,
+        "kind": kind.noun,
+        "force": options["force"].pk,
+        "time_zone": options["time_zone"],
+        "source": result.source_name,
+        "digest": result.digest,
+        "outcome": result.outcome,
+    }
     context = {
         "kind": kind,
         "result": result,
-        "token": token,
-        "force": options["force"].pk,
-        "time_zone": options["time_zone"],
+        "confirmation": signing.dumps(confirmation, salt=CONFIRMATION_SALT),
         "created": result.count(CREATE),
         "present": result.count(PRESENT),
         "columns": kind.preview,

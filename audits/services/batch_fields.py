@@ -8,6 +8,7 @@ Nothing is coerced: "3" is not a number and 1 is not true. The limits come from 
 Readers are small on purpose: a batch of 10,000 alerts calls them about 200,000 times.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ Reader = Callable[[Any], Any]
 # A duration is stored as microseconds in a 64-bit integer (SQLite) or as an interval.
 DURATION_MAX_SECONDS = (2**63 - 1) // 1_000_000
 FOUR_PLACES = Decimal("0.0001")
+PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # as text: not "1E-1", "0.7_1" or " 0.7"
 ONE = Decimal(1)
 
 
@@ -94,6 +96,8 @@ def similarity(value: Any) -> Decimal:
     kind = type(value)
     try:
         if kind is str:
+            if not PLAIN_DECIMAL.fullmatch(value):
+                raise ValueError(f"{value!r} is not a plain decimal number.")
             number = Decimal(value)
         elif kind is float:
             number = Decimal(repr(value))  # repr keeps 0.64 as 0.64, not its binary expansion

@@ -22,6 +22,7 @@ from audits.models import Deployment
 from audits.services.batch_fields import Field
 
 NON_FIELD = "non_field_errors"
+REQUIRED = "This field is required."
 INSERT_BATCH_SIZE = 2_000  # rows per INSERT where COPY is not available
 
 Error = dict[str, Any]
@@ -104,7 +105,7 @@ def read(kind: BatchKind, items: list, errors: list[Error]) -> list[tuple[int, R
             raw = item.get(key)
             if raw is None:
                 if required:
-                    errors.append(error(index, key, "This field is required."))
+                    errors.append(error(index, key, REQUIRED))
                 continue
             try:
                 values[attribute] = read_value(raw)
