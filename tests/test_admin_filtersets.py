@@ -32,8 +32,21 @@ LISTS = [
     ("evc", "alert", {"perceived_sex": "female"}, 46),
     ("commissioner", "search", {"force": "WSP", "year": "2025"}, 165),
     ("evc", "search", {"purpose": ["missing", "victim"]}, 37),
+    ("nmp", "authorisation", {"year": "2025"}, 100),
+    ("commissioner", "authorisation", {"urgent": "true"}, 17),
+    ("evc", "watchlist", {"status": ["submitted", "draft", "reviewed"]}, 60),
+    ("commissioner", "devicesession", {"year": "2025"}, 110),
+    ("commissioner", "postdeploymentreview", {"force": "NMP", "year": "2025"}, 91),
 ]
-API_PATHS = {"deployment": "deployments", "alert": "alerts", "search": "searches"}
+API_PATHS = {
+    "deployment": "deployments",
+    "alert": "alerts",
+    "search": "searches",
+    "authorisation": "authorisations",
+    "watchlist": "watchlists",
+    "devicesession": "device-sessions",
+    "postdeploymentreview": "post-deployment-reviews",
+}
 
 
 def admin_client_for(user) -> Client:

@@ -8,7 +8,7 @@ from audits.admin.base import AuditedAdmin, AuditedInline, RecordAdmin
 from audits.admin.filtersets import filterset_query
 from audits.admin.imports import import_view
 from audits.admin.reports import report_view
-from audits.filtersets import DeploymentFilterSet
+from audits.filtersets import DeploymentFilterSet, DeviceSessionFilterSet
 from audits.formatting import one_in, rate_with_interval
 from audits.metrics import record as figures
 from audits.models import Alert, Deployment, DeviceSession, FacesSeenRevision
@@ -202,7 +202,7 @@ class DeviceSessionAdmin(AuditedAdmin):
         "faces_seen",
         "alerts",
     ]
-    list_filter = ["deployment__force"]
+    filterset_class = DeviceSessionFilterSet  # force, deployment, year, from/to, external id
     list_select_related = ["deployment__force"]
     search_fields = ["device_id", "officer_reference", "external_id", "deployment__reference"]
     date_hierarchy = "start"
