@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from audits.admin.filtersets import for_the_admin
 from audits.filtersets import REPORT_PARAMETERS, DeploymentFilterSet, report_filters
 from audits.metrics import GROUP_KEYS
-from audits.reports.build import build_report, record_export
+from audits.reports.build import build_report, record_export, sections_for
 from audits.reports.renderers import RENDERERS
 from audits.reports.renderers.html_render import report_context
 
@@ -64,13 +64,15 @@ def report_view(model_admin, request: HttpRequest):
         context["filter_errors"] = sorted(error.message_dict.items())
         filters = None
     if options.is_valid() and filters is not None:
+        # A download builds what its format shows; the page shows everything the HTML does.
+        fmt = request.GET.get("download")
         report = build_report(
             filters=filters,
             group_by=options.group_keys(),
             method=options.method(),
             user=request.user,
+            sections=sections_for(fmt if fmt in RENDERERS else "html"),
         )
-        fmt = request.GET.get("download")
         if fmt in RENDERERS:
             return _download(request, report, fmt)
         context.update(report_context(report, downloads=_download_links(request)))
