@@ -67,7 +67,8 @@ def force_filter(path: str) -> CodeFilter:
         field_name=f"{path}__code",
         to_field_name="code",
         queryset=readable_forces,
-        label="Force code (repeatable)",
+        label="Force",
+        help_text="Force code (repeatable)",
     )
 
 
@@ -76,7 +77,8 @@ def code_filter(path: str, queryset: QuerySet) -> CodeFilter:
         field_name=f"{path}__code",
         to_field_name="code",
         queryset=queryset,
-        label="Code (repeatable)",
+        label=path.replace("_", " ").capitalize(),
+        help_text="Code (repeatable)",
     )
 
 
@@ -154,8 +156,19 @@ def with_period(field: str):
 
 
 def choices_filter(choices, path: str | None = None) -> filters.MultipleChoiceFilter:
+    """The label is the model field's name (for the admin's form); the API's description of
+    the parameter is the help text."""
     kwargs = {"field_name": path} if path else {}
-    return filters.MultipleChoiceFilter(choices=choices, label="Repeatable", **kwargs)
+    return filters.MultipleChoiceFilter(choices=choices, help_text="Repeatable", **kwargs)
+
+
+def mode_filter() -> filters.MultipleChoiceFilter:
+    return filters.MultipleChoiceFilter(
+        choices=DEPLOYMENT_MODES,
+        method="filter_mode",
+        label="Mode",
+        help_text="lfr (van or fixed) or bodycam (bodycam or mobile), repeatable",
+    )
 
 
 def filter_by_mode(path: str):
@@ -172,7 +185,7 @@ def filter_by_mode(path: str):
 class DeploymentFilterSet(filters.FilterSet):
     force = force_filter("force")
     year = YearFilter("date")
-    mode = filters.MultipleChoiceFilter(choices=DEPLOYMENT_MODES, method="filter_mode")
+    mode = mode_filter()
     kind = choices_filter(Deployment.Kind.choices)
     threshold = ThresholdFilter()
     use_case = code_filter("use_case", UseCase.objects.all())
@@ -269,7 +282,7 @@ class AlertFilterSet(filters.FilterSet):
     force = force_filter("deployment__force")
     deployment = IdFilter("deployment")
     year = YearFilter("occurred_at")
-    mode = filters.MultipleChoiceFilter(choices=DEPLOYMENT_MODES, method="filter_mode")
+    mode = mode_filter()
     threshold = ThresholdFilter()
     kind = choices_filter(AlertKind.choices)
     engaged = TrueFalseFilter()

@@ -54,12 +54,12 @@ def test_the_deployment_list_shows_false_alert_rates_with_intervals(admin_client
 @pytest.mark.parametrize(
     "params",
     [
-        {"force__id__exact": "1"},
-        {"kind__exact": "bodycam"},
+        {"force": "NMP"},
+        {"kind": "bodycam"},
         {"year": "2025"},
-        {"threshold": "0.6400"},
+        {"threshold": "0.64"},
         {"q": "Market"},
-        {"date__year": "2024"},
+        {"from": "2024-01-01", "to": "2024-12-31"},
     ],
 )
 def test_the_deployment_list_filters_answer(admin_client, params):

@@ -2,19 +2,8 @@ from django.contrib import admin
 
 from audits.admin.base import AuditedAdmin
 from audits.admin.imports import BatchImportMixin
+from audits.filtersets import AlertFilterSet
 from audits.models import Alert
-
-
-class AlertYearFilter(admin.SimpleListFilter):
-    title = "year"
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        dates = Alert.objects.dates("occurred_at", "year", order="DESC")
-        return [(str(d.year), str(d.year)) for d in dates]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(occurred_at__year=self.value()) if self.value() else queryset
 
 
 @admin.register(Alert)
@@ -31,18 +20,10 @@ class AlertAdmin(BatchImportMixin, AuditedAdmin):
         "perceived_age_band",
         "perceived_ethnic_group",
     ]
-    list_filter = [
-        "deployment__force",
-        "deployment__kind",
-        AlertYearFilter,
-        ("threshold", admin.AllValuesFieldListFilter),
-        "kind",
-        "engaged",
-        ("outcome", admin.RelatedOnlyFieldListFilter),
-        "perceived_sex",
-        "perceived_age_band",
-        "perceived_ethnic_group",
-    ]
+    # The FilterSet replaces the field filters it has (force, year, mode, threshold, kind,
+    # engaged, outcome, perceived groups); the deployment's kind is not one of them.
+    filterset_class = AlertFilterSet
+    list_filter = ["deployment__kind"]
     list_select_related = ["deployment__force", "watchlist_category", "outcome"]
     search_fields = ["external_id", "deployment__reference", "deployment__location_name"]
     date_hierarchy = "occurred_at"

@@ -1,13 +1,12 @@
 from django.contrib import admin
 
 from audits.admin.base import RecordAdmin
-from audits.admin.filters import YearFilter
+from audits.filtersets import AuthorisationFilterSet
 from audits.models import Authorisation
 
 
 @admin.register(Authorisation)
 class AuthorisationAdmin(RecordAdmin):
-    year_field = "authorised_at"
     list_display = [
         "__str__",
         "ao_identifier",
@@ -18,13 +17,8 @@ class AuthorisationAdmin(RecordAdmin):
         "use_case",
         "status",
     ]
-    list_filter = [
-        "force",
-        YearFilter,
-        "urgent",
-        ("use_case", admin.RelatedOnlyFieldListFilter),
-        "status",
-    ]
+    # force, year, from/to, use case, status, urgent, reference
+    filterset_class = AuthorisationFilterSet
     list_select_related = ["force", "use_case"]
     search_fields = ["reference", "ao_identifier", "legal_basis", "intelligence_case"]
     date_hierarchy = "authorised_at"

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from audits.admin.filtersets import FilterSetMixin
 from audits.models import Force, Status
 from audits.scoping import may_write, reads_all_forces, scope, user_force
 from audits.services.records import (
@@ -90,8 +91,9 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=True)
 
 
-class AuditedAdmin(ScopedMixin, admin.ModelAdmin):
-    """Saves go through the record services, so every change lands in the ledger."""
+class AuditedAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
+    """Saves go through the record services, so every change lands in the ledger. A
+    `filterset_class` filters the change list (audits/admin/filtersets.py)."""
 
     list_per_page = 50
 

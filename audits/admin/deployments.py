@@ -1,12 +1,14 @@
 from functools import partial
 
 from django.contrib import admin
-from django.urls import path
+from django.http import HttpRequest
+from django.urls import path, reverse
 
 from audits.admin.base import AuditedAdmin, AuditedInline, RecordAdmin
-from audits.admin.filters import YearFilter
+from audits.admin.filtersets import filterset_query
 from audits.admin.imports import BatchImportMixin, import_view
 from audits.admin.reports import report_view
+from audits.filtersets import DeploymentFilterSet, DeviceSessionFilterSet
 from audits.formatting import one_in, rate_with_interval
 from audits.metrics import record as figures
 from audits.models import Alert, Deployment, DeviceSession, FacesSeenRevision
@@ -54,7 +56,6 @@ def false_alerts_of(deployment: Deployment) -> int | None:
 
 @admin.register(Deployment)
 class DeploymentAdmin(RecordAdmin):
-    year_field = "date"
     change_list_template = "admin/audits/deployment/change_list.html"
     list_display = [
         "__str__",
@@ -69,18 +70,12 @@ class DeploymentAdmin(RecordAdmin):
         "arrests",
         "status",
     ]
-    list_filter = [
-        "force",
-        "kind",
-        YearFilter,
-        ("threshold", admin.AllValuesFieldListFilter),
-        ("use_case", admin.RelatedOnlyFieldListFilter),
-        "technical_fault",
-        "status",
-    ]
+    # The FilterSet's force, kind, year, from/to, threshold, use case, fault and status replace
+    # the sidebar's field filters and the date links: one definition of each filter, and every
+    # one of them a parameter that the report link can carry.
+    filterset_class = DeploymentFilterSet
     list_select_related = ["force"]
     search_fields = ["reference", "location_name", "borough", "ward_code", "purpose_as_published"]
-    date_hierarchy = "date"
     inlines = [FacesSeenRevisionInline, DeviceSessionInline, AlertInline]
     autocomplete_fields = ["force", "authorisation", "watchlist", "use_case"]
     fieldsets = [
@@ -166,8 +161,18 @@ class DeploymentAdmin(RecordAdmin):
         extra = {
             **(extra_context or {}),
             "can_import": request.user.has_perm("audits.import_records"),
+            "report_url": self.report_url(request),
         }
         return super().changelist_view(request, extra)
+
+    def report_url(self, request: HttpRequest) -> str | None:
+        """The report page on the deployments listed: the same FilterSet parameters. None when
+        the list is also narrowed by a search, which a report cannot repeat."""
+        query = filterset_query(request, self.filterset_class)
+        if query is None:
+            return None
+        query["group_by"] = "year"  # the report's default, so that the link opens on the figures
+        return f"{reverse('admin:audits_deployment_report')}?{query.urlencode()}"
 
     @admin.display(description="false alerts")
     def false_alert_count(self, obj: Deployment) -> int | None:
@@ -197,7 +202,7 @@ class DeviceSessionAdmin(BatchImportMixin, AuditedAdmin):
         "faces_seen",
         "alerts",
     ]
-    list_filter = ["deployment__force"]
+    filterset_class = DeviceSessionFilterSet  # force, deployment, year, from/to, external id
     list_select_related = ["deployment__force"]
     search_fields = ["device_id", "officer_reference", "external_id", "deployment__reference"]
     date_hierarchy = "start"

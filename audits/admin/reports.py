@@ -1,5 +1,8 @@
 """The report in the admin: filters, the same content as the PDF, and a download per format.
 
+The filters are the deployment list's (DeploymentFilterSet, turned into ReportFilters by
+`report_filters`), as in /api/v1/reports/: the same query parameters give the same report, and
+the change list's "Report on these deployments" link opens this page on what was listed.
 Figures come from build_report with the user's scope, so a force's users see their own force
 and commissioners every force; each download is recorded in the ledger as an export.
 """
@@ -7,29 +10,23 @@ and commissioners every force; each download is recorded in the ledger as an exp
 from urllib.parse import urlencode
 
 from django import forms
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from audits.admin.filtersets import for_the_admin
+from audits.filtersets import REPORT_PARAMETERS, DeploymentFilterSet, report_filters
 from audits.metrics import GROUP_KEYS
-from audits.models import Force
-from audits.reports.build import build_report, record_export
+from audits.reports.build import build_report, record_export, sections_for
 from audits.reports.renderers import RENDERERS
 from audits.reports.renderers.html_render import report_context
-from audits.scoping import scope
-from audits.selectors import KINDS_OF_MODE, ReportFilters
 
 FORMAT_LABELS = {"json": "JSON", "csv": "CSV", "xlsx": "Excel (XLSX)", "pdf": "PDF", "html": "HTML"}
 
 
-class ReportForm(forms.Form):
-    date_from = forms.DateField(required=False, label="From", help_text="YYYY-MM-DD")
-    date_to = forms.DateField(required=False, label="To")
-    force = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
-    mode = forms.MultipleChoiceField(
-        required=False,
-        choices=[(m, m) for m in sorted(KINDS_OF_MODE)],
-        widget=forms.CheckboxSelectMultiple,
-    )
+class ReportOptionsForm(forms.Form):
+    """The report's own options, with the API's defaults (year, Wilson)."""
+
     group_by = forms.MultipleChoiceField(
         required=False,
         choices=[(k, k.replace("_", " ")) for k in GROUP_KEYS],
@@ -39,50 +36,60 @@ class ReportForm(forms.Form):
         choices=[("wilson", "Wilson"), ("exact", "Clopper-Pearson")], required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        codes = scope(Force.objects.all(), user).values_list("code", flat=True)
-        self.fields["force"].choices = [(code, code) for code in codes]
+    def group_keys(self) -> list[str]:
+        return self.cleaned_data["group_by"] or ["year"]
 
-    def filters(self) -> ReportFilters:
-        data = self.cleaned_data
-        return ReportFilters(
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            forces=data["force"],
-            modes=data["mode"],
-        )
+    def method(self) -> str:
+        return self.cleaned_data["interval"] or "wilson"
 
 
-def report_view(model_admin, request):
-    form = ReportForm(request.GET or None, user=request.user)
+def report_view(model_admin, request: HttpRequest):
+    filterset = DeploymentFilterSet(request.GET, model_admin.get_queryset(request), request=request)
+    for_the_admin(filterset.form)
+    options = ReportOptionsForm(request.GET or None)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Oversight report",
-        "form": form,
+        "filterset": filterset,
+        "filter_fields": [filterset.form[name] for name in REPORT_PARAMETERS],
+        "options": options,
     }
-    if form.is_bound and form.is_valid():
-        group_by = form.cleaned_data["group_by"] or ["year"]
-        method = form.cleaned_data["interval"] or "wilson"
-        report = build_report(
-            filters=form.filters(), group_by=group_by, method=method, user=request.user
-        )
+    if not request.GET:
+        context["start"] = f"{request.path}?{urlencode({'group_by': 'year'})}"
+        return TemplateResponse(request, "admin/audits/report.html", context)
+    try:
+        filters = report_filters(filterset)
+    except ValidationError as error:
+        context["filter_errors"] = sorted(error.message_dict.items())
+        filters = None
+    if options.is_valid() and filters is not None:
+        # A download builds what its format shows; the page shows everything the HTML does.
         fmt = request.GET.get("download")
+        report = build_report(
+            filters=filters,
+            group_by=options.group_keys(),
+            method=options.method(),
+            user=request.user,
+            sections=sections_for(fmt if fmt in RENDERERS else "html"),
+        )
         if fmt in RENDERERS:
             return _download(request, report, fmt)
-        query = request.GET.copy()
-        links = []
-        for name in RENDERERS:
-            query["download"] = name
-            links.append((FORMAT_LABELS[name], f"{request.path}?{query.urlencode()}"))
-        context.update(report_context(report, downloads=links))
-    elif not form.is_bound:
-        context["start"] = f"{request.path}?{urlencode({'group_by': 'year'})}"
+        context.update(report_context(report, downloads=_download_links(request)))
     return TemplateResponse(request, "admin/audits/report.html", context)
 
 
-def _download(request, report, fmt: str) -> HttpResponse:
+def _download_links(request: HttpRequest) -> list[tuple[str, str]]:
+    """One link per format, with the page's own parameters: the download is the report shown."""
+    query = request.GET.copy()
+    links = []
+    for name in RENDERERS:
+        query["download"] = name
+        links.append((FORMAT_LABELS[name], f"{request.path}?{query.urlencode()}"))
+    return links
+
+
+def _download(request: HttpRequest, report, fmt: str) -> HttpResponse:
     render, content_type, extension = RENDERERS[fmt]
     response = HttpResponse(render(report), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="frt-report.{extension}"'

@@ -1,14 +1,13 @@
 from django.contrib import admin
 
 from audits.admin.base import RecordAdmin
-from audits.admin.filters import YearFilter
 from audits.admin.imports import BatchImportMixin
+from audits.filtersets import SearchFilterSet
 from audits.models import Search
 
 
 @admin.register(Search)
 class SearchAdmin(BatchImportMixin, RecordAdmin):
-    year_field = "occurred_at"
     list_display = [
         "__str__",
         "occurred_at",
@@ -21,18 +20,10 @@ class SearchAdmin(BatchImportMixin, RecordAdmin):
         "arrest",
         "status",
     ]
-    list_filter = [
-        "force",
-        "mode",
-        YearFilter,
-        ("offence_type", admin.RelatedOnlyFieldListFilter),
-        "purpose",
-        "probe_source",
-        "outcome",
-        "corroboration_recorded",
-        "oifr_legal_condition",
-        "status",
-    ]
+    # The FilterSet replaces the field filters it has (force, mode, year, offence type, purpose,
+    # probe source, outcome, status); corroboration and the legal condition are not in it.
+    filterset_class = SearchFilterSet
+    list_filter = ["corroboration_recorded", "oifr_legal_condition"]
     list_select_related = ["force", "offence_type"]
     search_fields = ["external_id", "crime_reference", "requesting_unit"]
     date_hierarchy = "occurred_at"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from audits.admin.base import AuditedInline, RecordAdmin
-from audits.admin.filters import YearFilter
+from audits.filtersets import WatchlistFilterSet
 from audits.models import Watchlist, WatchlistCategoryCount
 
 
@@ -12,7 +12,6 @@ class CategoryCountInline(AuditedInline):
 
 @admin.register(Watchlist)
 class WatchlistAdmin(RecordAdmin):
-    year_field = "compiled_at"
     list_display = [
         "__str__",
         "compiled_at",
@@ -23,7 +22,7 @@ class WatchlistAdmin(RecordAdmin):
         "destroyed_at",
         "status",
     ]
-    list_filter = ["force", YearFilter, "status"]
+    filterset_class = WatchlistFilterSet  # force, year, from/to, status, reference
     list_select_related = ["force"]
     search_fields = ["reference", "approved_by", "image_sources"]
     date_hierarchy = "compiled_at"

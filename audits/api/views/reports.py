@@ -16,7 +16,7 @@ from audits.api.serializers.reports import INTERVALS, ReportOptionsInput
 from audits.filtersets import DEPLOYMENT_MODES, DeploymentFilterSet, report_filters
 from audits.metrics import GROUP_KEYS
 from audits.models import Deployment
-from audits.reports.build import build_report, record_export
+from audits.reports.build import build_report, record_export, sections_for
 from audits.reports.renderers import RENDERERS
 from audits.scoping import scope
 
@@ -56,13 +56,14 @@ class ReportView(APIView):
         options.is_valid(raise_exception=True)
         deployments = scope(Deployment.objects.all(), request.user)
         filterset = DeploymentFilterSet(request.query_params, deployments, request=request)
+        fmt = options.validated_data["format"]
         report = build_report(
             filters=report_filters(filterset),
             group_by=options.validated_data["group_by"],
             method=options.validated_data["interval"],
             user=request.user,
+            sections=sections_for(fmt),
         )
-        fmt = options.validated_data["format"]
         render, content_type, extension = RENDERERS[fmt]
         content = render(report)
         record_export(report, fmt, user=request.user)

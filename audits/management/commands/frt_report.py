@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from audits.metrics import GROUP_KEYS
-from audits.reports.build import build_report, record_export
+from audits.reports.build import build_report, record_export, sections_for
 from audits.reports.renderers import RENDERERS
 from audits.selectors import KINDS_OF_MODE, ReportFilters
 
@@ -48,7 +48,10 @@ class Command(BaseCommand):
         )
         with tqdm(total=3, desc="report", unit="step", file=sys.stderr, disable=None) as bar:
             report = build_report(
-                filters=filters, group_by=options["group_by"], method=options["interval"]
+                filters=filters,
+                group_by=options["group_by"],
+                method=options["interval"],
+                sections=sections_for(fmt),
             )
             bar.update()
             render, _content_type, _extension = RENDERERS[fmt]

@@ -1,0 +1,189 @@
+"""The admin lists filter with the API's FilterSets, and the admin report takes the parameters of
+/api/v1/reports/: what a user filtered is exactly what is listed, reported and exported."""
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from audits.models import Deployment
+from tests import personas
+from tests.api.conftest import client_for as api_client_for
+
+pytestmark = pytest.mark.django_db
+
+DEPLOYMENTS = reverse("admin:audits_deployment_changelist")
+REPORT = reverse("admin:audits_deployment_report")
+PERSONAS = {
+    "commissioner": personas.commissioner,
+    "nmp": lambda: personas.recorder("NMP"),
+    "evc": lambda: personas.recorder("EVC"),
+}
+# (persona, admin model and API path, parameters, how many rows the demo register gives)
+LISTS = [
+    ("commissioner", "deployment", {"force": ["NMP", "EVC"], "year": "2025", "mode": "lfr"}, 130),
+    ("commissioner", "deployment", {"mode": "bodycam", "status": "submitted"}, 39),
+    ("nmp", "deployment", {"use_case": "crime_hotspot", "status": "submitted"}, 67),
+    ("evc", "deployment", {"from": "2024-03-01", "to": "2024-09-30"}, 17),
+    ("commissioner", "alert", {"year": "2025", "engaged": "true"}, 410),
+    ("nmp", "alert", {"year": "2024", "mode": "lfr"}, 400),
+    ("evc", "alert", {"perceived_sex": "female"}, 46),
+    ("commissioner", "search", {"force": "WSP", "year": "2025"}, 165),
+    ("evc", "search", {"purpose": ["missing", "victim"]}, 37),
+    ("nmp", "authorisation", {"year": "2025"}, 100),
+    ("commissioner", "authorisation", {"urgent": "true"}, 17),
+    ("evc", "watchlist", {"status": ["submitted", "draft", "reviewed"]}, 60),
+    ("commissioner", "devicesession", {"year": "2025"}, 110),
+    ("commissioner", "postdeploymentreview", {"force": "NMP", "year": "2025"}, 91),
+]
+API_PATHS = {
+    "deployment": "deployments",
+    "alert": "alerts",
+    "search": "searches",
+    "authorisation": "authorisations",
+    "watchlist": "watchlists",
+    "devicesession": "device-sessions",
+    "postdeploymentreview": "post-deployment-reviews",
+}
+
+
+def admin_client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def admin_list(user, model: str, params: dict) -> list[int]:
+    response = admin_client_for(user).get(reverse(f"admin:audits_{model}_changelist"), params)
+    assert response.status_code == 200  # an unknown lookup would have redirected to ?e=1
+    return sorted(response.context["cl"].queryset.values_list("pk", flat=True))
+
+
+def api_list(user, model: str, params: dict) -> list[int]:
+    path = f"/api/v1/{API_PATHS[model]}/"
+    response = api_client_for(user).get(path, {**params, "page_size": 1000})
+    assert response.status_code == 200 and response.json()["next"] is None
+    return sorted(row["id"] for row in response.json()["results"])
+
+
+@pytest.mark.parametrize(("persona", "model", "params", "count"), LISTS)
+def test_an_admin_list_shows_exactly_what_the_api_lists(persona, model, params, count):
+    user = PERSONAS[persona]()
+    listed = admin_list(user, model, params)
+    assert len(listed) == count
+    assert listed == api_list(user, model, params)
+
+
+def test_the_filters_keep_the_lists_search_and_order():
+    client = admin_client_for(personas.commissioner())
+    params = {"force": ["NMP", "EVC"], "mode": "lfr", "q": "-D000", "o": "2"}
+    response = client.get(DEPLOYMENTS, params)
+    cl = response.context["cl"]
+    assert cl.query == "-D000" and cl.filter_params["force"] == ["NMP", "EVC"]
+    assert set(cl.queryset.values_list("force__code", flat=True)) == {"NMP", "EVC"}
+    page = response.content.decode()
+    # The search box and the filter form each carry the other's parameters, every value of each.
+    assert page.count('<input type="hidden" name="force" value="NMP">') == 1
+    assert page.count('<input type="hidden" name="force" value="EVC">') == 1
+    assert page.count('<input type="hidden" name="q" value="-D000">') == 1
+
+
+def test_a_force_user_cannot_list_another_forces_records_by_its_code():
+    user = personas.recorder("NMP")
+    for params in ({"force": "EVC"}, {"force": ["NMP", "EVC"]}):
+        response = admin_client_for(user).get(DEPLOYMENTS, params)
+        assert response.status_code == 200 and response.context["cl"].result_count == 0
+        assert "Select a valid choice. EVC is not one of the available choices." in (
+            response.content.decode()
+        )
+    refused = api_client_for(user).get("/api/v1/deployments/", {"force": "EVC"})
+    assert refused.status_code == 400
+
+
+def test_the_report_link_carries_the_lists_filters():
+    client = admin_client_for(personas.commissioner())
+    params = {"force": ["NMP", "EVC"], "year": "2025", "mode": "lfr", "o": "-3", "p": "2"}
+    response = client.get(DEPLOYMENTS, params)
+    link = response.context["report_url"]
+    assert f'href="{link.replace("&", "&amp;")}"' in response.content.decode()
+    url = urlsplit(link)
+    assert url.path == REPORT
+    assert parse_qs(url.query) == {
+        "force": ["NMP", "EVC"],
+        "year": ["2025"],
+        "mode": ["lfr"],
+        "group_by": ["year"],
+    }
+    report = client.get(link).context["report"]
+    assert report["totals"]["deployments"] == response.context["cl"].result_count == 130
+
+
+def test_there_is_no_report_on_a_search_which_a_report_cannot_repeat():
+    client = admin_client_for(personas.commissioner())
+    response = client.get(DEPLOYMENTS, {"year": "2025", "q": "NMP-D00"})
+    assert response.context["report_url"] is None
+    assert "Report on these deployments" not in response.content.decode()
+
+
+def api_report(user, params: dict) -> dict:
+    response = api_client_for(user).get("/api/v1/reports/", params)
+    assert response.status_code == 200
+    return response.json()
+
+
+def admin_report(user, params: dict) -> dict:
+    response = admin_client_for(user).get(REPORT, params)
+    assert response.status_code == 200 and "filter_errors" not in response.context
+    return json.loads(json.dumps(response.context["report"]))  # as the API sends it
+
+
+@pytest.mark.parametrize(
+    ("persona", "params", "deployments"),
+    [
+        ("commissioner", {"force": ["NMP", "EVC"], "year": "2025", "group_by": "force"}, 130),
+        ("commissioner", {"mode": "bodycam", "group_by": ["quarter", "use_case"]}, 40),
+        ("nmp", {"from": "2025-01-01", "to": "2025-12-31", "interval": "exact"}, 100),
+        ("evc", {"year": "2024", "group_by": "month"}, 30),
+    ],
+)
+def test_the_admin_report_is_the_api_report_for_the_same_parameters(persona, params, deployments):
+    user = PERSONAS[persona]()
+    shown, sent = admin_report(user, params), api_report(user, params)
+    assert shown["totals"]["deployments"] == deployments
+    for part in ("filters", "group_by", "interval_method", "totals", "groups", "by_threshold"):
+        assert shown[part] == sent[part], part
+
+
+def test_a_download_carries_the_reports_parameters():
+    client = admin_client_for(personas.commissioner())
+    params = {"force": ["NMP", "EVC"], "year": "2025", "group_by": "force"}
+    downloads = dict(client.get(REPORT, params).context["downloads"])
+    assert parse_qs(urlsplit(downloads["JSON"]).query) == {
+        "force": ["NMP", "EVC"],
+        "year": ["2025"],
+        "group_by": ["force"],
+        "download": ["json"],
+    }
+    exported = json.loads(client.get(downloads["JSON"]).content)
+    assert exported["totals"]["deployments"] == 130
+    assert [group["key"]["force"] for group in exported["groups"]] == ["EVC", "NMP"]
+
+
+def test_a_force_user_cannot_report_on_another_force_by_its_code():
+    user = personas.recorder("NMP")
+    for params in ({"force": "EVC"}, {"force": ["NMP", "EVC"], "group_by": "force"}):
+        response = admin_client_for(user).get(REPORT, params)
+        assert "report" not in response.context
+        (error,) = response.context["filter_errors"]
+        assert error[0] == "force" and "EVC is not one of the available choices" in error[1][0]
+    listed = Deployment.objects.filter(force__code="NMP").count()
+    assert admin_report(user, {"group_by": "force"})["totals"]["deployments"] == listed == 200
+
+
+def test_a_filter_a_report_cannot_take_is_refused_not_ignored():
+    client = admin_client_for(personas.commissioner())
+    response = client.get(REPORT, {"year": "2025", "kind": "van"})
+    assert "report" not in response.context
+    assert response.context["filter_errors"] == [("kind", ["A report cannot be filtered by this."])]
