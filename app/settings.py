@@ -185,6 +185,7 @@ SPECTACULAR_SETTINGS = {
             ("SearchOutcomeEnum", "SEARCH_OUTCOME"),
             ("ReviewDecisionEnum", "REVIEW_DECISION"),
             ("StatusEnum", "STATUS"),
+            ("FindingStateEnum", "FINDING_STATE"),
         ]
     },
     "POSTPROCESSING_HOOKS": [
