@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
             ("ReviewDecisionEnum", "REVIEW_DECISION"),
             ("StatusEnum", "STATUS"),
             ("FindingStateEnum", "FINDING_STATE"),
+            ("CommissionerReviewStateEnum", "COMMISSIONER_REVIEW_STATE"),
+            ("ReviewMessageKindEnum", "REVIEW_MESSAGE_KIND"),
         ]
     },
     "POSTPROCESSING_HOOKS": [

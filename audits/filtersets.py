@@ -24,6 +24,7 @@ from audits.models import (
     AlertKind,
     Amendment,
     Authorisation,
+    CommissionerReview,
     Deployment,
     DeviceSession,
     Finding,
@@ -359,6 +360,18 @@ class FindingFilterSet(filters.FilterSet):
 
     class Meta:
         model = Finding
+        fields = []
+
+
+@with_period("opened_at__date")
+class CommissionerReviewFilterSet(filters.FilterSet):
+    force = force_filter("force")
+    state = choices_filter(CommissionerReview.State.choices)
+    deployment = IdFilter("deployment")
+    year = YearFilter("opened_at", label="Calendar year opened")
+
+    class Meta:
+        model = CommissionerReview
         fields = []
 
 

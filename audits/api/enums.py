@@ -3,10 +3,12 @@
 
 from audits.models import (
     AlertKind,
+    CommissionerReview,
     Deployment,
     Finding,
     Outcome,
     Rank,
+    ReviewMessage,
     Search,
 )
 from audits.models.base import Mode, Status
@@ -21,3 +23,5 @@ SEARCH_OUTCOME = Search.Outcome
 REVIEW_DECISION = Search.ReviewDecision
 STATUS = Status
 FINDING_STATE = Finding.State
+COMMISSIONER_REVIEW_STATE = CommissionerReview.State
+REVIEW_MESSAGE_KIND = ReviewMessage.Kind

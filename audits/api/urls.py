@@ -4,7 +4,7 @@ batches."""
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from audits.api.views import compliance, history, nested, records, reference
+from audits.api.views import commissioner, compliance, history, nested, records, reference
 from audits.api.views.auth import TokenView
 from audits.api.views.batches import AlertBatchView, DeviceSessionBatchView, SearchBatchView
 from audits.api.views.reports import ReportView
@@ -28,6 +28,9 @@ router.register("post-deployment-reviews", records.PostDeploymentReviewViewSet, 
 router.register("policy-profiles", compliance.PolicyProfileViewSet, basename="policy-profile")
 router.register("rules", compliance.RuleViewSet, basename="rule")
 router.register("findings", compliance.FindingViewSet, basename="finding")
+router.register(
+    "commissioner-reviews", commissioner.CommissionerReviewViewSet, basename="commissioner-review"
+)
 router.register("amendments", history.AmendmentViewSet, basename="amendment")
 router.register("ledger-events", history.LedgerEventViewSet, basename="ledger-event")
 

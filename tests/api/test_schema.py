@@ -46,6 +46,8 @@ def test_the_live_schema_documents_every_endpoint_and_the_error_shape(client):
         "/api/v1/ledger-events/",
         "/api/v1/policy-profiles/",
         "/api/v1/findings/{id}/assign/",
+        "/api/v1/commissioner-reviews/",
+        "/api/v1/commissioner-reviews/{id}/sign-off/",
         "/api/v1/reports/",
         "/api/v1/batches/alerts/",
         "/api/v1/auth/token/",
