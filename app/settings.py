@@ -185,6 +185,9 @@ SPECTACULAR_SETTINGS = {
             ("SearchOutcomeEnum", "SEARCH_OUTCOME"),
             ("ReviewDecisionEnum", "REVIEW_DECISION"),
             ("StatusEnum", "STATUS"),
+            ("FindingStateEnum", "FINDING_STATE"),
+            ("CommissionerReviewStateEnum", "COMMISSIONER_REVIEW_STATE"),
+            ("ReviewMessageKindEnum", "REVIEW_MESSAGE_KIND"),
         ]
     },
     "POSTPROCESSING_HOOKS": [

@@ -24,8 +24,10 @@ from audits.models import (
     AlertKind,
     Amendment,
     Authorisation,
+    CommissionerReview,
     Deployment,
     DeviceSession,
+    Finding,
     Force,
     LedgerAction,
     LedgerEvent,
@@ -34,8 +36,11 @@ from audits.models import (
     PerceivedAgeBand,
     PerceivedEthnicGroup,
     PerceivedSex,
+    PolicyProfile,
     PostDeploymentReview,
+    Rule,
     Search,
+    Severity,
     Status,
     System,
     UseCase,
@@ -325,6 +330,61 @@ class PostDeploymentReviewFilterSet(filters.FilterSet):
 
     class Meta:
         model = PostDeploymentReview
+        fields = []
+
+
+class PolicyProfileFilterSet(filters.FilterSet):
+    code = filters.CharFilter()
+    all_forces = TrueFalseFilter()
+
+    class Meta:
+        model = PolicyProfile
+        fields = []
+
+
+class RuleFilterSet(filters.FilterSet):
+    """The admin's rule filters (profile, applies to, severity, active) and the check."""
+
+    profile = code_filter("profile", PolicyProfile.objects.all())
+    applies_to = choices_filter(Rule.AppliesTo.choices)
+    severity = choices_filter(Severity.choices)
+    active = TrueFalseFilter()
+    check = filters.CharFilter(field_name="check_name", label="Check name")
+
+    class Meta:
+        model = Rule
+        fields = []
+
+
+@with_period("first_seen__date")
+class FindingFilterSet(filters.FilterSet):
+    """The findings queue's filters: force, state, severity, profile, rule, check, assignee."""
+
+    force = force_filter("force")
+    state = choices_filter(Finding.State.choices)
+    severity = choices_filter(Severity.choices)
+    profile = code_filter("rule__profile", PolicyProfile.objects.all())
+    rule = IdFilter("rule", label="Rule id")
+    check = filters.CharFilter(field_name="rule__check_name", label="Check name")
+    assignee = filters.CharFilter(field_name="assigned_to__username", label="Assignee username")
+    # assigned=false is the unassigned queue (the admin's "-" choice under "assigned to").
+    assigned = TrueFalseFilter(field_name="assigned_to", lookup_expr="isnull", exclude=True)
+    year = YearFilter("first_seen", label="Calendar year first seen")
+
+    class Meta:
+        model = Finding
+        fields = []
+
+
+@with_period("opened_at__date")
+class CommissionerReviewFilterSet(filters.FilterSet):
+    force = force_filter("force")
+    state = choices_filter(CommissionerReview.State.choices)
+    deployment = IdFilter("deployment")
+    year = YearFilter("opened_at", label="Calendar year opened")
+
+    class Meta:
+        model = CommissionerReview
         fields = []
 
 

@@ -1,7 +1,16 @@
 """Choice sets that share a field name across models, named once for the OpenAPI schema
 (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] points here)."""
 
-from audits.models import AlertKind, Deployment, Outcome, Rank, Search
+from audits.models import (
+    AlertKind,
+    CommissionerReview,
+    Deployment,
+    Finding,
+    Outcome,
+    Rank,
+    ReviewMessage,
+    Search,
+)
 from audits.models.base import Mode, Status
 
 ALERT_KIND = AlertKind
@@ -13,3 +22,6 @@ SEARCH_MODE = Search.Mode
 SEARCH_OUTCOME = Search.Outcome
 REVIEW_DECISION = Search.ReviewDecision
 STATUS = Status
+FINDING_STATE = Finding.State
+COMMISSIONER_REVIEW_STATE = CommissionerReview.State
+REVIEW_MESSAGE_KIND = ReviewMessage.Kind

@@ -29,9 +29,14 @@ class ModelActionPermission(BasePermission):
             return False
         model = view.permission_model()
         action = getattr(view, "action", None) or ""
-        verbs = {**ACTION_VERBS, **getattr(view, "action_verbs", {})}
-        verb = verbs.get(action, "view")
-        return user.has_perm(f"{model._meta.app_label}.{verb}_{model._meta.model_name}")
+        # A workflow step can need a permission of its own rather than a model verb (a
+        # commissioner opens a review with "conduct", not "add"): the view names it.
+        required = getattr(view, "action_permissions", {}).get(action)
+        if required is None:
+            verbs = {**ACTION_VERBS, **getattr(view, "action_verbs", {})}
+            verb = verbs.get(action, "view")
+            required = f"{model._meta.app_label}.{verb}_{model._meta.model_name}"
+        return user.has_perm(required)
 
 
 class MayAdd(BasePermission):

@@ -1,9 +1,10 @@
-"""/api/v1/: every entity of the register, reports and batches."""
+"""/api/v1/: every entity of the register and of the commissioners' oversight, reports and
+batches."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from audits.api.views import history, nested, records, reference
+from audits.api.views import commissioner, compliance, history, nested, records, reference
 from audits.api.views.auth import TokenView
 from audits.api.views.batches import AlertBatchView, DeviceSessionBatchView, SearchBatchView
 from audits.api.views.reports import ReportView
@@ -24,6 +25,12 @@ router.register("device-sessions", records.DeviceSessionViewSet, basename="devic
 router.register("alerts", records.AlertViewSet, basename="alert")
 router.register("searches", records.SearchViewSet, basename="search")
 router.register("post-deployment-reviews", records.PostDeploymentReviewViewSet, basename="review")
+router.register("policy-profiles", compliance.PolicyProfileViewSet, basename="policy-profile")
+router.register("rules", compliance.RuleViewSet, basename="rule")
+router.register("findings", compliance.FindingViewSet, basename="finding")
+router.register(
+    "commissioner-reviews", commissioner.CommissionerReviewViewSet, basename="commissioner-review"
+)
 router.register("amendments", history.AmendmentViewSet, basename="amendment")
 router.register("ledger-events", history.LedgerEventViewSet, basename="ledger-event")
 
