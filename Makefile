@@ -29,8 +29,10 @@ system-deps:
 		{ $(SUDO) apt-get update -q && \
 		$(SUDO) apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES); }
 
+# One pytest worker per CPU (at most 4), each with its own test database and demo data; the
+# browser tests share one worker (xdist_group), as they share artifacts/e2e/.
 test: setup system-deps
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --maxprocesses 4 --dist loadgroup
 
 lint: setup
 	$(VENV)/bin/ruff check .

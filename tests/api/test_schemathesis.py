@@ -1,6 +1,8 @@
 """Schemathesis against the live schema, inside the test run: every operation, requests made
 in-process through the WSGI application (so in the test's own database transaction, on the demo
-data), as a force recorder with a token. No 5xx, and no response that breaks the schema.
+data), as a force recorder with a token; and the oversight operations (findings, commissioner
+reviews and their steps), which refuse a recorder, again as a commissioner. No 5xx, and no
+response that breaks the schema.
 
 Bounded to finish in a few minutes: few examples per operation, derandomized (the same cases on
 every run, so a failure here is reproducible, not flaky), no stateful phase.
@@ -57,6 +59,12 @@ def recorder_token(db) -> str:
     return client._credentials["HTTP_AUTHORIZATION"]
 
 
+@pytest.fixture
+def commissioner_token(db) -> str:
+    client = client_for(personas.commissioner())
+    return client._credentials["HTTP_AUTHORIZATION"]
+
+
 # Loaded when the module is collected: building the schema reads no database. (A lazy
 # `schemathesis.pytest.from_fixture` would be neater, but fails under pytest 9.)
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
@@ -73,3 +81,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONF
 @pytest.mark.django_db
 def test_the_api_keeps_to_its_schema(case, recorder_token, in_test_transaction):
     case.call_and_validate(headers={"Authorization": recorder_token}, checks=CHECKS)
+
+
+@schema.include(path_regex="^/api/v1/(findings|commissioner-reviews)/").parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+@pytest.mark.django_db
+def test_the_oversight_operations_keep_to_the_schema_for_a_commissioner(
+    case, commissioner_token, in_test_transaction
+):
+    case.call_and_validate(headers={"Authorization": commissioner_token}, checks=CHECKS)
