@@ -9,7 +9,6 @@ whole session.
 """
 
 import importlib.util
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
@@ -138,22 +137,20 @@ def chromium() -> Callable[[], AbstractContextManager[Callable]]:
     return run
 
 
-@pytest.fixture(scope="session")
-def screenshot_count() -> Iterator[list[int]]:
-    """The screenshots taken in this run; the folder is emptied first, so it shows this run only."""
-    shutil.rmtree(ARTEFACTS, ignore_errors=True)
-    ARTEFACTS.mkdir(parents=True)
-    yield [0]
-
-
 @pytest.fixture
-def screenshot(screenshot_count: list[int]) -> Callable:
-    """Saves a screenshot (of the whole page, unless told otherwise) as artifacts/e2e/NN-name.png,
-    numbered in the order taken across the run's browser tests."""
+def screenshot(request) -> Callable:
+    """Saves a screenshot (of the whole page, unless told otherwise) as
+    artifacts/e2e/<module>-NN-name.png, numbered in the order the test takes them. The names are
+    the same on every run, so each run replaces the last one's (tests may run in parallel
+    workers, so none of them empties the folder)."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    module = request.node.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    taken = 0
 
     def take(page, name: str, *, full_page: bool = True) -> Path:
-        screenshot_count[0] += 1
-        path = ARTEFACTS / f"{screenshot_count[0]:02d}-{name}.png"
+        nonlocal taken
+        taken += 1
+        path = ARTEFACTS / f"{module}-{taken:02d}-{name}.png"
         page.screenshot(path=path, full_page=full_page)
         return path
 

@@ -29,7 +29,6 @@ ROWS = [
 
 
 @pytest.mark.e2e
-@pytest.mark.xdist_group("browser")
 def test_a_recorder_previews_and_confirms_an_alert_file(chromium, screenshot, live_site, tmp_path):
     force = Force.objects.get(code="WSP")
     deployment = record_create(

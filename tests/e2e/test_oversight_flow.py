@@ -40,7 +40,6 @@ def people(db) -> dict[str, AbstractBaseUser]:
 
 
 @pytest.mark.e2e
-@pytest.mark.xdist_group("browser")
 def test_a_breach_is_recorded_reviewed_signed_off_and_published(
     chromium, screenshot, people, live_site
 ):
