@@ -14,6 +14,12 @@ from django.urls import path, reverse
 from audits.admin.filtersets import FilterSetMixin
 from audits.models import Force, Status
 from audits.scoping import may_write, reads_all_forces, scope, user_force
+from audits.services.configuration import (
+    configuration_delete,
+    configuration_related,
+    configuration_save,
+    stored_values,
+)
 from audits.services.records import (
     record_amend,
     record_create,
@@ -273,3 +279,43 @@ def _message(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return "; ".join(error.messages)
     return str(error)
+
+
+class ConfigurationAdmin(admin.ModelAdmin):
+    """Configuration (no lifecycle): every save, inline save, many-to-many change and deletion is
+    a ledger event, through services/configuration.py. Force scoping does not apply: who may edit
+    configuration is decided by the model permissions (administrators)."""
+
+    def save_model(self, request, obj, form, change):
+        configuration_save(user=request.user, instance=obj, before=stored_values(obj))
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        before = {name: self._related(obj, name) for name in self._many_to_many(form)}
+        super().save_related(request, form, formsets, change)
+        for name, old in before.items():
+            new = self._related(obj, name)
+            configuration_related(user=request.user, instance=obj, name=name, before=old, after=new)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            configuration_delete(user=request.user, instance=obj)
+        for obj in instances:
+            configuration_save(user=request.user, instance=obj, before=stored_values(obj))
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        configuration_delete(user=request.user, instance=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            configuration_delete(user=request.user, instance=obj)
+
+    @staticmethod
+    def _many_to_many(form) -> list[str]:
+        return [f.name for f in form.instance._meta.many_to_many if f.name in form.cleaned_data]
+
+    @staticmethod
+    def _related(obj, name: str) -> list:
+        return [str(related) for related in getattr(obj, name).all()] if obj.pk else []

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import path
 
-from audits.admin.base import ScopedMixin
+from audits.admin.base import ConfigurationAdmin, ScopedMixin
 from audits.admin.dashboard import dashboard_view
 from audits.models import Finding, PolicyProfile, Rule
 from audits.services.findings import finding_assign
@@ -17,14 +17,14 @@ class RuleInline(admin.TabularInline):
 
 
 @admin.register(PolicyProfile)
-class PolicyProfileAdmin(admin.ModelAdmin):
+class PolicyProfileAdmin(ConfigurationAdmin):
     list_display = ["name", "code", "all_forces", "source"]
     filter_horizontal = ["forces"]
     inlines = [RuleInline]
 
 
 @admin.register(Rule)
-class RuleAdmin(admin.ModelAdmin):
+class RuleAdmin(ConfigurationAdmin):
     list_display = ["__str__", "applies_to", "severity", "check_name", "parameters", "active"]
     list_filter = ["profile", "applies_to", "severity", "active"]
     list_select_related = ["profile"]

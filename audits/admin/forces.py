@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audits.admin.base import ConfigurationAdmin
 from audits.models import (
     Force,
     Membership,
@@ -12,7 +13,7 @@ from audits.models import (
 
 
 @admin.register(Force)
-class ForceAdmin(admin.ModelAdmin):
+class ForceAdmin(ConfigurationAdmin):
     list_display = [
         "code",
         "name",
@@ -41,7 +42,7 @@ class ForceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ConfigurationAdmin):
     list_display = ["user", "force"]
     list_filter = ["force"]
     list_select_related = ["user", "force"]
@@ -50,13 +51,13 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(System)
-class SystemAdmin(admin.ModelAdmin):
+class SystemAdmin(ConfigurationAdmin):
     list_display = ["vendor", "algorithm", "version", "mode"]
     list_filter = ["mode", "vendor"]
     search_fields = ["vendor", "algorithm", "version"]
 
 
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(ConfigurationAdmin):
     list_display = ["code", "name", "force", "active"]
     list_filter = ["active", ("force", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["force"]
