@@ -32,6 +32,13 @@ CONFIG = schemathesis.Config.from_dict(
         "phases": {"stateful": {"enabled": False}},
     }
 )
+BOUNDED = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -71,26 +78,14 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONF
 
 
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=list(HealthCheck),
-)
+@BOUNDED
 @pytest.mark.django_db
 def test_the_api_keeps_to_its_schema(case, recorder_token, in_test_transaction):
     case.call_and_validate(headers={"Authorization": recorder_token}, checks=CHECKS)
 
 
 @schema.include(path_regex="^/api/v1/(findings|commissioner-reviews)/").parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=list(HealthCheck),
-)
+@BOUNDED
 @pytest.mark.django_db
 def test_the_oversight_operations_keep_to_the_schema_for_a_commissioner(
     case, commissioner_token, in_test_transaction
