@@ -5,6 +5,7 @@ is; the chain still verifies."""
 import json
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
@@ -40,7 +41,7 @@ def form_data(form, prefix: str = "") -> dict:
     return data
 
 
-def post_change_form(client: Client, url: str, changes: dict) -> None:
+def post_change_form(client: Client, url: str, changes: dict):
     """Submit the admin's change form (and its inlines) as it is, with `changes` applied."""
     page = client.get(url).context
     data = form_data(page["adminform"].form)
@@ -55,6 +56,7 @@ def post_change_form(client: Client, url: str, changes: dict) -> None:
         response.context["adminform"].form.errors,
         *(inline.formset.errors for inline in response.context["inline_admin_formsets"]),
     ]
+    return response
 
 
 def test_a_forces_policy_setting_changed_in_the_admin_is_a_ledger_event(client):
@@ -62,12 +64,14 @@ def test_a_forces_policy_setting_changed_in_the_admin_is_a_ledger_event(client):
     before = force.minimum_threshold
     events = LedgerEvent.objects.count()
     url = reverse("admin:audits_force_change", args=[force.pk])
-    post_change_form(client, url, {"minimum_threshold": "0.70"})
+    response = post_change_form(client, url, {"minimum_threshold": "0.70"})
     assert LedgerEvent.objects.count() == events + 1
     event = newest("force")
     assert (event.action, event.actor, event.object_id) == ("update", "root-test", str(force.pk))
     assert json.loads(event.changes) == {"minimum_threshold": [str(before), "0.70"]}
     assert ledger.verify().ok
+    notice = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("evaluate_compliance" in text for text in notice)
 
 
 def test_saving_a_form_unchanged_writes_no_event(client):

@@ -286,8 +286,18 @@ class ConfigurationAdmin(admin.ModelAdmin):
     a ledger event, through services/configuration.py. Force scoping does not apply: who may edit
     configuration is decided by the model permissions (administrators)."""
 
+    # Set on configuration that decides findings (rules, profiles, forces' policy settings).
+    judges_records = False
+
     def save_model(self, request, obj, form, change):
-        configuration_save(user=request.user, instance=obj, before=stored_values(obj))
+        event = configuration_save(user=request.user, instance=obj, before=stored_values(obj))
+        if event is not None and self.judges_records:
+            # Re-judging the whole register takes too long for a request (12 s for the demo).
+            messages.warning(
+                request,
+                "Existing findings follow this change when the register is next judged: "
+                "`manage.py evaluate_compliance` (daily, or now). New writes are judged at once.",
+            )
 
     def save_related(self, request, form, formsets, change):
         obj = form.instance

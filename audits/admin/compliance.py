@@ -18,6 +18,7 @@ class RuleInline(admin.TabularInline):
 
 @admin.register(PolicyProfile)
 class PolicyProfileAdmin(ConfigurationAdmin):
+    judges_records = True
     list_display = ["name", "code", "all_forces", "source"]
     filter_horizontal = ["forces"]
     inlines = [RuleInline]
@@ -25,6 +26,7 @@ class PolicyProfileAdmin(ConfigurationAdmin):
 
 @admin.register(Rule)
 class RuleAdmin(ConfigurationAdmin):
+    judges_records = True
     list_display = ["__str__", "applies_to", "severity", "check_name", "parameters", "active"]
     list_filter = ["profile", "applies_to", "severity", "active"]
     list_select_related = ["profile"]

@@ -14,6 +14,7 @@ from audits.models import (
 
 @admin.register(Force)
 class ForceAdmin(ConfigurationAdmin):
+    judges_records = True
     list_display = [
         "code",
         "name",
