@@ -5,6 +5,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from audits.compliance.checks import CHECKS
 from audits.compliance.evaluate import evaluate
@@ -22,6 +24,7 @@ from audits.models import (
 )
 from audits.services.records import record_amend, record_create, record_submit
 from tests import factories as make
+from tests import personas
 from tests.factories import START
 
 pytestmark = pytest.mark.django_db
@@ -308,3 +311,16 @@ def test_published_grid_rows_are_left_to_the_data_quality_checks():
     record = saved(deployment(authorisation=None, source_document="Grid PDF"))
     record_submit(user=None, instance=record)
     assert evaluate(record) == []
+
+
+def test_the_queue_offers_as_assignees_only_users_who_can_read_the_finding():
+    finding = Finding.objects.filter(force__code="NMP").first()
+    personas.reviewer("EVC")
+    own = personas.reviewer("NMP")
+    client = Client()
+    client.force_login(personas.commissioner())
+    page = client.get(reverse("admin:audits_finding_change", args=[finding.pk]))
+    offered = page.context["adminform"].form.fields["assigned_to"].queryset
+    names = set(offered.values_list("username", flat=True))
+    assert own.username in names and "commissioner-test" in names
+    assert "evc-reviewer-test" not in names

@@ -1,13 +1,12 @@
 from functools import partial
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.urls import path
 
 from audits.admin.base import ConfigurationAdmin, ScopedMixin
 from audits.admin.dashboard import dashboard_view
 from audits.models import Finding, PolicyProfile, Rule
-from audits.services.findings import finding_assign
+from audits.services.findings import assignable_users, finding_assign
 
 
 class RuleInline(admin.TabularInline):
@@ -69,10 +68,12 @@ class FindingAdmin(ScopedMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [name for name in self.fields if name != "assigned_to"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "assigned_to":
-            kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "assigned_to" in form.base_fields:
+            # Only users who can read the finding (its force's, or every force's).
+            form.base_fields["assigned_to"].queryset = assignable_users(obj)
+        return form
 
     def has_add_permission(self, request):
         return False

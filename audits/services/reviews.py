@@ -28,6 +28,11 @@ def _require(user: AbstractBaseUser, permission: str, review: CommissionerReview
 
 
 def _move(review: CommissionerReview, allowed: set[str], new_state: str) -> str:
+    # The row is locked and its state read again inside the step's transaction, so that two
+    # people taking a step at once cannot both take it: the second waits, then finds the state
+    # moved on.
+    locked = CommissionerReview.objects.select_for_update().filter(pk=review.pk)
+    review.state = locked.values_list("state", flat=True).get()
     if review.is_locked:
         raise ValidationError({"state": "This review is signed off and locked."})
     if review.state not in allowed:

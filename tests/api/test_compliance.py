@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from audits.models import Finding, LedgerEvent, PolicyProfile, Rule
+from audits.services.findings import assignable_users
 from tests import personas
 from tests.api.conftest import client_for, error_of, fields_of
 
@@ -172,6 +173,37 @@ def test_null_unassigns_and_the_ledger_keeps_who_had_it(commissioner):
     finding.refresh_from_db()
     assert finding.assigned_to is None
     assert json.loads(last_event().changes) == {"assigned_to": ["commissioner-test", None]}
+
+
+def test_only_a_user_who_can_read_the_finding_can_be_its_assignee(commissioner):
+    finding = finding_of("NMP")
+    personas.reviewer("EVC")
+    own = personas.reviewer("NMP")
+    url = f"{FINDINGS}{finding.pk}/assign/"
+    events = LedgerEvent.objects.count()
+    refused = commissioner.post(url, {"assignee": "evc-reviewer-test"})
+    assert refused.status_code == 400
+    assert fields_of(refused) == {"assignee"}
+    assert "cannot read this finding" in error_of(refused)["fields"][0]["message"]
+    finding.refresh_from_db()
+    assert finding.assigned_to is None and LedgerEvent.objects.count() == events
+    assert commissioner.post(url, {"assignee": own.username}).status_code == 200
+    assert set(assignable_users(finding).values_list("username", flat=True)) >= {
+        own.username,
+        "commissioner-test",
+    }
+    assert "evc-reviewer-test" not in assignable_users(finding).values_list("username", flat=True)
+
+
+def test_assigning_the_same_user_again_changes_and_records_nothing(commissioner):
+    finding = finding_of("WSP")
+    url = f"{FINDINGS}{finding.pk}/assign/"
+    commissioner.post(url, {"assignee": "commissioner-test"})
+    finding.refresh_from_db()
+    evaluated, events = finding.last_evaluated, LedgerEvent.objects.count()
+    assert commissioner.post(url, {"assignee": "commissioner-test"}).status_code == 200
+    finding.refresh_from_db()
+    assert (finding.last_evaluated, LedgerEvent.objects.count()) == (evaluated, events)
 
 
 def test_an_administrator_assigns_too(superuser):

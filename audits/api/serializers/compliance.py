@@ -78,7 +78,10 @@ class FindingAssignInput(StrictSerializer):
     assignee = serializers.CharField(
         allow_null=True,
         max_length=150,
-        help_text="Username of an active staff user; null leaves the finding unassigned.",
+        help_text=(
+            "Username of an active staff user who can read the finding (its force's, or one "
+            "who reads every force); null leaves the finding unassigned."
+        ),
     )
 
     def validate_assignee(self, username: str | None) -> AbstractBaseUser | None:
