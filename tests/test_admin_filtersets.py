@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audits.models import Deployment
+from audits.services.records import record_withdraw
 from tests import personas
 from tests.api.conftest import client_for as api_client_for
 
@@ -118,6 +119,26 @@ def test_the_report_link_carries_the_lists_filters():
     }
     report = client.get(link).context["report"]
     assert report["totals"]["deployments"] == response.context["cl"].result_count == 130
+
+
+def test_there_is_no_report_on_filters_a_report_does_not_take():
+    client = admin_client_for(personas.commissioner())
+    response = client.get(DEPLOYMENTS, {"year": "2025", "status": "submitted"})
+    assert response.context["cl"].result_count > 0
+    assert response.context["report_url"] is None
+    assert "Report on these deployments" not in response.content.decode()
+
+
+def test_a_withdrawn_deployment_is_listed_but_never_reported():
+    client = admin_client_for(personas.commissioner())
+    params = {"force": "NMP", "year": "2025"}
+    listed = client.get(DEPLOYMENTS, params).context["cl"].result_count
+    deployment = Deployment.objects.filter(force__code="NMP", date__year=2025).first()
+    record_withdraw(user=None, instance=deployment, reason="Recorded twice")
+    response = client.get(DEPLOYMENTS, params)
+    assert response.context["cl"].result_count == listed  # still listed, as withdrawn
+    report = client.get(response.context["report_url"]).context["report"]
+    assert report["totals"]["deployments"] == listed - 1
 
 
 def test_there_is_no_report_on_a_search_which_a_report_cannot_repeat():

@@ -8,7 +8,7 @@ from audits.admin.base import AuditedAdmin, AuditedInline, RecordAdmin
 from audits.admin.filtersets import filterset_query
 from audits.admin.imports import BatchImportMixin, import_view
 from audits.admin.reports import report_view
-from audits.filtersets import DeploymentFilterSet, DeviceSessionFilterSet
+from audits.filtersets import REPORT_PARAMETERS, DeploymentFilterSet, DeviceSessionFilterSet
 from audits.formatting import one_in, rate_with_interval
 from audits.metrics import record as figures
 from audits.models import Alert, Deployment, DeviceSession, FacesSeenRevision
@@ -167,9 +167,12 @@ class DeploymentAdmin(RecordAdmin):
 
     def report_url(self, request: HttpRequest) -> str | None:
         """The report page on the deployments listed: the same FilterSet parameters. None when
-        the list is also narrowed by a search, which a report cannot repeat."""
+        the list is also narrowed by something a report cannot repeat: a search, or a filter a
+        report does not take (by status, say: a report never counts withdrawn deployments)."""
         query = filterset_query(request, self.filterset_class)
-        if query is None:
+        if query is None or any(
+            name not in REPORT_PARAMETERS and any(query.getlist(name)) for name in query
+        ):
             return None
         query["group_by"] = "year"  # the report's default, so that the link opens on the figures
         return f"{reverse('admin:audits_deployment_report')}?{query.urlencode()}"
