@@ -22,7 +22,8 @@ PERSONAS = {
     "nmp": lambda: personas.recorder("NMP"),
     "evc": lambda: personas.recorder("EVC"),
 }
-# (persona, admin model and API path, parameters, how many rows the demo register gives)
+# (persona, admin model and API path, parameters, how many rows the demo register gives, or
+# None for "some")
 LISTS = [
     ("commissioner", "deployment", {"force": ["NMP", "EVC"], "year": "2025", "mode": "lfr"}, 130),
     ("commissioner", "deployment", {"mode": "bodycam", "status": "submitted"}, 39),
@@ -38,6 +39,10 @@ LISTS = [
     ("evc", "watchlist", {"status": ["submitted", "draft", "reviewed"]}, 60),
     ("commissioner", "devicesession", {"year": "2025"}, 110),
     ("commissioner", "postdeploymentreview", {"force": "NMP", "year": "2025"}, 91),
+    # Findings depend on the day the demo is judged (deadlines pass), so no fixed count.
+    ("commissioner", "finding", {"force": ["NMP", "WSP"], "state": "open"}, None),
+    ("nmp", "finding", {"severity": "major", "assigned": "false"}, None),
+    ("commissioner", "rule", {"active": "true", "applies_to": "deployment"}, 8),
 ]
 API_PATHS = {
     "deployment": "deployments",
@@ -47,6 +52,8 @@ API_PATHS = {
     "watchlist": "watchlists",
     "devicesession": "device-sessions",
     "postdeploymentreview": "post-deployment-reviews",
+    "finding": "findings",
+    "rule": "rules",
 }
 
 
@@ -73,7 +80,7 @@ def api_list(user, model: str, params: dict) -> list[int]:
 def test_an_admin_list_shows_exactly_what_the_api_lists(persona, model, params, count):
     user = PERSONAS[persona]()
     listed = admin_list(user, model, params)
-    assert len(listed) == count
+    assert len(listed) == count if count is not None else listed
     assert listed == api_list(user, model, params)
 
 

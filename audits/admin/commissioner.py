@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 
 from audits.admin.base import ScopedMixin
+from audits.admin.filtersets import FilterSetMixin
+from audits.filtersets import CommissionerReviewFilterSet
 from audits.models import CommissionerReview, ReviewMessage
 from audits.services import reviews
 
@@ -71,7 +73,7 @@ class ReviewMessageInline(admin.TabularInline):
 
 
 @admin.register(CommissionerReview)
-class CommissionerReviewAdmin(ScopedMixin, admin.ModelAdmin):
+class CommissionerReviewAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "force",
@@ -82,7 +84,7 @@ class CommissionerReviewAdmin(ScopedMixin, admin.ModelAdmin):
         "validator",
         "signed_at",
     ]
-    list_filter = ["state", "force"]
+    filterset_class = CommissionerReviewFilterSet  # as /api/v1/commissioner-reviews/ filters
     list_select_related = ["force", "deployment__force", "evaluator", "validator"]
     search_fields = ["subject", "assessment", "opinion"]
     date_hierarchy = "opened_at"

@@ -5,6 +5,8 @@ from django.urls import path
 
 from audits.admin.base import ConfigurationAdmin, ScopedMixin
 from audits.admin.dashboard import dashboard_view
+from audits.admin.filtersets import FilterSetMixin
+from audits.filtersets import FindingFilterSet, RuleFilterSet
 from audits.models import Finding, PolicyProfile, Rule
 from audits.services.findings import assignable_users, finding_assign
 
@@ -24,16 +26,16 @@ class PolicyProfileAdmin(ConfigurationAdmin):
 
 
 @admin.register(Rule)
-class RuleAdmin(ConfigurationAdmin):
+class RuleAdmin(FilterSetMixin, ConfigurationAdmin):
     judges_records = True
+    filterset_class = RuleFilterSet
     list_display = ["__str__", "applies_to", "severity", "check_name", "parameters", "active"]
-    list_filter = ["profile", "applies_to", "severity", "active"]
     list_select_related = ["profile"]
     search_fields = ["code", "description", "source"]
 
 
 @admin.register(Finding)
-class FindingAdmin(ScopedMixin, admin.ModelAdmin):
+class FindingAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
     """The findings queue: filter, sort, and assign; the rest is set by the rules."""
 
     list_display = [
@@ -46,7 +48,7 @@ class FindingAdmin(ScopedMixin, admin.ModelAdmin):
         "first_seen",
         "assigned_to",
     ]
-    list_filter = ["state", "severity", "force", "rule__profile", "rule", "assigned_to"]
+    filterset_class = FindingFilterSet  # as /api/v1/findings/ filters
     list_select_related = ["rule__profile", "force", "assigned_to"]
     search_fields = ["record_label", "message"]
     date_hierarchy = "first_seen"
