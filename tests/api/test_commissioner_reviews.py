@@ -3,6 +3,7 @@ force's reviews, commissioners and auditors every force's, recorders none), and 
 a POST on the review through audits/services/reviews.py, refused as the service refuses it."""
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -203,6 +204,15 @@ def test_reviews_filter_by_state_deployment_and_period(people, clients, review):
     assert ids(state="open") == [review["id"]]
     assert ids(deployment=review["deployment"]) == [review["id"]]
     assert set(ids(year=other.opened_at.year, force="NMP")) == {review["id"], other.pk}
+    # Both were opened today: move one back a year, so the period filters have to exclude it.
+    CommissionerReview.objects.filter(pk=other.pk).update(
+        opened_at=other.opened_at - timedelta(days=366)
+    )
+    today = other.opened_at.date()
+    assert ids(year=today.year, force="NMP") == [review["id"]]
+    assert ids(year=today.year - 1) == [other.pk]
+    assert ids(**{"from": today.isoformat()}) == [review["id"]]
+    assert ids(to=(today - timedelta(days=300)).isoformat()) == [other.pk]
     for params in ({"state": "closed"}, {"deployment": "abc"}, {"from": "soon"}):
         response = client.get(REVIEWS, params)
         assert response.status_code == 400 and fields_of(response) == set(params)

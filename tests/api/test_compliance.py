@@ -3,6 +3,7 @@ their own force's findings, commissioners and auditors every force's), profiles 
 read-only, and a finding assigned only by a commissioner, through the queue's service."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -106,6 +107,14 @@ def test_the_queue_filters_narrow_as_named(commissioner):
     )
     resolved = rows(commissioner, state="resolved", year=finding.first_seen.year)
     assert resolved and {row["state"] for row in resolved} == {"resolved"}
+    # The demo's findings were all first seen on the day it was judged: move one back a year.
+    Finding.objects.filter(pk=finding.pk).update(first_seen=finding.first_seen - timedelta(366))
+    seen = finding.first_seen.date()
+    assert [row["id"] for row in rows(commissioner, year=seen.year - 1)] == [finding.pk]
+    assert finding.pk not in {row["id"] for row in rows(commissioner, year=seen.year)}
+    assert finding.pk not in {row["id"] for row in rows(commissioner, **{"from": seen.isoformat()})}
+    before = (seen - timedelta(300)).isoformat()
+    assert [row["id"] for row in rows(commissioner, to=before)] == [finding.pk]
 
 
 def test_the_queue_filters_by_assignee(commissioner):
