@@ -1,8 +1,9 @@
 """Each compliance rule: a compliant record passes and a breaching one is found, with a message
 that says what is wrong. Then the findings lifecycle: raised on submission, resolved by a fix."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -324,3 +325,19 @@ def test_the_queue_offers_as_assignees_only_users_who_can_read_the_finding():
     names = set(offered.values_list("username", flat=True))
     assert own.username in names and "commissioner-test" in names
     assert "evc-reviewer-test" not in names
+
+
+def test_a_deadline_is_elapsed_time_whatever_zone_the_end_carries():
+    """31 days after 20:00 UTC on 2 October 2024 (21:00 in London, summer time) is 20:00 UTC on
+    2 November (20:00 in London, winter time). Data deleted at 21:00 UTC is an hour late whether
+    the end is held in London time (as when just written) or in UTC (as loaded)."""
+    london = ZoneInfo("Europe/London")
+    end_utc = datetime(2024, 10, 2, 20, 0, tzinfo=UTC)
+    deleted = datetime(2024, 11, 2, 21, 0, tzinfo=UTC)
+    check = CHECKS["alert_data_deleted"]
+    now = deleted + timedelta(days=1)
+    for end in (end_utc, end_utc.astimezone(london)):
+        record = deployment(end=end, alert_data_deleted_at=deleted)
+        assert check(record, {"days": 31}, make.force(), now) == (
+            "Alert data deleted at 2024-11-02 21:00, after the limit of 2024-11-02 20:00"
+        )

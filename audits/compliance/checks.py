@@ -7,7 +7,7 @@ when the record changes and by `evaluate_compliance`.
 """
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -25,6 +25,14 @@ def check(function: Check) -> Check:
 
 def _when(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+def _after(moment: datetime, delta: timedelta) -> datetime:
+    """The deadline `delta` after `moment`, in elapsed time. Added in UTC: an aware datetime adds
+    a timedelta to its wall clock, so a time loaded in Europe/London and the same time loaded in
+    UTC would give deadlines an hour apart across a clock change, and a record would be judged
+    one way when written and the other when judged again."""
+    return moment.astimezone(UTC) + delta
 
 
 def deployment_start(deployment) -> datetime:
@@ -74,7 +82,7 @@ def ao_minimum_rank(authorisation, params, force, now):
 def urgent_confirmed_in_writing(authorisation, params, force, now):
     if not authorisation.urgent:
         return None
-    due = authorisation.authorised_at + timedelta(hours=params["limit_hours"])
+    due = _after(authorisation.authorised_at, timedelta(hours=params["limit_hours"]))
     return _overdue(
         authorisation.written_confirmation_at,
         due,
@@ -87,7 +95,7 @@ def urgent_confirmed_in_writing(authorisation, params, force, now):
 def eu_decision_in_time(record, params, force, now):
     if record.eu_requested_at is None:
         return None
-    due = record.eu_requested_at + timedelta(hours=params["limit_hours"])
+    due = _after(record.eu_requested_at, timedelta(hours=params["limit_hours"]))
     return _overdue(record.eu_decided_at, due, now, "Authority's decision")
 
 
@@ -171,7 +179,7 @@ def threshold_at_least_minimum(deployment, params, force, now):
 def _after_end(deployment, field: str, delta: timedelta, what: str, now) -> str | None:
     if deployment.end is None:
         return None
-    return _overdue(getattr(deployment, field), deployment.end + delta, now, what)
+    return _overdue(getattr(deployment, field), _after(deployment.end, delta), now, what)
 
 
 @check
@@ -198,7 +206,7 @@ def footage_deleted(deployment, params, force, now):
 def watchlist_destroyed(deployment, params, force, now):
     if deployment.watchlist is None or deployment.end is None:
         return None
-    due = deployment.end + timedelta(hours=params.get("hours", 24))
+    due = _after(deployment.end, timedelta(hours=params.get("hours", 24)))
     return _overdue(deployment.watchlist.destroyed_at, due, now, "Watchlist destroyed")
 
 
@@ -206,7 +214,7 @@ def watchlist_destroyed(deployment, params, force, now):
 def reviewed_in_time(deployment, params, force, now):
     if deployment.end is None:
         return None
-    due = deployment.end + timedelta(days=params.get("days", force.review_deadline_days))
+    due = _after(deployment.end, timedelta(days=params.get("days", force.review_deadline_days)))
     reviews = [
         r.reviewed_at
         for r in deployment.reviews.all()
