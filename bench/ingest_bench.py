@@ -32,19 +32,18 @@ import io
 import os
 import pstats
 import random
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
+from _scratch import database_url, drop_database, recreate_database, setup_django
 from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_ingest"
 SEED = 20250601
 TARGET_ROWS_PER_SECOND = 20_000
@@ -65,50 +64,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="cProfile one more batch")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     return parser.parse_args(argv)
-
-
-# --- Scratch database -------------------------------------------------------------------------
-
-
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    name = urlsplit(url).path.lstrip("/")
-    if not name.startswith("bench_"):
-        raise SystemExit(f"refusing to drop and recreate {name!r}: its name must start with bench_")
-    return url
-
-
-def _maintenance(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres")), parts.path.lstrip("/")
-
-
-def recreate_database(url: str) -> None:
-    maintenance, name = _maintenance(url)
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    maintenance, name = _maintenance(url)
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-
-
-def setup_django(url: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "app.settings"
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "0"  # production settings: no query log kept in memory
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 # --- Data -------------------------------------------------------------------------------------
@@ -300,7 +255,7 @@ def profile_batch(force, references: list[str], first: int, batch: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
-    url = database_url()
+    url = database_url(DEFAULT_URL)
     print(f"Scratch database {urlsplit(url).path.lstrip('/')}: migrate ...", flush=True)
     recreate_database(url)
     setup_django(url)

@@ -41,14 +41,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 import psycopg
+from _scratch import ROOT, database_url, drop_database, recreate_database, setup_django
 from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_report"
 GROUP_BY = ["force", "month"]
 SEED = 20240401
@@ -154,51 +154,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--export-worker", nargs=2, metavar=("SUBSET", "FORMAT"), help=argparse.SUPPRESS
     )
     return parser.parse_args(argv)
-
-
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    name = urlsplit(url).path.lstrip("/")
-    if not name.startswith("bench_"):
-        raise SystemExit(f"refusing to drop and recreate {name!r}: its name must start with bench_")
-    return url
-
-
-# --- Scratch database -------------------------------------------------------------------------
-
-
-def _maintenance_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres")), parts.path.lstrip("/")
-
-
-def recreate_database(url: str) -> None:
-    maintenance, name = _maintenance_url(url)
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    maintenance, name = _maintenance_url(url)
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-
-
-def setup_django(url: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "app.settings"
-    os.environ["DATABASE_URL"] = url
-    # Production settings (DEBUG off: no query log kept in memory), with a throwaway key.
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def migrate() -> None:
@@ -930,7 +885,7 @@ def run(args: argparse.Namespace, url: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
-    url = database_url()
+    url = database_url(DEFAULT_URL)
     if args.export_worker:
         setup_django(url)
         print(json.dumps(export_worker(*args.export_worker)))
