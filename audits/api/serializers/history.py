@@ -4,6 +4,7 @@ import json
 
 from rest_framework import serializers
 
+from audits import ledger
 from audits.models import Amendment, LedgerEvent
 
 
@@ -36,19 +37,7 @@ class LedgerEventOutput(serializers.ModelSerializer):
 
     class Meta:
         model = LedgerEvent
-        fields = [
-            "seq",
-            "occurred_at",
-            "actor",
-            "force",
-            "action",
-            "object_type",
-            "object_id",
-            "changes",
-            "reason",
-            "prev_hash",
-            "hash",
-        ]
+        fields = list(ledger.COLUMNS)  # every stored field, in the chain's order
 
     def get_changes(self, event: LedgerEvent) -> dict:
         return json.loads(event.changes)
