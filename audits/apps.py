@@ -7,4 +7,4 @@ class AuditsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from audits import signals  # noqa: F401  (connects the login receivers)
+        from audits import checks, signals  # noqa: F401  (registers checks, connects receivers)

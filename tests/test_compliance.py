@@ -284,6 +284,7 @@ def test_every_check_and_every_seeded_rule_is_tested():
 def test_a_finding_is_raised_on_submission_and_resolved_by_an_amendment():
     record = saved(deployment(threshold=Decimal("0.55"), reference="T-CMP-1"))
     assert not Finding.objects.filter(object_id=record.pk, rule__code="threshold-minimum").exists()
+    record_submit(user=None, instance=record.authorisation)  # approved before the deployment
     record_submit(user=None, instance=record)
     finding = Finding.objects.get(object_id=record.pk, rule__code="threshold-minimum")
     assert finding.state == "open" and finding.severity == "major"

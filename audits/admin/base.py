@@ -12,8 +12,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from audits.admin.filtersets import FilterSetMixin
-from audits.models import Force, Status
-from audits.scoping import may_write, reads_all_forces, scope, user_force
+from audits.models import Status
+from audits.scoping import (
+    force_path,
+    in_force,
+    may_write,
+    owning_force,
+    scope,
+    scoping_of,
+)
 from audits.services.configuration import (
     configuration_delete,
     configuration_related,
@@ -27,6 +34,7 @@ from audits.services.records import (
     record_mark_reviewed,
     record_submit,
     record_update,
+    record_version,
     record_withdraw,
     submit_permission,
 )
@@ -48,11 +56,9 @@ class ScopedMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.remote_field.model
-        queryset = kwargs.get("queryset") or related._default_manager.all()
-        if related is Force and not reads_all_forces(request.user):
-            force = user_force(request.user)
-            queryset = Force.objects.filter(pk=force.pk) if force else Force.objects.none()
-        kwargs["queryset"] = scope(queryset, request.user)
+        if getattr(related, "scoping", None) is not None:  # the register's own models
+            queryset = kwargs.get("queryset") or related._default_manager.all()
+            kwargs["queryset"] = scope(queryset, request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None):
@@ -95,6 +101,11 @@ class AuditedInline(ScopedMixin, admin.TabularInline):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=True)
+    # The record as the page showed it (record_version): a change made meanwhile is refused.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_version(self) -> str | None:
+        return self.cleaned_data["version"] or None
 
 
 class AuditedAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
@@ -150,7 +161,11 @@ class RecordAdmin(AuditedAdmin):
 
     change_form_template = "admin/audits/record_change_form.html"
     actions = ["submit_selected", "mark_selected_reviewed"]
-    readonly_fields = ["status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Set by the lifecycle steps only (who created it, when it was submitted, why withdrawn).
+        lifecycle = [name for name in READ_ONLY_LIFECYCLE if _has_field(self.model, name)]
+        return [*lifecycle, *super().get_readonly_fields(request, obj)]
 
     def has_submit_permission(self, request) -> bool:
         return request.user.has_perm(submit_permission(self.model()))
@@ -201,16 +216,19 @@ class RecordAdmin(AuditedAdmin):
 
     def amend_view(self, request, object_id):
         obj = self._locked_object(request, object_id, "audits.amend_record")
-        editable = [f.name for f in obj._meta.fields if f.editable and f.name not in LIFECYCLE]
-        form_class = modelform_factory(type(obj), fields=editable)
+        form_class = self._amend_form(request, obj)
         fresh = type(obj).objects.get(pk=obj.pk)  # the form writes into its own copy
         form = form_class(request.POST or None, instance=fresh)
-        reason = ReasonForm(request.POST or None)
+        reason = ReasonForm(request.POST or None, initial={"version": record_version(obj)})
         if request.method == "POST" and form.is_valid() and reason.is_valid():
             data = {name: form.cleaned_data[name] for name in form.changed_data}
             try:
                 record_amend(
-                    user=request.user, instance=obj, data=data, reason=reason.cleaned_data["reason"]
+                    user=request.user,
+                    instance=obj,
+                    data=data,
+                    reason=reason.cleaned_data["reason"],
+                    based_on=reason.cleaned_data["version"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -218,6 +236,30 @@ class RecordAdmin(AuditedAdmin):
                 self.message_user(request, f"Amended {', '.join(data)} of {obj}.")
                 return redirect(self._change_url(obj))
         return self._lifecycle_page(request, obj, "Amend", form, reason)
+
+    def _amend_form(self, request, obj):
+        """The record's editable fields less its force and lifecycle, each choice limited to
+        records of the record's own force (and national reference data)."""
+        force_field = (force_path(type(obj)) or "").split("__")[0]
+        editable = [
+            f.name
+            for f in obj._meta.fields
+            if f.editable and f.name not in LIFECYCLE and f.name != force_field
+        ]
+        force = owning_force(obj)
+
+        def formfield(db_field, **kwargs):
+            field = db_field.formfield(**kwargs)
+            related = db_field.related_model
+            if field is not None and related is not None and hasattr(field, "queryset"):
+                queryset = scope(field.queryset, request.user)
+                path = force_path(related) if getattr(related, "scoping", None) else None
+                if path is not None:
+                    queryset = queryset.filter(in_force(scoping_of(related), force))
+                field.queryset = queryset
+            return field
+
+        return modelform_factory(type(obj), fields=editable, formfield_callback=formfield)
 
     def withdraw_view(self, request, object_id):
         obj = self._locked_object(request, object_id, "audits.withdraw_record")
@@ -233,6 +275,9 @@ class RecordAdmin(AuditedAdmin):
                 self.message_user(request, f"Withdrew {obj}.")
                 return redirect(self._change_url(obj))
         return self._lifecycle_page(request, obj, "Withdraw", None, reason)
+
+    def _lifecycle_url(self, obj, step: str) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{step}", args=[obj.pk])
 
     def _change_url(self, obj) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
@@ -268,11 +313,18 @@ class RecordAdmin(AuditedAdmin):
                 "can_submit": obj.status == Status.DRAFT
                 and writable
                 and user.has_perm(submit_permission(obj)),
+                "amend_url": self._lifecycle_url(obj, "amend"),
+                "withdraw_url": self._lifecycle_url(obj, "withdraw"),
             }
         return super().change_view(request, object_id, form_url, extra)
 
 
 LIFECYCLE = {"status", "created_at", "updated_at", "created_by", "submitted_at", "withdrawn_reason"}
+READ_ONLY_LIFECYCLE = ["status", "created_by", "submitted_at", "withdrawn_reason"]
+
+
+def _has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.fields)
 
 
 def _message(error: Exception) -> str:
@@ -281,10 +333,11 @@ def _message(error: Exception) -> str:
     return str(error)
 
 
-class ConfigurationAdmin(admin.ModelAdmin):
+class ConfigurationAdmin(ScopedMixin, admin.ModelAdmin):
     """Configuration (no lifecycle): every save, inline save, many-to-many change and deletion is
-    a ledger event, through services/configuration.py. Force scoping does not apply: who may edit
-    configuration is decided by the model permissions (administrators)."""
+    a ledger event, through services/configuration.py. Who may edit configuration is decided by
+    the model permissions (administrators); who reads which rows by scope(), as everywhere (a
+    force's users read their own force's settings, not another's)."""
 
     # Set on configuration that decides findings (rules, profiles, forces' policy settings).
     judges_records = False

@@ -16,13 +16,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from audits import ledger
+from audits.admin.base import ScopedMixin
 from audits.models import Amendment, LedgerAction, LedgerEvent
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ScopedMixin, admin.ModelAdmin):
+    """History: nobody changes it here, and each reads only the rows scope() gives them."""
+
     def has_add_permission(self, request):
         return False
 

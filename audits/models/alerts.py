@@ -4,10 +4,13 @@ Only categories are kept about the person: the watchlist category of the candida
 are) and perceived sex, age band and ethnic group for equality monitoring.
 """
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from audits.models.base import check_end_after_start, threshold_field
+from audits.models.scoped import ForceOwned, Scoping
 
 
 class AlertKind(models.TextChoices):
@@ -49,6 +52,7 @@ class PerceivedEthnicGroup(models.TextChoices):
 
 
 class Alert(models.Model):
+    scoping: ClassVar[Scoping] = ForceOwned("deployment__force")
     deployment = models.ForeignKey(
         "audits.Deployment", on_delete=models.PROTECT, related_name="alerts"
     )

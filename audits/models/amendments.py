@@ -1,12 +1,20 @@
 """Corrections to submitted records: the old and the new value side by side, with a reason."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from audits.models.scoped import ForceOwned, Scoping
+
 
 class Amendment(models.Model):
+    scoping: ClassVar[Scoping] = ForceOwned("force")
+    # The amended record's force, held here because the record is reached only generically and
+    # scope() must be able to filter amendments by force in SQL.
+    force = models.ForeignKey("audits.Force", on_delete=models.PROTECT, related_name="+")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")

@@ -1,12 +1,17 @@
 """The authority for a deployment: who approved it, why these people, why this place."""
 
+from typing import ClassVar
+
 from django.db import models
 
 from audits.models.base import Record, check_end_after_start
 from audits.models.forces import Force, Rank
+from audits.models.scoped import ForceOwned, Scoping
 
 
 class Authorisation(Record):
+    scoping: ClassVar[Scoping] = ForceOwned("force")
+
     class EuDecision(models.TextChoices):
         GRANTED = "granted", "Granted"
         REFUSED = "refused", "Refused"

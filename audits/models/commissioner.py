@@ -5,14 +5,19 @@ with a reason (and assessed again). The evaluator and the validator must be diff
 a signed review is locked.
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from audits.models.base import check_end_after_start
+from audits.models.scoped import ForceOwned, Scoping
 
 
 class CommissionerReview(models.Model):
+    scoping: ClassVar[Scoping] = ForceOwned("force")
+
     class State(models.TextChoices):
         OPEN = "open", "Open"
         INFORMATION_REQUESTED = "information_requested", "Information requested from the force"
@@ -84,6 +89,8 @@ class CommissionerReview(models.Model):
 
 class ReviewMessage(models.Model):
     """One step's words: the commissioner's request, the force's answer, a return's reason."""
+
+    scoping: ClassVar[Scoping] = ForceOwned("review__force")
 
     class Kind(models.TextChoices):
         REQUEST = "request", "Request for information"

@@ -5,13 +5,18 @@ check function in audits/compliance/checks.py and carries its parameters, so a l
 "urgent authority confirmed within 24 hours" is a number in a row, not a constant in code.
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from audits.models.scoped import SHARED, ForceOwned, Scoping
+
 
 class PolicyProfile(models.Model):
+    scoping: ClassVar[Scoping] = SHARED
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
@@ -50,6 +55,8 @@ class RuleManager(models.Manager):
 
 
 class Rule(models.Model):
+    scoping: ClassVar[Scoping] = SHARED
+
     class AppliesTo(models.TextChoices):
         AUTHORISATION = "authorisation", "Authorisation"
         DEPLOYMENT = "deployment", "Deployment"
@@ -81,6 +88,8 @@ class Rule(models.Model):
 
 class Finding(models.Model):
     """A rule broken by a record. Re-evaluation resolves it when the record is put right."""
+
+    scoping: ClassVar[Scoping] = ForceOwned("force")
 
     class State(models.TextChoices):
         OPEN = "open", "Open"

@@ -1,6 +1,7 @@
 """Deployments: one bounded use of live facial recognition at a place."""
 
 from datetime import timedelta
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,9 +10,11 @@ from django.utils import timezone
 
 from audits.models.base import Mode, Record, check_end_after_start, count_field, threshold_field
 from audits.models.forces import Force
+from audits.models.scoped import ForceOwned, Scoping
 
 
 class Deployment(Record):
+    scoping: ClassVar[Scoping] = ForceOwned("force")
     # The published results of a deployment, in the grids' order; the admin, the import and the
     # report selector all list them from here.
     RESULT_FIELDS = (
@@ -178,6 +181,8 @@ class Deployment(Record):
 class FacesSeenRevision(models.Model):
     """Every published faces-seen estimate: a new estimate never erases the old one."""
 
+    scoping: ClassVar[Scoping] = ForceOwned("deployment__force")
+
     deployment = models.ForeignKey(
         Deployment, on_delete=models.CASCADE, related_name="faces_seen_revisions"
     )
@@ -195,6 +200,8 @@ class FacesSeenRevision(models.Model):
 
 class DeviceSession(models.Model):
     """One bodycam or mobile device's session within a bodycam deployment."""
+
+    scoping: ClassVar[Scoping] = ForceOwned("deployment__force")
 
     deployment = models.ForeignKey(
         Deployment, on_delete=models.CASCADE, related_name="device_sessions"

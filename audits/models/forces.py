@@ -1,11 +1,13 @@
 """Forces (the tenants), their policy settings, users' membership, and the systems they run."""
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 
 from audits.models.base import Mode, threshold_field
+from audits.models.scoped import SHARED, ForceOwned, Scoping
 
 
 class Rank(models.IntegerChoices):
@@ -23,6 +25,7 @@ class Rank(models.IntegerChoices):
 
 
 class Force(models.Model):
+    scoping: ClassVar[Scoping] = ForceOwned("")
     name = models.CharField(max_length=120, unique=True)
     code = models.CharField(max_length=12, unique=True, help_text="Short code, e.g. MPS, SWP.")
     jurisdiction = models.CharField(max_length=120, blank=True)
@@ -58,6 +61,8 @@ class Force(models.Model):
 class Membership(models.Model):
     """A user belongs to at most one force; commissioners and auditors belong to none."""
 
+    scoping: ClassVar[Scoping] = ForceOwned("force")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
     )
@@ -69,6 +74,8 @@ class Membership(models.Model):
 
 class System(models.Model):
     """A facial recognition product as deployed: vendor, algorithm and version, mode."""
+
+    scoping: ClassVar[Scoping] = SHARED
 
     vendor = models.CharField(max_length=80)
     algorithm = models.CharField(max_length=80)

@@ -1,6 +1,10 @@
 """The append-only, hash-chained ledger of every change (see audits/ledger.py for the chain)."""
 
+from typing import ClassVar
+
 from django.db import models
+
+from audits.models.scoped import ALL_FORCES_ONLY, Scoping
 
 
 class LedgerAction(models.TextChoices):
@@ -31,6 +35,7 @@ class LedgerEventQuerySet(models.QuerySet):
 
 
 class LedgerEvent(models.Model):
+    scoping: ClassVar[Scoping] = ALL_FORCES_ONLY
     # Columns hold plain text so that verification rebuilds the canonical bytes without parsing.
     seq = models.BigIntegerField(primary_key=True)
     occurred_at = models.CharField(max_length=40, help_text="ISO 8601, UTC, microseconds.")

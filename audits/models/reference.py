@@ -4,10 +4,15 @@ Kept as rows, not enums, because forces use their own codes (the APP lists categ
 gist). Rows with no force are national and seeded by a data migration; a force adds its own.
 """
 
+from typing import ClassVar
+
 from django.db import models
+
+from audits.models.scoped import ForceOwned, Scoping
 
 
 class ReferenceItem(models.Model):
+    scoping: ClassVar[Scoping] = ForceOwned("force", national=True)
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)

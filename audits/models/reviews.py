@@ -1,11 +1,15 @@
 """The force's own review of each deployment after it ends."""
 
+from typing import ClassVar
+
 from django.db import models
 
 from audits.models.base import Record
+from audits.models.scoped import ForceOwned, Scoping
 
 
 class PostDeploymentReview(Record):
+    scoping: ClassVar[Scoping] = ForceOwned("deployment__force")
     deployment = models.ForeignKey(
         "audits.Deployment", on_delete=models.PROTECT, related_name="reviews"
     )

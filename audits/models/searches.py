@@ -1,13 +1,18 @@
 """Retrospective (RFR) and operator-initiated (OIFR) searches: one probe against custody images."""
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from audits.models.base import Record, check_end_after_start, threshold_field
 from audits.models.forces import Force
+from audits.models.scoped import ForceOwned, Scoping
 
 
 class Search(Record):
+    scoping: ClassVar[Scoping] = ForceOwned("force")
+
     class Mode(models.TextChoices):
         RFR = "rfr", "Retrospective (RFR)"
         OIFR = "oifr", "Operator-initiated (OIFR)"

@@ -1,13 +1,17 @@
 """Watchlists as aggregates only: counts per category, never images, templates or identities."""
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from audits.models.base import Record, check_end_after_start
 from audits.models.forces import Force
+from audits.models.scoped import ForceOwned, Scoping
 
 
 class Watchlist(Record):
+    scoping: ClassVar[Scoping] = ForceOwned("force")
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="watchlists")
     reference = models.CharField(max_length=60)
     compiled_at = models.DateTimeField(
@@ -45,6 +49,7 @@ class Watchlist(Record):
 
 
 class WatchlistCategoryCount(models.Model):
+    scoping: ClassVar[Scoping] = ForceOwned("watchlist__force")
     watchlist = models.ForeignKey(Watchlist, on_delete=models.CASCADE, related_name="categories")
     category = models.ForeignKey(
         "audits.WatchlistCategory", on_delete=models.PROTECT, related_name="+"

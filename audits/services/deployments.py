@@ -7,7 +7,13 @@ from django.db import transaction
 
 from audits.models import Deployment, FacesSeenRevision, LedgerAction, Status
 from audits.services.changes import diff, field_values
-from audits.services.records import log_event, record_amend, record_create, record_update
+from audits.services.records import (
+    locked,
+    log_event,
+    record_amend,
+    record_create,
+    record_update,
+)
 
 
 @transaction.atomic
@@ -25,9 +31,10 @@ def deployment_revise_faces_seen(
     A draft simply takes the new current value; a submitted deployment is amended, which needs a
     reason and keeps the old and new value in the amendment as well.
     """
-    revision = FacesSeenRevision(deployment=deployment, value=value, as_of=as_of, source=source)
+    current = locked(deployment)  # its status decides below: read it under the lock
+    revision = FacesSeenRevision(deployment=current, value=value, as_of=as_of, source=source)
     revision.full_clean()
-    if deployment.status == Status.DRAFT:
+    if current.status == Status.DRAFT:
         record_update(user=user, instance=deployment, data={"faces_seen": value})
         return record_create(user=user, instance=revision)
     record_amend(user=user, instance=deployment, data={"faces_seen": value}, reason=reason)

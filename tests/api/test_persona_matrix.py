@@ -20,7 +20,7 @@ from audits.models import (
     Status,
     Watchlist,
 )
-from audits.scoping import FORCE_PATHS, owning_force
+from audits.scoping import force_path, owning_force
 from audits.services.records import record_amend, record_create
 from tests import factories as make
 from tests import personas
@@ -73,7 +73,7 @@ ENTITIES = [
 
 
 def path_of(entity: Entity) -> str:
-    return FORCE_PATHS[entity.model._meta.model_name]
+    return force_path(entity.model)
 
 
 def owner_of(entity: Entity) -> str:
