@@ -60,6 +60,7 @@ class ForcePlan:
     oifr_share: float
 
 
+PUBLISHING_FORCE = ("MPS", "Metropolitan Police Service", "London")
 FORCES = (
     ForcePlan(
         "NMP",
@@ -148,7 +149,15 @@ class DemoBuilder:
                     self.deployment(plan, force, systems, number)
                 for number in range(1, plan.searches + 1):
                     self.search(plan, force, systems, number)
+        self.publishing_force()
         return self.created
+
+    def publishing_force(self) -> Force:
+        """The Met, whose published grids are in ../shared/data: it has no users here, and its
+        records come only from importing what it publishes (an import never creates a force)."""
+        existing = Force.objects.filter(code=PUBLISHING_FORCE[0]).first()
+        code, name, jurisdiction = PUBLISHING_FORCE
+        return existing or self.create(Force(code=code, name=name, jurisdiction=jurisdiction))
 
     def systems(self) -> dict[str, System]:
         specs = {

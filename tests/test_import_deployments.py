@@ -41,7 +41,18 @@ def test_the_met_grid_imports_as_published(capsys):
     events = LedgerEvent.objects.count()
     call_command("import_deployments", str(MET_GRID))
     assert "32 created, 0 revised, 0 unchanged" in capsys.readouterr().out
-    assert LedgerEvent.objects.count() == events + 1  # one event for the whole file
+    # Every record through the services, each its own event, and one event for the file.
+    mps = Deployment.objects.filter(force__code="MPS")
+    written = (
+        mps.count()
+        + mps.exclude(watchlist=None).count()
+        + FacesSeenRevision.objects.filter(deployment__in=mps).count()
+    )
+    assert (mps.count(), written) == (32, 32 + 32 + 31)  # 31 rows publish faces seen
+    assert LedgerEvent.objects.count() == events + written + 1
+    creates = LedgerEvent.objects.filter(seq__gt=events, action="create")
+    assert creates.filter(object_type="deployment").count() == 32
+    assert set(mps.values_list("origin", "status").distinct()) == {("published", "submitted")}
     event = LedgerEvent.objects.order_by("-seq").first()
     assert event.action == "import" and '"MPS-027"' in event.changes
     deployment = Deployment.objects.get(force__code="MPS", reference="MPS-002")

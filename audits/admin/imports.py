@@ -92,7 +92,7 @@ def import_view(model_admin, request):
         upload = form.cleaned_data["file"]
         token = _keep(upload)
         force = form.cleaned_data["force"] or None
-        plan = plan_import(UPLOADS / token, force, source_name=upload.name)
+        plan = plan_import(UPLOADS / token, force, source_name=upload.name, user=request.user)
         try:
             authorise_import(request.user, {row.row.force for row in plan.rows})
         except PermissionDenied as refusal:
@@ -116,7 +116,12 @@ def _confirm(model_admin, request):
     if path is None:
         messages.error(request, "That upload is gone; upload the file again.")
         return redirect(request.path)
-    plan = plan_import(path, request.POST.get("force") or None, request.POST.get("source", ""))
+    plan = plan_import(
+        path,
+        request.POST.get("force") or None,
+        request.POST.get("source", ""),
+        user=request.user,
+    )
     if plan.digest != request.POST.get("digest") or not plan.ok:
         messages.error(request, "The file or the register changed since the preview; check again.")
         return _page(

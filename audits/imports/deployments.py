@@ -2,36 +2,34 @@
 
 A plan says, for every row, whether it creates a deployment, revises one (the force published a
 different value: a new faces-seen estimate, say) or changes nothing, and lists every error. The
-admin preview shows the plan; `apply_import` writes it in one transaction with one ledger event.
-A value is never overwritten silently: each change is an amendment that keeps old and new.
+admin preview shows the plan; `apply_import` writes it in one transaction, every record through
+the published-records services (audits/services/published.py) with the importing user's
+permissions, and one ledger event for the file besides. A value is never overwritten silently:
+each change is an amendment that keeps old and new. An import never creates a force, and never
+changes a record a force entered itself unless the importer is one of that force's own users.
 """
 
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from audits import ledger
 from audits.imports.published import PublishedDeployment, RowError, parse_published_table
-from audits.models import (
-    Amendment,
-    Deployment,
-    FacesSeenRevision,
-    Force,
-    LedgerAction,
-    Status,
-    Watchlist,
-)
-from audits.scoping import reads_all_forces, user_force
+from audits.models import Deployment, Force, LedgerAction
 from audits.services.changes import plain
+from audits.services.published import (
+    import_authorise,
+    published_deployment_create,
+    published_deployment_revise,
+    revise_refusal,
+)
 
 # Model field -> the published column it comes from, so errors name what the person sees.
 PUBLISHED_COLUMN = {
@@ -83,7 +81,6 @@ class ImportPlan:
     digest: str
     rows: list[RowPlan] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-    forces_to_create: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -102,28 +99,58 @@ def plan_import(
     force_code: str | None = None,
     source_name: str = "",
     progress: Callable[[Iterable], Iterable] = iter,
+    *,
+    user: AbstractBaseUser | None = None,
 ) -> ImportPlan:
-    """Parse and check every row against the register; `progress` may wrap the rows (tqdm)."""
+    """Parse and check every row against the register, as `user` would import it (None: the
+    register itself, from the command line); `progress` may wrap the rows (tqdm)."""
     parsed = parse_published_table(path, force=force_code)
     plan = ImportPlan(source_name=source_name or path.name, digest=file_digest(path))
     if not parsed.ok:
         plan.errors = list(parsed.errors)
         return plan
-    forces = {
-        force.code: force
-        for force in Force.objects.filter(code__in={row.force for row in parsed.rows})
-    }
-    plan.forces_to_create = sorted({row.force for row in parsed.rows} - set(forces))
+    codes = {row.force for row in parsed.rows}
+    forces = {force.code: force for force in Force.objects.filter(code__in=codes)}
     existing = {
         (d.force.code, d.reference): d
         for d in Deployment.objects.select_related("force", "watchlist").filter(
-            force__code__in={row.force for row in parsed.rows},
-            reference__in={row.row_id for row in parsed.rows},
+            force__code__in=codes, reference__in={row.row_id for row in parsed.rows}
         )
     }
     for row in progress(parsed.rows):
-        plan.rows.append(_plan_row(row, existing.get((row.force, row.row_id)), plan.errors))
+        force = forces.get(row.force)
+        if force is None:
+            plan.errors.append(RowError(row.row_number, row.row_id, "force", _NO_FORCE % row.force))
+            continue
+        row_plan = _plan_row(row, existing.get((row.force, row.row_id)), plan.errors)
+        plan.rows.append(row_plan)
+        _check_may_write(row_plan, force, user, plan.errors)
     return plan
+
+
+_NO_FORCE = (
+    "no force %r in the register: an import never creates one; an administrator adds it first "
+    "(admin: Forces)"
+)
+
+
+def _check_may_write(plan: RowPlan, force: Force, user, errors: list[RowError]) -> None:
+    """What the importer may not do to this row is an error of the row, shown in the preview."""
+    row = plan.row
+    try:
+        import_authorise(user, force)
+    except PermissionDenied as refusal:
+        errors.append(RowError(row.row_number, row.row_id, "force", str(refusal)))
+        return
+    if plan.action == "revise":
+        records = [plan.existing]
+        if "watchlist_size" in plan.changes and plan.existing.watchlist is not None:
+            records.append(plan.existing.watchlist)
+        for record in records:
+            refusal_text = revise_refusal(user, record)
+            if refusal_text is not None:
+                errors.append(RowError(row.row_number, row.row_id, None, refusal_text))
+                return
 
 
 def _plan_row(row: PublishedDeployment, existing: Deployment | None, errors: list) -> RowPlan:
@@ -178,36 +205,46 @@ class ImportOutcome:
 
 
 def authorise_import(user: AbstractBaseUser | None, force_codes: set[str]) -> None:
-    """Importers hold the import permission; a force's own users import only their force."""
-    if user is None:
-        return
-    if not user.has_perm("audits.import_records"):
+    """Refuse at once an importer who may not import these forces' rows at all."""
+    for force in Force.objects.filter(code__in=force_codes).order_by("code"):
+        import_authorise(user, force)
+    if user is not None and not user.has_perm("audits.import_records"):
         raise PermissionDenied(f"{user.get_username()} may not import published tables.")
-    if reads_all_forces(user):
-        return
-    own = user_force(user)
-    others = sorted(force_codes - ({own.code} if own else set()))
-    if others:
-        raise PermissionDenied(
-            f"{user.get_username()} may import only their own force's rows, not "
-            f"{', '.join(others)}."
-        )
 
 
 @transaction.atomic
 def apply_import(plan: ImportPlan, *, user: AbstractBaseUser | None = None) -> ImportOutcome:
-    """Write the plan: one transaction, one ledger event for the whole file."""
+    """Write the plan in one transaction: every record through the published-records services,
+    then one ledger event for the file."""
     if not plan.ok:
         raise ValueError("An import plan with errors cannot be applied.")
-    authorise_import(user, {row_plan.row.force for row_plan in plan.rows})
-    forces = {code: Force.objects.create(code=code, name=code) for code in plan.forces_to_create}
-    forces.update(
-        {f.code: f for f in Force.objects.filter(code__in={p.row.force for p in plan.rows})}
-    )
+    reason = f"Import of {plan.source_name}"
+    forces = {f.code: f for f in Force.objects.filter(code__in={p.row.force for p in plan.rows})}
     today = timezone.localdate()
-    created = [
-        _create(p.row, forces[p.row.force], user, today) for p in plan.rows if p.action == "create"
-    ]
+    created = []
+    for row_plan in plan.rows:
+        row = row_plan.row
+        if row_plan.action == "create":
+            created.append(
+                published_deployment_create(
+                    user=user,
+                    force=forces[row.force],
+                    values=deployment_values(row),
+                    watchlist_size=row.watchlist_size,
+                    as_of=today,
+                    reason=reason,
+                )
+            )
+        elif row_plan.action == "revise":
+            values = deployment_values(row)
+            published_deployment_revise(
+                user=user,
+                deployment=row_plan.existing,
+                data={name: values[name] for name in row_plan.changes if name in values},
+                watchlist_size=row.watchlist_size,
+                as_of=today,
+                reason=f"Re-import of {plan.source_name}: the published value changed",
+            )
     revised = [p for p in plan.rows if p.action == "revise"]
     event = ledger.append(
         action=LedgerAction.IMPORT,
@@ -218,77 +255,10 @@ def apply_import(plan: ImportPlan, *, user: AbstractBaseUser | None = None) -> I
         changes={
             "file": plan.source_name,
             "sha256": plan.digest,
-            "forces_created": plan.forces_to_create,
             "created": [d.reference for d in created],
             "revised": {p.row.row_id: p.changes for p in revised},
             "unchanged": plan.count("unchanged"),
         },
-        reason=f"Import of {plan.source_name}",
+        reason=reason,
     )
-    for row_plan in revised:
-        _revise(row_plan, user, today, event.seq, plan.source_name)
     return ImportOutcome(len(created), len(revised), plan.count("unchanged"), event.seq)
-
-
-def _create(row: PublishedDeployment, force: Force, user, today: date) -> Deployment:
-    watchlist = None
-    if row.watchlist_size is not None:
-        watchlist = Watchlist.objects.create(
-            force=force,
-            reference=f"{row.row_id}-WL",
-            size=row.watchlist_size,
-            status=Status.SUBMITTED,
-            created_by=user,
-        )
-    deployment = Deployment.objects.create(
-        force=force,
-        watchlist=watchlist,
-        status=Status.SUBMITTED,
-        submitted_at=timezone.now(),
-        created_by=user,
-        **deployment_values(row),
-    )
-    if row.faces_seen is not None:
-        FacesSeenRevision.objects.create(
-            deployment=deployment, value=row.faces_seen, as_of=today, source=row.source_doc
-        )
-    return deployment
-
-
-def _revise(row_plan: RowPlan, user, today: date, seq: int, source: str) -> None:
-    deployment, row = row_plan.existing, row_plan.row
-    values = deployment_values(row)
-    content_type = ContentType.objects.get_for_model(Deployment)
-    for name, (old, new) in row_plan.changes.items():
-        if name == "watchlist_size":
-            _revise_watchlist(deployment, row, user)
-        else:
-            setattr(deployment, name, values[name])
-        Amendment.objects.create(
-            content_type=content_type,
-            object_id=deployment.pk,
-            field=name,
-            old_value=old,
-            new_value=new,
-            reason=f"Re-import of {source}: the published value changed",
-            amended_by=user,
-            ledger_seq=seq,
-        )
-    deployment.save()
-    if "faces_seen" in row_plan.changes and row.faces_seen is not None:
-        FacesSeenRevision.objects.create(
-            deployment=deployment, value=row.faces_seen, as_of=today, source=row.source_doc
-        )
-
-
-def _revise_watchlist(deployment: Deployment, row: PublishedDeployment, user) -> None:
-    if deployment.watchlist is None:
-        deployment.watchlist = Watchlist.objects.create(
-            force=deployment.force,
-            reference=f"{row.row_id}-WL",
-            size=row.watchlist_size,
-            status=Status.SUBMITTED,
-            created_by=user,
-        )
-    else:
-        Watchlist.objects.filter(pk=deployment.watchlist.pk).update(size=row.watchlist_size)

@@ -7,7 +7,7 @@ from audits.models.alerts import (
 )
 from audits.models.amendments import Amendment
 from audits.models.authorisations import Authorisation
-from audits.models.base import Mode, Status
+from audits.models.base import Mode, Origin, Status
 from audits.models.commissioner import CommissionerReview, ReviewMessage
 from audits.models.compliance import SEVERITY_ORDER, Finding, PolicyProfile, Rule, Severity
 from audits.models.deployments import Deployment, DeviceSession, FacesSeenRevision
@@ -36,6 +36,7 @@ __all__ = [
     "Membership",
     "Mode",
     "OffenceType",
+    "Origin",
     "Outcome",
     "PerceivedAgeBand",
     "PerceivedEthnicGroup",

@@ -50,6 +50,15 @@ class Mode(models.TextChoices):
     RFR = "rfr", "Retrospective facial recognition"
 
 
+class Origin(models.TextChoices):
+    """Where a record came from. A published record is the force's own published figure, brought
+    in by an import; it is revised only by importing a later edition, never by hand, and an
+    import never changes a record a force entered itself."""
+
+    ENTERED = "entered", "Entered in the register"
+    PUBLISHED = "published", "Imported from a published table"
+
+
 class Record(models.Model):
     """A record a force submits: it has a lifecycle and is never edited in place once submitted."""
 
@@ -65,6 +74,9 @@ class Record(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    origin = models.CharField(
+        max_length=10, choices=Origin.choices, default=Origin.ENTERED, editable=False
+    )
 
     class Meta:
         abstract = True

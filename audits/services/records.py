@@ -122,7 +122,9 @@ def record_version(instance: models.Model) -> str:
     return hashlib.sha256(values.encode()).hexdigest()
 
 
-def _change(user: AbstractBaseUser | None, current: models.Model, data: dict[str, Any]):
+def change_locked(
+    user: AbstractBaseUser | None, current: models.Model, data: dict[str, Any]
+) -> dict[str, list[Any]]:
     """Set `data` on the locked row, check it, and save only the fields that changed: their
     {field: [old, new]}. A record never changes force, and its lifecycle fields change only by
     their own step."""
@@ -195,7 +197,7 @@ def record_update(
     current = locked(instance)
     authorise(user, current, model_permission("change", current))
     ensure_draft(current)
-    changes = _change(user, current, data)
+    changes = change_locked(user, current, data)
     if changes:
         log_event(LedgerAction.UPDATE, current, user, changes)
         reevaluate(current)
@@ -262,12 +264,20 @@ def record_amend(
         raise ValidationError(
             {"__all__": f"{current} was changed by someone else since you opened it: reload it."}
         )
-    changes = _change(user, current, data)
+    changes = change_locked(user, current, data)
     if not changes:
         raise ValidationError({"__all__": "The amendment changes nothing."})
+    amendments = amendments_record(user=user, current=current, changes=changes, reason=reason)
+    instance.refresh_from_db()
+    return amendments
+
+
+def amendments_record(
+    *, user: AbstractBaseUser | None, current: models.Model, changes: dict, reason: str
+) -> list[Amendment]:
+    """The ledger event and the amendment rows of a change already saved (change_locked)."""
     event = log_event(LedgerAction.AMEND, current, user, changes, reason)
     reevaluate(current)
-    instance.refresh_from_db()
     content_type = ContentType.objects.get_for_model(current)
     return [
         Amendment.objects.create(
