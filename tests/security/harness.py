@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,6 +40,9 @@ class Outcome:
     row: tuple  # the stored fields the steps touch
     history: tuple  # (field, old value, new value) of each amendment, in ledger order
     events: tuple  # (action, changes) of each event appended on the record, in ledger order
+    # What each refusal said: shown, checked to be there, but not compared, so that a race may
+    # word its refusal differently from a serial run as long as it gives one.
+    refusals: tuple[str, ...] = field(default=(), compare=False)
 
 
 def on_own_connection(work: Callable[[], Any]) -> Any:
@@ -56,11 +59,22 @@ def on_own_connection(work: Callable[[], Any]) -> Any:
 
 
 def _take(step: Step, instance: Any) -> str:
+    """DONE, or "refused: " and what the service said."""
     try:
         step.call(instance)
-    except (ValidationError, PermissionDenied):
-        return REFUSED
+    except ValidationError as error:
+        return f"{REFUSED}: {' '.join(error.messages)}"
+    except PermissionDenied as error:
+        return f"{REFUSED}: {error}"
     return DONE
+
+
+def split_refusals(taken: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(DONE / REFUSED / error for each step, the refusals' messages)."""
+    results = tuple(REFUSED if got.startswith(REFUSED) else got for got in taken)
+    refused = [got for got in taken if got.startswith(REFUSED)]
+    said = tuple(got.removeprefix(f"{REFUSED}:").strip() for got in refused)
+    return results, said
 
 
 def run_serially(load: Callable[[], Any], steps: tuple[Step, ...], order: tuple[int, ...]):

@@ -40,6 +40,7 @@ from tests.security.harness import (
     on_own_connection,
     run_race,
     run_serially,
+    split_refusals,
 )
 
 RACES = 50
@@ -105,7 +106,8 @@ def _load_review(pk: int) -> CommissionerReview:
     return CommissionerReview.objects.get(pk=pk)
 
 
-def _observe_deployment(pk: int, after_seq: int, results: tuple[str, ...]) -> Outcome:
+def _observe_deployment(pk: int, after_seq: int, taken: tuple[str, ...]) -> Outcome:
+    results, refusals = split_refusals(taken)
     record = _load_deployment(pk)
     history = Amendment.objects.filter(
         content_type=ContentType.objects.get_for_model(Deployment), object_id=pk
@@ -115,10 +117,12 @@ def _observe_deployment(pk: int, after_seq: int, results: tuple[str, ...]) -> Ou
         row=tuple(getattr(record, name) for name in DEPLOYMENT_ROW),
         history=tuple(history.values_list("field", "old_value", "new_value")),
         events=events_on("deployment", pk, after_seq),
+        refusals=refusals,
     )
 
 
-def _observe_review(pk: int, after_seq: int, results: tuple[str, ...]) -> Outcome:
+def _observe_review(pk: int, after_seq: int, taken: tuple[str, ...]) -> Outcome:
+    results, refusals = split_refusals(taken)
     review = _load_review(pk)
     validator = review.validator.get_username() if review.validator else None
     messages = tuple(review.messages.order_by("id").values_list("kind", flat=True))
@@ -127,6 +131,7 @@ def _observe_review(pk: int, after_seq: int, results: tuple[str, ...]) -> Outcom
         row=(review.state, validator, review.opinion, messages),
         history=(),
         events=events_on("commissionerreview", pk, after_seq, drop=("message",)),
+        refusals=refusals,
     )
 
 
@@ -171,7 +176,9 @@ def _submit(people: People, label: str) -> Step:
 
 
 def _both_happened(outcome: Outcome) -> str:
-    return "both steps happened" if outcome.results == (DONE, DONE) else ""
+    if outcome.results != (DONE, DONE):
+        return ""
+    return f"both steps happened, {len(outcome.events)} events"
 
 
 def _un_withdrew(outcome: Outcome) -> str:
@@ -251,6 +258,8 @@ def _event_breaks(steps: tuple[Step, ...], outcome: Outcome) -> list[str]:
 
 def _breaks(pair: Pair, start: dict, final: dict, outcome: Outcome) -> list[str]:
     broken = _history_breaks(start, final, outcome.history) + _event_breaks(pair.steps, outcome)
+    if not all(outcome.refusals):
+        broken.append("a refusal gives no reason")
     if symptom := pair.symptom(outcome):
         broken.append(symptom)
     if not chain_verifies():
