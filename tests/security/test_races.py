@@ -186,32 +186,42 @@ def _un_withdrew(outcome: Outcome) -> str:
     return "un-withdrew" if withdrew and outcome.row[0] != Status.WITHDRAWN else ""
 
 
-def _pair(name: str, people: People) -> Pair:
-    submitted = lambda: _new_deployment(people, submitted=True)  # noqa: E731
-    deployment = dict(load=_load_deployment, observe=_observe_deployment)
-    if name == "amend vs withdraw":
-        steps = (_amend(people, {"notes": NOTES_A}, "amend notes"), _withdraw(people, "withdraw"))
-        return Pair(submitted, steps=steps, symptom=_un_withdrew, **deployment)
-    if name == "amend vs amend, one field":
-        steps = (
-            _amend(people, {"notes": NOTES_A}, "amend notes to A"),
-            _amend(people, {"notes": NOTES_B}, "amend notes to B"),
-        )
-        return Pair(submitted, steps=steps, symptom=lambda outcome: "", **deployment)
-    if name == "amend vs amend, two fields":
-        steps = (
-            _amend(people, {"notes": NOTES_A}, "amend notes"),
-            _amend(people, {"arrests": ARRESTS_B}, "amend arrests"),
-        )
-        return Pair(submitted, steps=steps, symptom=lambda outcome: "", **deployment)
-    if name == "submit vs submit":
-        steps = (_submit(people, "submit"), _submit(people, "submit again"))
-        draft = lambda: _new_deployment(people, submitted=False)  # noqa: E731
-        return Pair(draft, steps=steps, symptom=_both_happened, **deployment)
-    if name == "withdraw vs withdraw":
-        steps = (_withdraw(people, "withdraw"), _withdraw(people, "withdraw again"))
-        return Pair(submitted, steps=steps, symptom=_both_happened, **deployment)
-    assert name == "sign-off vs return"
+def _on_deployments(new_record, steps, symptom=lambda outcome: "") -> Pair:
+    return Pair(new_record, _load_deployment, steps, _observe_deployment, symptom)
+
+
+def _amend_vs_withdraw(people: People) -> Pair:
+    steps = (_amend(people, {"notes": NOTES_A}, "amend notes"), _withdraw(people, "withdraw"))
+    return _on_deployments(lambda: _new_deployment(people, submitted=True), steps, _un_withdrew)
+
+
+def _amend_vs_amend_one_field(people: People) -> Pair:
+    steps = (
+        _amend(people, {"notes": NOTES_A}, "amend notes to A"),
+        _amend(people, {"notes": NOTES_B}, "amend notes to B"),
+    )
+    return _on_deployments(lambda: _new_deployment(people, submitted=True), steps)
+
+
+def _amend_vs_amend_two_fields(people: People) -> Pair:
+    steps = (
+        _amend(people, {"notes": NOTES_A}, "amend notes"),
+        _amend(people, {"arrests": ARRESTS_B}, "amend arrests"),
+    )
+    return _on_deployments(lambda: _new_deployment(people, submitted=True), steps)
+
+
+def _submit_vs_submit(people: People) -> Pair:
+    steps = (_submit(people, "submit"), _submit(people, "submit again"))
+    return _on_deployments(lambda: _new_deployment(people, submitted=False), steps, _both_happened)
+
+
+def _withdraw_vs_withdraw(people: People) -> Pair:
+    steps = (_withdraw(people, "withdraw"), _withdraw(people, "withdraw again"))
+    return _on_deployments(lambda: _new_deployment(people, submitted=True), steps, _both_happened)
+
+
+def _sign_off_vs_return(people: People) -> Pair:
     sign_off = Step(
         "sign off",
         LedgerAction.REVIEW,
@@ -233,6 +243,16 @@ def _pair(name: str, people: People) -> Pair:
         _observe_review,
         _both_happened,
     )
+
+
+PAIRS: dict[str, Callable[[People], Pair]] = {
+    "amend vs withdraw": _amend_vs_withdraw,
+    "amend vs amend, one field": _amend_vs_amend_one_field,
+    "amend vs amend, two fields": _amend_vs_amend_two_fields,
+    "submit vs submit": _submit_vs_submit,
+    "withdraw vs withdraw": _withdraw_vs_withdraw,
+    "sign-off vs return": _sign_off_vs_return,
+}
 
 
 # --- the properties ----------------------------------------------------------------------------
@@ -287,20 +307,10 @@ def _serial_outcomes(pair: Pair) -> list[Outcome]:
     return outcomes
 
 
-PAIRS = [
-    "amend vs withdraw",
-    "amend vs amend, one field",
-    "amend vs amend, two fields",
-    "submit vs submit",
-    "withdraw vs withdraw",
-    "sign-off vs return",
-]
-
-
 @pytest.mark.postgres
 @pytest.mark.parametrize("name", PAIRS)
 def test_fifty_races_each_end_as_one_of_the_two_serial_orders(name, people):
-    pair = _pair(name, people)
+    pair = PAIRS[name](people)
     serial = _serial_outcomes(pair)
     broken, example = Counter(), {}
     for _ in range(RACES):
