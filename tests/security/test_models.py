@@ -25,9 +25,7 @@ SHARED_REFERENCE = {
     "ledgerevent",  # the auditor's; no force role reads it at all
 }
 
-AUDITS_MODELS = sorted(
-    apps.get_app_config("audits").get_models(), key=lambda m: m._meta.model_name
-)
+AUDITS_MODELS = sorted(apps.get_app_config("audits").get_models(), key=lambda m: m._meta.model_name)
 
 
 def declared_scoping(model: type[models.Model]) -> str | None:
