@@ -10,11 +10,11 @@ import re
 from typing import Any
 
 from django.conf import settings
-from rest_framework.exceptions import ParseError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.utils import json as drf_json
 
-from audits.api.errors import PayloadTooLarge
 from audits.imports.limits import JSON_BYTES, JSON_DEPTH
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -22,11 +22,18 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _INNERMOST = re.compile(r"\[\]|\{\}")
 
 
+class BodyTooLarge(APIException):
+    # Here, not in audits.api.errors: that module imports DRF's views, which read this parser
+    # from the settings while it is being imported.
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
 class BoundedJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None) -> Any:
         raw = stream.read(JSON_BYTES + 1) if stream is not None else b""
         if len(raw) > JSON_BYTES:
-            raise PayloadTooLarge(f"The request body is over the limit of {JSON_BYTES:,} bytes.")
+            raise BodyTooLarge(f"The request body is over the limit of {JSON_BYTES:,} bytes.")
         try:
             text = raw.decode(settings.DEFAULT_CHARSET)
         except UnicodeDecodeError as exc:
