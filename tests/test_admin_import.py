@@ -4,10 +4,13 @@ confirmation."""
 from pathlib import Path
 
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from audits.admin.imports import GRID_CONFIRMATION_SALT
+from audits.imports.limits import UPLOAD_BYTES
 from audits.models import Deployment, LedgerEvent
 from tests import personas
 
@@ -37,8 +40,7 @@ def test_the_preview_shows_every_row_and_writes_nothing_until_confirmed():
     assert "MPS-027" in page
     assert not Deployment.objects.filter(force__code="MPS").exists()
     assert LedgerEvent.objects.count() == events  # a preview writes nothing, not even an event
-    confirm = {name: preview.context[name] for name in ("token", "force", "source")}
-    confirm.update(digest=preview.context["plan"].digest, confirm="1")
+    confirm = {"confirm_preview": preview.context["confirmation"], "confirm": "1"}
     response = client.post(IMPORT, confirm)
     assert response.status_code == 302
     assert Deployment.objects.filter(force__code="MPS").count() == 32
@@ -73,3 +75,39 @@ def test_an_auditor_cannot_import_at_all():
 def test_only_csv_and_xlsx_are_accepted():
     response = upload(client_for(personas.commissioner()), b"x", name="grid.pdf")
     assert "Upload a .csv or .xlsx file." in response.content.decode()
+
+
+def test_a_tampered_grid_confirmation_is_refused_and_writes_nothing():
+    client = client_for(personas.commissioner())
+    preview = upload(client, MET_GRID.read_bytes())
+    signed = preview.context["confirmation"]
+    events = LedgerEvent.objects.count()
+    token = signing.loads(signed, salt=GRID_CONFIRMATION_SALT)["token"]
+    for tampered in (
+        # the fields the unsigned form used to post, with another source name and force
+        {"token": token, "force": "XYZ", "source": "forged.csv", "digest": "0" * 64},
+        {"confirm_preview": signed[:-2] + ("A" if signed[-2] != "A" else "B") + signed[-1]},
+        {"confirm_preview": signing.dumps({"token": token}, salt="another.salt")},
+    ):
+        response = client.post(IMPORT, {**tampered, "confirm": "1"}, follow=True)
+        assert "That preview is no longer valid" in response.content.decode()
+    assert not Deployment.objects.filter(force__code="MPS").exists()
+    assert LedgerEvent.objects.count() == events
+
+
+def test_another_users_grid_confirmation_is_refused():
+    preview = upload(client_for(personas.commissioner()), MET_GRID.read_bytes())
+    other = client_for(personas.commissioner("commissioner-other"))
+    confirm = {"confirm_preview": preview.context["confirmation"], "confirm": "1"}
+    response = other.post(IMPORT, confirm, follow=True)
+    assert "That preview is no longer valid" in response.content.decode()
+    assert not Deployment.objects.filter(force__code="MPS").exists()
+
+
+def test_an_over_size_upload_is_refused_naming_the_limit(tmp_path):
+    too_big = UPLOAD_BYTES + 1
+    upload_file = SimpleUploadedFile("grid.csv", b"row_id\n" + b"x" * (too_big - 7))
+    response = client_for(personas.commissioner()).post(IMPORT, {"file": upload_file})
+    page = response.content.decode()
+    assert f"The file is {too_big:,} bytes; the limit is {UPLOAD_BYTES:,}." in page
+    assert "plan" not in response.context

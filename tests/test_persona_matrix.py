@@ -97,9 +97,7 @@ def test_a_recorder_cannot_open_another_forces_record(model, who):
     # Each of the two forces tries the other's record.
     theirs_code = owner_of(model) if who == "outsider" else outsider_of(model)
     reader = outsider_of(model) if who == "outsider" else owner_of(model)
-    candidates = model.objects.filter(
-        **{f"{force_path(model)}__code": theirs_code}
-    )
+    candidates = model.objects.filter(**{f"{force_path(model)}__code": theirs_code})
     if not candidates.exists():
         pytest.skip(f"{theirs_code} has no {model._meta.model_name}")
     client = client_for(personas.recorder(reader))
@@ -172,9 +170,7 @@ def test_commissioners_and_auditors_read_every_force_and_change_nothing(role, mo
     response = client.get(url(model, "changelist"))
     assert response.status_code == 200
     forces = {owning_force(obj).code for obj in response.context["cl"].queryset}
-    expected = set(
-        model.objects.values_list(f"{force_path(model)}__code", flat=True)
-    )
+    expected = set(model.objects.values_list(f"{force_path(model)}__code", flat=True))
     assert forces == expected and len(expected) >= 1
     record = record_of(model, owner_of(model))
     response = client.get(url(model, "change", record.pk))

@@ -34,6 +34,7 @@ from audits.imports.batch_files import (
     import_file,
 )
 from audits.imports.deployments import apply_import, authorise_import, plan_import
+from audits.imports.limits import UPLOAD_BYTES
 from audits.imports.tables import SUFFIXES
 from audits.models import Force
 from audits.scoping import user_force
@@ -57,6 +58,10 @@ class UploadForm(forms.Form):
 def _table_file(upload: UploadedFile) -> UploadedFile:
     if Path(upload.name).suffix.lower() not in SUFFIXES:
         raise forms.ValidationError("Upload a .csv or .xlsx file.")
+    if upload.size > UPLOAD_BYTES:  # Django has it on disk; refused before it is read
+        raise forms.ValidationError(
+            f"The file is {upload.size:,} bytes; the limit is {UPLOAD_BYTES:,}."
+        )
     return upload
 
 
@@ -69,7 +74,9 @@ def _keep(upload: UploadedFile) -> str:
         if left.suffix in SUFFIXES and left.stat().st_mtime < too_old:
             left.unlink(missing_ok=True)
     token = f"{uuid.uuid4()}{Path(upload.name).suffix.lower()}"
-    (UPLOADS / token).write_bytes(upload.read())
+    with (UPLOADS / token).open("wb") as kept:
+        for chunk in upload.chunks():
+            kept.write(chunk)
     return token
 
 
@@ -99,40 +106,50 @@ def import_view(model_admin, request):
             (UPLOADS / token).unlink(missing_ok=True)
             messages.error(request, str(refusal))
             return redirect(request.path)
-        return _page(
-            model_admin,
-            request,
-            "Preview the import",
-            plan=plan,
-            token=token,
-            force=force or "",
-            source=upload.name,
-        )
+        return _grid_preview(model_admin, request, plan, token, force or "")
     return _page(model_admin, request, "Import a published deployment grid", form=form)
 
 
-def _confirm(model_admin, request):
-    path = _stored(request.POST.get("token", ""))
-    if path is None:
-        messages.error(request, "That upload is gone; upload the file again.")
-        return redirect(request.path)
-    plan = plan_import(
-        path,
-        request.POST.get("force") or None,
-        request.POST.get("source", ""),
-        user=request.user,
+# What a grid preview's "Confirm" posts back, signed as the batch import's is: the upload, the
+# user, the force, the file's name and digest. Unsigned, a changed force or source name would be
+# imported and recorded in the ledger as if it had been previewed.
+GRID_CONFIRMATION_SALT = "audits.admin.imports.grid"
+
+
+def _grid_preview(model_admin, request, plan, token: str, force: str):
+    confirmation = {
+        "token": token,
+        "user": request.user.pk,
+        "force": force,
+        "source": plan.source_name,
+        "digest": plan.digest,
+    }
+    return _page(
+        model_admin,
+        request,
+        "Preview the import",
+        plan=plan,
+        confirmation=signing.dumps(confirmation, salt=GRID_CONFIRMATION_SALT),
     )
-    if plan.digest != request.POST.get("digest") or not plan.ok:
-        messages.error(request, "The file or the register changed since the preview; check again.")
-        return _page(
-            model_admin,
-            request,
-            "Preview the import",
-            plan=plan,
-            token=path.name,
-            force=request.POST.get("force", ""),
-            source=plan.source_name,
+
+
+def _confirm(model_admin, request):
+    try:
+        preview = signing.loads(
+            request.POST.get("confirm_preview", ""),
+            salt=GRID_CONFIRMATION_SALT,
+            max_age=UPLOAD_MAX_AGE,
         )
+    except signing.BadSignature:
+        preview = None
+    path = _stored(preview["token"]) if preview else None
+    if path is None or preview["user"] != request.user.pk:
+        messages.error(request, "That preview is no longer valid; upload the file again.")
+        return redirect(request.path)
+    plan = plan_import(path, preview["force"] or None, preview["source"], user=request.user)
+    if plan.digest != preview["digest"] or not plan.ok:
+        messages.error(request, "The file or the register changed since the preview; check again.")
+        return _grid_preview(model_admin, request, plan, path.name, preview["force"])
     authorise_import(request.user, {row.row.force for row in plan.rows})
     outcome = apply_import(plan, user=request.user)
     path.unlink(missing_ok=True)

@@ -58,6 +58,9 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, RecursionError):
+        # Input nested past what Python can walk is bad input, whatever read it: never a 500.
+        return exceptions.ParseError("The input is nested too deeply.")
     return None
 
 

@@ -159,7 +159,8 @@ def import_file(
     The run takes the locks any batch takes (the ledger's head, and on SQLite the database's
     write lock) until it commits or rolls back, so writes wait for a preview as for an import:
     about a second per 20,000 rows."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as file:  # streamed: the reader refuses an over-size file, not this
+        digest = hashlib.file_digest(file, "sha256").hexdigest()
     result = FileImport(kind, source_name or path.name, digest)
     commit = commit and expect_digest in (None, result.digest)
     header, result.rows, result.errors = read_file(kind, path, time_zone)

@@ -91,7 +91,8 @@ class ImportPlan:
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as file:  # streamed: the reader refuses an over-size file, not this
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def plan_import(

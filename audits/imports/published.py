@@ -161,6 +161,9 @@ def parse_published_table(path: Path, force: str | None = None) -> ParseResult:
         table = read_table(Path(path))
     except UnreadableFile as exc:
         return ParseResult(errors=[RowError(0, None, None, str(exc))])
+    if not table:
+        empty = f"{Path(path).name} cannot be read: it is empty"
+        return ParseResult(errors=[RowError(0, None, None, empty)])
     header, body = _split_header(table)
     header_errors = _check_header(header, body)
     if any(error.reason == _MISSING for error in header_errors):

@@ -17,17 +17,22 @@ UNKNOWN_MARKERS = frozenset({"", "n/a", "na"})
 
 # Whole numbers with or without thousands separators ("12120", "12,120"), optionally followed by
 # a fractional part so that "3.5" can be told apart from text and reported as "not whole".
-_NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?")
+# re.ASCII everywhere: \d alone also matches Arabic-Indic and other digits, which int() reads.
+_NUMBER = re.compile(
+    r"(?P<sign>[+-]?)(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?", re.ASCII
+)
 
 # The Met's grids write durations as "8h 22m", "8h22m", "5h03m", "8h0m", "5h40" (no "m") and
 # "0h33m"; "45m" and "2h" are accepted for grids that drop the zero part.
-_HOURS_MINUTES = re.compile(r"(?P<hours>\d+)\s*h(?:\s*(?P<minutes>\d{1,2})\s*m?)?", re.IGNORECASE)
-_MINUTES_ONLY = re.compile(r"(?P<minutes>\d+)\s*m", re.IGNORECASE)
+_HOURS_MINUTES = re.compile(
+    r"(?P<hours>\d+)\s*h(?:\s*(?P<minutes>\d{1,2})\s*m?)?", re.IGNORECASE | re.ASCII
+)
+_MINUTES_ONLY = re.compile(r"(?P<minutes>\d+)\s*m", re.IGNORECASE | re.ASCII)
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 # Spreadsheet date cells come back from pandas as "2023-12-07 00:00:00".
-_ISO_DATE_AT_MIDNIGHT = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})[T ]00:00(?::00)?")
-_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
+_ISO_DATE_AT_MIDNIGHT = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})[T ]00:00(?::00)?", re.ASCII)
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*", re.ASCII)
 
 
 def is_unknown(text: str) -> bool:
@@ -54,6 +59,8 @@ def parse_threshold(text: str) -> Decimal | None:
     """A similarity threshold between 0 and 1 inclusive, kept as a Decimal so "0.6" stays 0.6."""
     if is_unknown(text):
         return None
+    if not text.isascii():  # Decimal also reads Arabic-Indic and other digits
+        raise ValueError(f"{text!r} is not a number")
     try:
         value = Decimal(text.strip())
     except InvalidOperation:

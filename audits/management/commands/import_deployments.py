@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from audits.imports.deployments import apply_import, plan_import
 from audits.imports.published import format_errors
+from audits.imports.tables import UnreadableFile, check_file_size
 
 
 class Command(BaseCommand):
@@ -25,6 +26,10 @@ class Command(BaseCommand):
     def handle(self, path: Path, force_code: str | None, dry_run: bool, **options):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        try:
+            check_file_size(path)  # before it is hashed or read
+        except UnreadableFile as refusal:
+            raise CommandError(str(refusal)) from None
         bar = partial(tqdm, desc="checking rows", unit="row", file=sys.stderr, disable=None)
         plan = plan_import(path, force_code, progress=bar)
         if not plan.ok:

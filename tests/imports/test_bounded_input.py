@@ -1,0 +1,306 @@
+"""Every reader is bounded before it allocates (issue 10, item 4).
+
+Each hostile input is refused with a message naming the limit. The memory and time are measured
+in a child process (its own peak RSS, ru_maxrss), so the test process's own size does not count;
+the status code and "nothing written" are checked in-process with the test client.
+"""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from audits.imports.limits import COLUMNS, JSON_DEPTH, UPLOAD_BYTES, XLSX_MEMBER_BYTES
+from audits.imports.published import parse_published_table
+from audits.imports.tables import read_table
+from audits.imports.values import parse_count, parse_threshold
+from audits.models import Alert, Deployment, Force, LedgerEvent
+from tests import personas
+
+ROOT = Path(__file__).resolve().parents[2]
+MET_GRID = ROOT.parent / "shared/data/met_lfr_deployments_2020_2023.csv"
+# What a refusal may add to the process's peak. A Django process of this project already peaks
+# at about 270 MB once its apps are imported (pandas, numpy, scipy), before any input is read, so
+# the limit is on what reading the input adds, measured against the peak just before it.
+GROWTH_BYTES = 64 * 2**20
+SECONDS = 5.0
+DEEP = 100_000
+
+
+# Building the hostile inputs
+
+
+def far_cell_xlsx(path: Path) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["row_id", "force"])
+    sheet["XFD1048576"] = "x"
+    workbook.save(path)
+    return path
+
+
+def zip_bomb_xlsx(path: Path) -> Path:
+    """A valid workbook of about 600 KB whose sheet XML inflates to 200 MB of repeated rows
+    (deflate cannot do much better than 1,000 to 1; the directory states the real size)."""
+    workbook = Workbook()
+    workbook.active.append(["row_id"])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for name, data in members.items():
+            if name != "xl/worksheets/sheet1.xml":
+                bomb.writestr(name, data)
+        with bomb.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/')
+            sheet.write(b'2006/main"><sheetData>')
+            chunk = row * 20_000
+            for _ in range(200_000_000 // len(chunk)):
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def hundred_mb_csv(path: Path) -> Path:
+    with path.open("wb") as file:
+        file.truncate(100 * 2**20)  # sparse: no 100 MB written to the shared disk
+    return path
+
+
+def million_columns_csv(path: Path) -> Path:
+    path.write_text("row_id" + ",x" * 1_000_000 + "\n")
+    return path
+
+
+HOSTILE_FILES = {
+    "far_cell.xlsx": (far_cell_xlsx, "column 16,384, beyond the limit of 200 columns"),
+    "bomb.xlsx": (zip_bomb_xlsx, f"the limit is {XLSX_MEMBER_BYTES:,}"),
+    "huge.csv": (hundred_mb_csv, f"the file is 104,857,600 bytes; the limit is {UPLOAD_BYTES:,}"),
+    "wide.csv": (million_columns_csv, "row 1 has at least 1,000,001 columns; the limit is 200"),
+}
+
+CHILD = """
+import io, json, resource, sys, time
+import django
+django.setup()
+from django.core.management import call_command
+from django.core.management.base import CommandError
+err = io.StringIO()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+started = time.perf_counter()
+try:
+    {call}
+    message = "accepted"
+except CommandError as refusal:
+    message = str(refusal) + " " + err.getvalue()
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({{"message": message, "seconds": seconds, "growth": peak - before}}))
+"""
+
+
+def run_child(call: str) -> dict:
+    """Run `call` in a fresh Python with the test settings; its message, time and peak RSS."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "app.test_settings"}
+    code = CHILD.format(call=call)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_the_command_refuses_a_hostile_file_quickly_in_bounded_memory(tmp_path, name):
+    build, limit = HOSTILE_FILES[name]
+    path = build(tmp_path / name)
+    if name == "bomb.xlsx":
+        with zipfile.ZipFile(path) as bomb:
+            inflated = sum(member.file_size for member in bomb.infolist())
+        assert path.stat().st_size < 2**20 and inflated > 190_000_000
+    child = run_child(f"call_command('import_deployments', {str(path)!r}, stderr=err)")
+    assert limit in child["message"]
+    assert child["seconds"] < SECONDS
+    assert child["growth"] < GROWTH_BYTES
+
+
+def test_the_json_parser_refuses_deep_nesting_quickly_in_bounded_memory():
+    call = (
+        "from audits.api.parsers import BoundedJSONParser; import io\n"
+        "    from rest_framework.exceptions import ParseError\n"
+        "    try:\n"
+        f"        BoundedJSONParser().parse(io.BytesIO(b'[' * {DEEP} + b']' * {DEEP}))\n"
+        "    except ParseError as error:\n"
+        "        raise CommandError(str(error.detail))"
+    )
+    child = run_child(call)
+    assert f"nested more than {JSON_DEPTH} levels deep" in child["message"]
+    assert child["seconds"] < SECONDS
+    assert child["growth"] < GROWTH_BYTES
+
+
+# In-process: the answer, and nothing written
+
+
+def deep_json(depth: int = DEEP) -> str:
+    return '{"username": ' + "[" * depth + "]" * depth + ', "password": "x"}'
+
+
+@pytest.mark.django_db
+def test_deep_json_is_a_400_for_an_anonymous_caller_of_the_token_endpoint():
+    tokens, events = Token.objects.count(), LedgerEvent.objects.count()
+    response = APIClient().post("/api/v1/auth/token/", deep_json(), content_type="application/json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "parse_error"
+    assert f"the limit is {JSON_DEPTH}" in error["message"]
+    assert (Token.objects.count(), LedgerEvent.objects.count()) == (tokens, events)
+
+
+@pytest.mark.django_db
+def test_deep_json_is_a_400_on_a_write_endpoint_with_a_token():
+    token = Token.objects.create(user=personas.recorder("NMP"))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    alerts, events = Alert.objects.count(), LedgerEvent.objects.count()
+    body = '{"items": ' + "[" * DEEP + "]" * DEEP + "}"
+    response = client.post("/api/v1/batches/alerts/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert f"the limit is {JSON_DEPTH}" in response.json()["error"]["message"]
+    assert (Alert.objects.count(), LedgerEvent.objects.count()) == (alerts, events)
+
+
+@pytest.mark.django_db
+def test_json_nested_exactly_to_the_limit_is_still_read():
+    client = APIClient()
+    nested = "[" * (JSON_DEPTH - 1) + "]" * (JSON_DEPTH - 1)
+    response = client.post(
+        "/api/v1/auth/token/",
+        '{"username": ' + nested + ', "password": "x"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"  # parsed; the username is refused
+
+
+def admin_client():
+    user = get_user_model().objects.create_superuser("bounds-admin", "b@example.org", "pw")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["far_cell.xlsx", "bomb.xlsx", "wide.csv"])
+def test_the_admin_grid_import_refuses_a_hostile_file_and_writes_nothing(tmp_path, name):
+    build, limit = HOSTILE_FILES[name]
+    content = build(tmp_path / name).read_bytes()
+    client = admin_client()
+    deployments, events = Deployment.objects.count(), LedgerEvent.objects.count()
+    response = client.post(
+        reverse("admin:audits_deployment_import"), {"file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 200
+    assert limit in response.content.decode()
+    assert 'name="confirm"' not in response.content.decode()
+    assert (Deployment.objects.count(), LedgerEvent.objects.count()) == (deployments, events)
+
+
+@pytest.mark.django_db
+def test_the_admin_alert_import_refuses_a_million_columns_and_writes_nothing(tmp_path):
+    content = million_columns_csv(tmp_path / "wide.csv").read_bytes()
+    client = admin_client()
+    alerts, events = Alert.objects.count(), LedgerEvent.objects.count()
+    response = client.post(
+        reverse("admin:audits_alert_import"),
+        {"file": SimpleUploadedFile("wide.csv", content), "force": Force.objects.first().pk},
+    )
+    assert response.status_code == 200
+    assert f"the limit is {COLUMNS} columns" in response.content.decode()
+    assert (Alert.objects.count(), LedgerEvent.objects.count()) == (alerts, events)
+
+
+# Reading what a person wrote, as they see it
+
+
+def test_a_line_break_inside_a_quoted_cell_stays_in_its_row_and_errors_name_the_right_rows(
+    tmp_path,
+):
+    rows = list(csv.reader(io.StringIO(MET_GRID.read_text(), newline="")))
+    notes, size = rows[0].index("notes"), rows[0].index("watchlist_size")
+    rows[1][notes] = "crowd\rdispersed\r\nearly"  # MPS-001, body row 1
+    rows[5][size] = "abc"  # MPS-005, body row 5
+    path = tmp_path / "grid.csv"
+    with path.open("w", newline="") as file:
+        csv.writer(file).writerows(rows)
+    table = read_table(path)
+    assert len(table) == len(rows)
+    assert table[1][notes] == "crowd\rdispersed\r\nearly"
+    (error,) = parse_published_table(path).errors
+    assert (error.row_number, error.row_id, error.column) == (5, "MPS-005", "watchlist_size")
+
+
+def test_a_formula_without_a_saved_value_is_an_error_naming_the_cell(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["row_id", "total_alerts"])
+    sheet.append(["MPS-1", "=2+3"])  # openpyxl writes the formula, no cached value
+    path = tmp_path / "grid.xlsx"
+    workbook.save(path)
+    (error,) = parse_published_table(path).errors
+    assert "cell B2 holds a formula with no saved value" in error.reason
+
+
+def test_a_formula_with_a_saved_value_reads_as_that_value(tmp_path):
+    path = tmp_path / "grid.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["total_alerts"])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    cell = '<row r="2"><c r="A2"><f>2+3</f><v>5</v></c></row></sheetData>'
+    members["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", cell).encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    assert read_table(path) == [["total_alerts"], ["5"]]
+
+
+@pytest.mark.parametrize("text", ["\u0663", "1\u0663", "\u00b2", "\uff11\uff12"])
+def test_a_count_in_other_digits_is_refused(text):
+    with pytest.raises(ValueError, match="is not a number"):
+        parse_count(text)
+
+
+def test_a_threshold_in_other_digits_is_refused():
+    with pytest.raises(ValueError, match="is not a number"):
+        parse_threshold("\u0660.\u0665")
+
+
+def test_an_over_long_cell_is_refused_naming_the_cell_and_the_limit(tmp_path):
+    path = tmp_path / "grid.csv"
+    path.write_text("row_id,notes\nMPS-1," + "x" * 10_001 + "\n")
+    (error,) = parse_published_table(path).errors
+    assert "row 2, column 2 has 10,001 characters; the limit is 10,000 per cell" in error.reason
+
+
+def test_the_json_depth_check_ignores_brackets_inside_strings():
+    from audits.api.parsers import BoundedJSONParser
+
+    body = json.dumps({"note": "[" * 1000, "items": [[1, {"a": [2]}]]}).encode()
+    assert BoundedJSONParser().parse(io.BytesIO(body))["items"] == [[1, {"a": [2]}]]
