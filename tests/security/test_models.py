@@ -3,43 +3,46 @@ user's scope() never returns a row another force owns. Models come from the app 
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from audits.checks import check_every_model_is_scoped
 from audits.models import Force
-from audits.scoping import force_path, scope
+from audits.models.scoped import ForceOwned
+from audits.scoping import force_path, scope, scoping_of
 from tests import personas
 from tests.security.matrix import FORCE_A, owner_code
 
 pytestmark = pytest.mark.django_db
 
-# Reference data every force reads. A force's own additions to a reference table (rows with a
-# force) are still that force's: the row test below holds them to it.
-SHARED_REFERENCE = {
-    "system",
-    "policyprofile",
-    "rule",
-    "usecase",
-    "watchlistcategory",
-    "offencetype",
-    "outcome",
-    "ledgerevent",  # the auditor's; no force role reads it at all
-}
-
 AUDITS_MODELS = sorted(apps.get_app_config("audits").get_models(), key=lambda m: m._meta.model_name)
 
 
 def declared_scoping(model: type[models.Model]) -> str | None:
-    """How a model says it is scoped: "force:<path>", "shared", or None (undeclared).
+    """How a model says it is scoped (its `scoping`, audits/models/scoped.py), or None."""
+    try:
+        declared = scoping_of(model)
+    except ImproperlyConfigured:
+        return None
+    if isinstance(declared, ForceOwned):
+        return f"force:{declared.path or 'pk'}"
+    return type(declared).__name__.lower()
 
-    The lead points this at the new declaration mechanism of audits/scoping.py."""
-    if model is Force:
-        return "force:pk"
-    path = force_path(model)
-    if path is not None:
-        return f"force:{path}"
-    if model._meta.model_name in SHARED_REFERENCE:
-        return "shared"
-    return None
+
+def test_a_model_that_declares_nothing_is_a_start_up_error_and_unreadable():
+    undeclared = type(
+        "Undeclared",
+        (models.Model,),
+        {"__module__": "audits.models", "Meta": type("Meta", (), {"app_label": "audits"})},
+    )
+    try:
+        errors = check_every_model_is_scoped()
+        assert [(e.id, e.obj) for e in errors] == [("audits.E001", undeclared)]
+        with pytest.raises(ImproperlyConfigured, match="does not declare how it is scoped"):
+            scope(undeclared.objects.all(), personas.auditor())
+    finally:
+        del apps.all_models["audits"]["undeclared"]
+        apps.clear_cache()
 
 
 def _has_force_link(model: type[models.Model]) -> bool:
