@@ -8,3 +8,4 @@ class AuditsConfig(AppConfig):
 
     def ready(self) -> None:
         from audits import signals  # noqa: F401  (connects the login receivers)
+        from audits.security import tokens  # noqa: F401  (revokes tokens on password change)

@@ -2,6 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audits import roles
 from audits.models import Force, Membership
@@ -35,3 +37,16 @@ def commissioner(username: str = "commissioner-test"):
 
 def auditor():
     return person("auditor-test", roles.AUDITOR)
+
+
+def login(client, user):
+    """Signs `client` in as `user` with the second factor passed, as the admin's verification
+    page would: a confirmed TOTP device, and django-otp's session key naming it."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -88,6 +88,6 @@ def test_an_invalid_token_is_refused():
 
 
 def test_the_browsable_api_works_with_a_session(client, recorder):
-    client.force_login(recorder)
+    personas.login(client, recorder)
     response = client.get("/api/v1/deployments/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and b"NMP" in response.content
