@@ -39,6 +39,12 @@ class TokenView(APIView):
         # Obtaining is how an anonymous caller becomes authenticated; revoking needs a caller.
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
+    def get_authenticators(self):
+        # Signing in needs no prior authentication, so an unverified session cannot block it.
+        # (The schema generator asks without a request.)
+        signing_in = getattr(self.request, "method", None) == "POST"
+        return [] if signing_in else super().get_authenticators()
+
     def get_throttles(self):
         return [ScopedClientRateThrottle()] if self.request.method == "POST" else []
 
