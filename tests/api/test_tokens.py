@@ -181,3 +181,14 @@ def test_an_unverified_session_gets_no_api(client, recorder):
     client.force_login(recorder)
     response = client.get("/api/v1/deployments/")
     assert response.status_code == 401 and "second factor" in error_of(response)["message"]
+
+
+def test_a_new_x_forwarded_for_does_not_dodge_the_token_throttle(settings):
+    settings.TRUSTED_PROXIES = []
+    answers = []
+    for number in range(31):  # the "token" rate is 30/minute per client address
+        client = APIClient(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
+        body = {"username": f"nobody-{number}", "password": "not-a-password"}
+        answers.append(client.post(TOKEN_URL, body).status_code)
+    assert answers[:30] == [400] * 30
+    assert answers[30] == 429
