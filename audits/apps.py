@@ -8,3 +8,4 @@ class AuditsConfig(AppConfig):
 
     def ready(self) -> None:
         from audits import checks, signals  # noqa: F401  (registers checks, connects receivers)
+        from audits.security import tokens  # noqa: F401  (revokes tokens on password change)

@@ -6,10 +6,11 @@ from django.dispatch import receiver
 from audits import ledger
 from audits.models import LedgerAction
 from audits.scoping import user_force
+from audits.security.client_address import client_address
 
 
 def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return client_address(request) if request is not None else ""
 
 
 @receiver(user_logged_in)

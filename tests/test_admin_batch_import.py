@@ -86,7 +86,7 @@ def deployment() -> Deployment:
 @pytest.fixture
 def client(deployment) -> Client:
     client = Client()
-    client.force_login(personas.recorder(FORCE))
+    personas.login(client, personas.recorder(FORCE))
     return client
 
 
@@ -262,7 +262,7 @@ def test_a_recorder_cannot_import_into_another_force(client, deployment):
 def test_who_may_open_the_import(deployment):
     def status(user) -> int:
         client = Client()
-        client.force_login(user)
+        personas.login(client, user)
         return client.get(IMPORT).status_code
 
     assert status(personas.recorder(FORCE)) == 200
@@ -352,7 +352,7 @@ def test_each_import_page_is_linked_from_its_list_for_those_who_may_add(client):
         page = client.get(reverse(f"admin:audits_{model}_changelist")).content.decode()
         assert reverse(f"admin:audits_{model}_import") in page
     auditor = Client()
-    auditor.force_login(personas.auditor())
+    personas.login(auditor, personas.auditor())
     page = auditor.get(reverse("admin:audits_alert_changelist")).content.decode()
     assert IMPORT not in page
 
@@ -365,7 +365,7 @@ def test_a_confirmation_confirms_only_its_own_preview(client, deployment, upload
         response = client.post(IMPORT, {"confirm_preview": value, "confirm": "1"})
         assert response.status_code == 302  # back to the upload form, with a message
     other = Client()
-    other.force_login(personas.person("wsp-recorder-2", roles.FORCE_RECORDER, FORCE))
+    personas.login(other, personas.person("wsp-recorder-2", roles.FORCE_RECORDER, FORCE))
     assert other.post(IMPORT, {"confirm_preview": signed, "confirm": "1"}).status_code == 302
     search_url = reverse("admin:audits_search_import")  # a preview of alerts is not of searches
     assert client.post(search_url, {"confirm_preview": signed, "confirm": "1"}).status_code == 302
@@ -429,7 +429,7 @@ def test_nothing_is_added_to_a_submitted_deployment(client, deployment):
 
 def test_a_superuser_chooses_the_force_and_a_user_without_one_has_none_to_choose(deployment):
     admin = Client()
-    admin.force_login(get_user_model().objects.create_superuser("import-admin"))
+    personas.login(admin, get_user_model().objects.create_superuser("import-admin"))
     form = admin.get(IMPORT).context["form"]
     assert {f.code for f in form.fields["force"].queryset} >= {"NMP", "EVC", "WSP"}
     preview = admin.post(

@@ -59,7 +59,7 @@ API_PATHS = {
 
 def admin_client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    personas.login(client, user)
     return client
 
 

@@ -22,7 +22,7 @@ IMPORT = reverse("admin:audits_deployment_import")
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    personas.login(client, user)
     return client
 
 

@@ -20,7 +20,7 @@ REPORT = reverse("admin:audits_deployment_report")
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    personas.login(client, user)
     return client
 
 

@@ -108,8 +108,8 @@ def test_a_force_cannot_open_a_review(people):
 
 def test_the_steps_work_from_the_admin_page(people, review):
     commissioner, force_user = Client(), Client()
-    commissioner.force_login(people["evaluator"])
-    force_user.force_login(people["force"])
+    personas.login(commissioner, people["evaluator"])
+    personas.login(force_user, people["force"])
     page = reverse("admin:audits_commissionerreview_change", args=[review.pk])
     step = lambda name: reverse("admin:audits_commissionerreview_step", args=[review.pk, name])  # noqa: E731
     assert 'data-step="request"' in commissioner.get(page).content.decode()
@@ -119,14 +119,14 @@ def test_the_steps_work_from_the_admin_page(people, review):
     review.refresh_from_db()
     assert review.state == State.ANSWERED
     other = Client()
-    other.force_login(people["other_force"])
+    personas.login(other, people["other_force"])
     assert other.get(page).status_code == 302  # another force's review does not exist for them
 
 
 def test_the_dashboard_shows_figures_findings_charts_and_waiting_reviews(people, review):
     reviews.review_request_information(user=people["evaluator"], review=review, text="Why?")
     client = Client()
-    client.force_login(people["validator"])
+    personas.login(client, people["validator"])
     response = client.get(reverse("admin:audits_dashboard"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -139,6 +139,6 @@ def test_the_dashboard_shows_figures_findings_charts_and_waiting_reviews(people,
 
 def test_a_force_sees_only_its_own_findings_on_the_dashboard(people):
     client = Client()
-    client.force_login(people["other_force"])
+    personas.login(client, people["other_force"])
     response = client.get(reverse("admin:audits_dashboard"))
     assert {f.force.code for f in response.context["queue"]} <= {"EVC"}

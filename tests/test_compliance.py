@@ -320,7 +320,7 @@ def test_the_queue_offers_as_assignees_only_users_who_can_read_the_finding():
     personas.reviewer("EVC")
     own = personas.reviewer("NMP")
     client = Client()
-    client.force_login(personas.commissioner())
+    personas.login(client, personas.commissioner())
     page = client.get(reverse("admin:audits_finding_change", args=[finding.pk]))
     offered = page.context["adminform"].form.fields["assigned_to"].queryset
     names = set(offered.values_list("username", flat=True))

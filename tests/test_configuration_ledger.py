@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from audits import ledger
 from audits.models import Force, LedgerEvent, PolicyProfile, Rule, UseCase
+from tests import personas
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def client(superuser) -> Client:
     client = Client()
-    client.force_login(superuser)
+    personas.login(client, superuser)
     return client
 
 

@@ -117,7 +117,7 @@ def test_the_api_builds_the_sections_of_its_format(built_sections, fmt):
 @pytest.mark.parametrize("fmt", sorted(RENDERERS))
 def test_an_admin_download_builds_the_sections_of_its_format(built_sections, fmt):
     client = Client()
-    client.force_login(personas.commissioner())
+    personas.login(client, personas.commissioner())
     report = reverse("admin:audits_deployment_report")
     assert client.get(report, {"group_by": "year", "download": fmt}).status_code == 200
     assert built_sections == [sections_for(fmt)]
@@ -125,7 +125,7 @@ def test_an_admin_download_builds_the_sections_of_its_format(built_sections, fmt
 
 def test_the_admin_page_builds_every_section_it_shows(built_sections):
     client = Client()
-    client.force_login(personas.commissioner())
+    personas.login(client, personas.commissioner())
     response = client.get(reverse("admin:audits_deployment_report"), {"group_by": "year"})
     assert built_sections == [SECTIONS]
     assert "Appendix A: data quality" in response.content.decode()

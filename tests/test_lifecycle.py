@@ -29,7 +29,7 @@ def submitted():
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    personas.login(client, user)
     return client
 
 

@@ -45,7 +45,7 @@ def record_of(model, force_code: str):
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    personas.login(client, user)
     return client
 
 

@@ -3,6 +3,7 @@ shape documented on every operation."""
 
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema
 
 ERROR_COMPONENT = "Error"
@@ -107,3 +108,8 @@ def add_error_responses(result: dict, generator, request, public: bool) -> dict:
                     },
                 )
     return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    # The same cookie as Django's session; it only also needs the second factor passed.
+    target_class = "audits.security.mfa.VerifiedSessionAuthentication"

@@ -19,6 +19,10 @@ class LedgerAction(models.TextChoices):
     EXPORT = "export", "Export"
     LOGIN = "login", "Login"
     LOGIN_FAILED = "login_failed", "Failed login"
+    MFA_VERIFIED = "mfa_verified", "Second factor passed"
+    MFA_FAILED = "mfa_failed", "Failed second factor"
+    MFA_ENROLLED = "mfa_enrolled", "Second factor enrolled"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
     PERMISSION_DENIED = "permission_denied", "Permission denied"
 
 

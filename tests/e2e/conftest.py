@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-dev-shm-usage",
 ]
+# What Chromium writes to the console when the Content-Security-Policy refuses something.
+CSP_SIGNS = ("Content Security Policy", "Refused to")
 ARTEFACTS = Path(settings.BASE_DIR) / "artifacts" / "e2e"
 VIEWPORT = {"width": 1920, "height": 1080}  # wide enough for the admin's longest lists
 TIMEOUT_MS = 20_000  # for any one action or expectation
@@ -116,14 +118,25 @@ def chromium() -> Callable[[], AbstractContextManager[Callable]]:
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
 
+            violations: list[str] = []
+
+            def watch(message) -> None:
+                if any(sign in message.text for sign in CSP_SIGNS):
+                    violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
             def new_page():
                 context = browser.new_context(viewport=VIEWPORT)
                 context.set_default_timeout(TIMEOUT_MS)
                 context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
-                return context.new_page()
+                page = context.new_page()
+                page.on("console", watch)
+                return page
 
             try:
                 yield new_page
+                assert not violations, "Content-Security-Policy violations:\n" + "\n".join(
+                    violations
+                )
             except BaseException:
                 ARTEFACTS.mkdir(parents=True, exist_ok=True)
                 pages = [page for context in browser.contexts for page in context.pages]
@@ -155,3 +168,30 @@ def screenshot(request) -> Callable:
         return path
 
     return take
+
+
+# -- the second factor in the browser: devices are made before Playwright starts (no ORM after)
+
+_KEYS: dict[str, tuple[bytes, int]] = {}
+TOLERANCE = (
+    10  # steps: each sign-in of a user takes the next step's code (django-otp's replay rule)
+)
+
+
+def enrol_for_browser(user) -> None:
+    """Gives `user` a confirmed TOTP device whose codes `browser_code` computes."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(
+        user=user, name="Browser test", confirmed=True, tolerance=TOLERANCE
+    )
+    _KEYS[user.get_username()] = (device.bin_key, 0)
+
+
+def browser_code(username: str) -> str:
+    """The next unused code of the user's device: pure arithmetic, no database."""
+    from django_otp.oath import totp
+
+    key, used = _KEYS[username]
+    _KEYS[username] = (key, used + 1)
+    return f"{totp(key, drift=used):06d}"

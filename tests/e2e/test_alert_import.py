@@ -13,6 +13,7 @@ from audits.services.batches import ingest_alerts
 from audits.services.records import record_create
 from tests import factories as make
 from tests import personas
+from tests.e2e.conftest import enrol_for_browser
 from tests.e2e.test_oversight_flow import log_in
 
 sync_api = pytest.importorskip(
@@ -40,6 +41,7 @@ def test_a_recorder_previews_and_confirms_an_alert_file(chromium, screenshot, li
     del first["outcome"]
     ingest_alerts(user=None, items=[first], force=force)
     recorder = personas.recorder("WSP")
+    enrol_for_browser(recorder)
     batches = LedgerEvent.objects.filter(object_type="alert_batch")
     before = batches.count()
     upload = Path(tmp_path / "alerts.csv")

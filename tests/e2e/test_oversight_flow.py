@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from audits.models import CommissionerReview, Deployment, LedgerEvent, Status
 from tests import personas
+from tests.e2e.conftest import browser_code, enrol_for_browser
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed in this environment"
@@ -31,12 +32,15 @@ DEPLOYMENT_LABEL = f"NMP, {PLACE}, 2025-11-18"
 
 @pytest.fixture
 def people(db) -> dict[str, AbstractBaseUser]:
-    return {
+    found = {
         "recorder": personas.recorder("NMP"),
         "force_reviewer": personas.reviewer("NMP"),
         "evaluator": personas.commissioner("e2e-evaluator"),
         "validator": personas.commissioner("e2e-validator"),
     }
+    for user in found.values():
+        enrol_for_browser(user)
+    return found
 
 
 @pytest.mark.e2e
@@ -238,6 +242,8 @@ def log_in(new_page: NewPage, site: str, user: AbstractBaseUser) -> Page:
     page.locator("#id_username").fill(user.get_username())
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.locator("#id_otp_token").fill(browser_code(user.get_username()))
+    page.get_by_role("button", name="Verify").click()
     expect(page.locator("#user-tools")).to_contain_text(user.get_username())
     return page
 

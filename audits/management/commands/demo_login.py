@@ -34,6 +34,12 @@ class Command(BaseCommand):
         )
         for username, role, force_code in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {role}{f' ({force_code})' if force_code else ''}")
+        self.stdout.write(
+            "Two-factor sign-in is offered here, not forced (production forces it): sign in,\n"
+            "open 'Two-factor authentication' on the admin index, scan the QR code with an\n"
+            "authenticator app (or type the secret), enter its code and keep the recovery codes.\n"
+            "From then on that login asks for the app's code (or a recovery code, once each)."
+        )
 
     def create(self, username: str, role: str, force_code: str | None) -> None:
         user, _ = get_user_model().objects.get_or_create(username=username)
