@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from knox.models import AuthToken
 from openpyxl import Workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audits.imports.limits import COLUMNS, JSON_DEPTH, UPLOAD_BYTES, XLSX_MEMBER_BYTES
@@ -29,6 +29,7 @@ from audits.imports.tables import read_table
 from audits.imports.values import parse_count, parse_threshold
 from audits.models import Alert, Deployment, Force, LedgerEvent
 from tests import personas
+from tests.api.conftest import client_for as api_client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 MET_GRID = ROOT.parent / "shared/data/met_lfr_deployments_2020_2023.csv"
@@ -162,20 +163,18 @@ def deep_json(depth: int = DEEP) -> str:
 
 @pytest.mark.django_db
 def test_deep_json_is_a_400_for_an_anonymous_caller_of_the_token_endpoint():
-    tokens, events = Token.objects.count(), LedgerEvent.objects.count()
+    tokens, events = AuthToken.objects.count(), LedgerEvent.objects.count()
     response = APIClient().post("/api/v1/auth/token/", deep_json(), content_type="application/json")
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "parse_error"
     assert f"the limit is {JSON_DEPTH}" in error["message"]
-    assert (Token.objects.count(), LedgerEvent.objects.count()) == (tokens, events)
+    assert (AuthToken.objects.count(), LedgerEvent.objects.count()) == (tokens, events)
 
 
 @pytest.mark.django_db
 def test_deep_json_is_a_400_on_a_write_endpoint_with_a_token():
-    token = Token.objects.create(user=personas.recorder("NMP"))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = api_client_for(personas.recorder("NMP"))
     alerts, events = Alert.objects.count(), LedgerEvent.objects.count()
     body = '{"items": ' + "[" * DEEP + "]" * DEEP + "}"
     response = client.post("/api/v1/batches/alerts/", body, content_type="application/json")
@@ -199,9 +198,7 @@ def test_json_nested_exactly_to_the_limit_is_still_read():
 
 def admin_client():
     user = get_user_model().objects.create_superuser("bounds-admin", "b@example.org", "pw")
-    client = Client()
-    client.force_login(user)
-    return client
+    return personas.login(Client(), user)
 
 
 @pytest.mark.django_db

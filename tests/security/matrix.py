@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audits.models import Amendment, Force, LedgerEvent
 from audits.scoping import force_path
 from tests import personas
+from tests.api.conftest import client_for as api_client
 
 FORCE_A = "NMP"
 FORCE_B = "EVC"
@@ -25,17 +25,11 @@ HARMLESS_ACTIONS = {"permission_denied", "login", "logout", "login_failed"}
 
 def client_for(user: AbstractBaseUser | None) -> Client:
     client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+    return personas.login(client, user) if user is not None else client
 
 
 def api_client_for(user: AbstractBaseUser | None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    return api_client(user)
 
 
 @dataclass(frozen=True)

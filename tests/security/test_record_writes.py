@@ -17,9 +17,7 @@ REASON = "Corrected from the officer's notebook"
 
 
 def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return personas.login(Client(), user)
 
 
 def submitted(code: str) -> Deployment:
