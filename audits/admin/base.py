@@ -28,6 +28,7 @@ from audits.services.configuration import (
     stored_values,
 )
 from audits.services.records import (
+    REASON_MAX_LENGTH,
     record_amend,
     record_create,
     record_delete_draft,
@@ -100,7 +101,9 @@ class AuditedInline(ScopedMixin, admin.TabularInline):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=True)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=True, max_length=REASON_MAX_LENGTH
+    )
     # The record as the page showed it (record_version): a change made meanwhile is refused.
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from audits.models.base import check_end_after_start, threshold_field
+from audits.models.base import check_end_after_start, text_field, threshold_field
 from audits.models.scoped import ForceOwned, Scoping
 
 
@@ -77,7 +77,7 @@ class Alert(models.Model):
         related_name="+",
     )
     adjudicated_by = models.CharField(max_length=60, blank=True, help_text="Officer id.")
-    adjudication_reason = models.TextField(blank=True)
+    adjudication_reason = text_field(blank=True)
     kind = models.CharField(
         max_length=20, choices=AlertKind.choices, blank=True, help_text="Empty while unknown."
     )

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from audits.models.base import text_field
 from audits.models.scoped import ForceOwned, Scoping
 
 
@@ -21,7 +22,7 @@ class Amendment(models.Model):
     field = models.CharField(max_length=80)
     old_value = models.JSONField(null=True)
     new_value = models.JSONField(null=True)
-    reason = models.TextField()
+    reason = text_field()
     amended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

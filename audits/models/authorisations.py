@@ -4,7 +4,7 @@ from typing import ClassVar
 
 from django.db import models
 
-from audits.models.base import Record, check_end_after_start
+from audits.models.base import Record, check_end_after_start, text_field
 from audits.models.forces import Force, Rank
 from audits.models.scoped import ForceOwned, Scoping
 
@@ -33,11 +33,11 @@ class Authorisation(Record):
     use_case = models.ForeignKey(
         "audits.UseCase", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    intelligence_case = models.TextField(blank=True)
-    watchlist_justification = models.TextField("who: watchlist criteria justification", blank=True)
-    location_justification = models.TextField("where: why this place", blank=True)
-    necessity = models.TextField(blank=True)
-    alternatives_considered = models.TextField("less intrusive alternatives considered", blank=True)
+    intelligence_case = text_field(blank=True)
+    watchlist_justification = text_field("who: watchlist criteria justification", blank=True)
+    location_justification = text_field("where: why this place", blank=True)
+    necessity = text_field(blank=True)
+    alternatives_considered = text_field("less intrusive alternatives considered", blank=True)
     dpia_reference = models.CharField("DPIA reference", max_length=80, blank=True)
     equality_impact_reference = models.CharField(
         "equality impact (PSED) reference", max_length=80, blank=True

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
 THRESHOLD_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
@@ -15,6 +15,18 @@ def threshold_field(**kwargs) -> models.DecimalField:
     kwargs.setdefault("max_digits", 6)
     kwargs.setdefault("decimal_places", 4)
     return models.DecimalField(validators=THRESHOLD_VALIDATORS, **kwargs)
+
+
+# Characters of free text in one field (notes, reasons, justifications): several pages, enough for
+# any real record and small enough that no field can be used to store a file.
+TEXT_MAX_LENGTH = 10_000
+
+
+def text_field(*args, max_length: int = TEXT_MAX_LENGTH, **kwargs) -> models.TextField:
+    """Free text with a limit: full_clean enforces it (a TextField's max_length alone does not),
+    and the admin's forms and the API's serializers show it."""
+    validators = [MaxLengthValidator(max_length)]
+    return models.TextField(*args, max_length=max_length, validators=validators, **kwargs)
 
 
 def count_field(verbose_name: str, **kwargs) -> models.PositiveIntegerField:
@@ -73,7 +85,7 @@ class Record(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_reason = text_field(blank=True)
     origin = models.CharField(
         max_length=10, choices=Origin.choices, default=Origin.ENTERED, editable=False
     )

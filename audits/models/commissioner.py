@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from audits.models.base import check_end_after_start
+from audits.models.base import check_end_after_start, text_field
 from audits.models.scoped import ForceOwned, Scoping
 
 
@@ -51,7 +51,7 @@ class CommissionerReview(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    assessment = models.TextField(blank=True)
+    assessment = text_field(blank=True)
     assessed_at = models.DateTimeField(null=True, blank=True)
     validator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -60,7 +60,7 @@ class CommissionerReview(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    opinion = models.TextField(blank=True)
+    opinion = text_field(blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -102,7 +102,7 @@ class ReviewMessage(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField()
+    text = text_field()
     written_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

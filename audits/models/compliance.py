@@ -12,6 +12,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from audits.models.base import text_field
 from audits.models.scoped import SHARED, ForceOwned, Scoping
 
 
@@ -19,7 +20,7 @@ class PolicyProfile(models.Model):
     scoping: ClassVar[Scoping] = SHARED
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    description = text_field(blank=True)
     source = models.CharField(max_length=300, help_text="The document the profile follows.")
     all_forces = models.BooleanField(
         default=False, help_text="Judge every force's records (else only the forces listed)."
@@ -66,7 +67,7 @@ class Rule(models.Model):
 
     profile = models.ForeignKey(PolicyProfile, on_delete=models.CASCADE, related_name="rules")
     code = models.SlugField(max_length=60, help_text="The rule's id within its profile.")
-    description = models.TextField()
+    description = text_field()
     source = models.CharField(max_length=300)
     severity = models.CharField(max_length=10, choices=Severity.choices)
     applies_to = models.CharField(max_length=20, choices=AppliesTo.choices)
@@ -101,7 +102,7 @@ class Finding(models.Model):
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     record_label = models.CharField(max_length=200)
-    message = models.TextField()
+    message = text_field()
     severity = models.CharField(max_length=10, choices=Severity.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     first_seen = models.DateTimeField(auto_now_add=True)

@@ -8,7 +8,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from audits.models.base import Mode, Record, check_end_after_start, count_field, threshold_field
+from audits.models.base import (
+    Mode,
+    Record,
+    check_end_after_start,
+    count_field,
+    text_field,
+    threshold_field,
+)
 from audits.models.forces import Force
 from audits.models.scoped import ForceOwned, Scoping
 
@@ -118,7 +125,7 @@ class Deployment(Record):
         blank=True,
         help_text="The force's own figure as published, kept to check it.",
     )
-    notes = models.TextField(blank=True)
+    notes = text_field(blank=True)
     source_document = models.CharField(max_length=300, blank=True)
     source_page = models.PositiveIntegerField(null=True, blank=True)
 

@@ -6,7 +6,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
-from audits.models.base import Mode, threshold_field
+from audits.models.base import Mode, text_field, threshold_field
 from audits.models.scoped import SHARED, ForceOwned, Scoping
 
 
@@ -29,7 +29,7 @@ class Force(models.Model):
     name = models.CharField(max_length=120, unique=True)
     code = models.CharField(max_length=12, unique=True, help_text="Short code, e.g. MPS, SWP.")
     jurisdiction = models.CharField(max_length=120, blank=True)
-    oversight_bodies = models.TextField(blank=True, help_text="One per line.")
+    oversight_bodies = text_field(blank=True, help_text="One per line.")
     # Policy settings: the APP and force policies differ, so every limit is per force.
     minimum_threshold = threshold_field(default=Decimal("0.6"))
     ao_minimum_rank = models.PositiveSmallIntegerField(

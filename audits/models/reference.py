@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from audits.models.base import text_field
 from audits.models.scoped import ForceOwned, Scoping
 
 
@@ -15,7 +16,7 @@ class ReferenceItem(models.Model):
     scoping: ClassVar[Scoping] = ForceOwned("force", national=True)
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    description = text_field(blank=True)
     force = models.ForeignKey(
         "audits.Force",
         null=True,

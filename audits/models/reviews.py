@@ -4,7 +4,7 @@ from typing import ClassVar
 
 from django.db import models
 
-from audits.models.base import Record
+from audits.models.base import Record, text_field
 from audits.models.scoped import ForceOwned, Scoping
 
 
@@ -15,9 +15,9 @@ class PostDeploymentReview(Record):
     )
     reviewer = models.CharField(max_length=60, help_text="Officer id, not a name.")
     reviewed_at = models.DateTimeField()
-    findings = models.TextField()
-    concerns = models.TextField(blank=True)
-    actions = models.TextField(blank=True)
+    findings = text_field()
+    concerns = text_field(blank=True)
+    actions = text_field(blank=True)
 
     class Meta:
         ordering = ["-reviewed_at"]

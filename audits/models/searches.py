@@ -5,7 +5,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from audits.models.base import Record, check_end_after_start, threshold_field
+from audits.models.base import Record, check_end_after_start, text_field, threshold_field
 from audits.models.forces import Force
 from audits.models.scoped import ForceOwned, Scoping
 
@@ -68,7 +68,7 @@ class Search(Record):
     )
     seriousness = models.CharField(max_length=10, choices=Seriousness.choices, blank=True)
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    reason = models.TextField(blank=True)
+    reason = text_field(blank=True)
     probe_source = models.CharField(max_length=20, choices=ProbeSource.choices)
     database_searched = models.CharField(max_length=120, blank=True)
     database_size = models.PositiveIntegerField(null=True, blank=True)

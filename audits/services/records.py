@@ -28,6 +28,17 @@ from audits.services.changes import diff, field_values, object_label
 SYSTEM_ACTOR = ""
 # Set by the lifecycle steps only: never by an edit or an amendment.
 LIFECYCLE_FIELDS = frozenset({"status", "created_by", "submitted_at", "withdrawn_reason"})
+# Characters in the reason for an amendment or a withdrawal (the API's and the admin's limit too).
+REASON_MAX_LENGTH = 2000
+
+
+def check_reason(reason: str, needed_for: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": f"{needed_for} needs a reason."})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": f"At most {REASON_MAX_LENGTH:,} characters ({len(reason):,} given)."}
+        )
 
 
 def actor_name(user: AbstractBaseUser | None) -> str:
@@ -256,8 +267,7 @@ def record_amend(
     the amendment is refused instead of overwriting the other change."""
     current = locked(instance)
     authorise(user, current, "audits.amend_record")
-    if not reason.strip():
-        raise ValidationError({"reason": "An amendment needs a reason."})
+    check_reason(reason, "An amendment")
     if current.status not in (Status.SUBMITTED, Status.REVIEWED):
         _refuse_step(current, "only a submitted record is amended", "edit a draft instead")
     if based_on is not None and based_on != record_version(current):
@@ -302,8 +312,7 @@ def record_withdraw(
     """Withdraw a record: it stays visible, marked withdrawn, with the reason."""
     current = locked(instance)
     authorise(user, current, "audits.withdraw_record")
-    if not reason.strip():
-        raise ValidationError({"reason": "Withdrawing a record needs a reason."})
+    check_reason(reason, "Withdrawing a record")
     if current.status == Status.WITHDRAWN:
         _refuse_step(current, "it cannot be withdrawn again", "its reason stays as it was")
     before = current.status

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audits.models import CommissionerReview, Deployment, Force, LedgerAction, ReviewMessage
+from audits.models.base import TEXT_MAX_LENGTH
 from audits.scoping import scope, user_force
 from audits.services.records import log_event
 
@@ -51,6 +52,9 @@ def _move(review: CommissionerReview, allowed: set[str], new_state: str) -> str:
 def _text(value: str, field: str) -> str:
     if not value.strip():
         raise ValidationError({field: "This cannot be empty."})
+    if len(value) > TEXT_MAX_LENGTH:
+        message = f"At most {TEXT_MAX_LENGTH:,} characters ({len(value):,} given)."
+        raise ValidationError({field: message})
     return value.strip()
 
 

@@ -181,3 +181,26 @@ def test_a_watchlists_lifecycle_fields_are_not_editable(admin_client):
     for name in ("created_by", "submitted_at", "withdrawn_reason", "status"):
         assert name not in fields
     assert watchlist is not None
+
+
+def test_an_over_long_note_is_refused_naming_the_field_and_the_limit():
+    from tests.api.conftest import client_for as api_client_for
+
+    draft = Deployment.objects.filter(force__code="NMP", status=Status.DRAFT).first()
+    response = api_client_for(personas.recorder("NMP")).patch(
+        f"/api/v1/deployments/{draft.pk}/", {"notes": "x" * 10_001}, format="json"
+    )
+    assert response.status_code == 400
+    assert "10000" in str(response.json()["error"]["fields"])
+    with pytest.raises(ValidationError, match="at most 10000 characters"):
+        from audits.services.records import record_update
+
+        record_update(user=None, instance=draft, data={"notes": "x" * 10_001})
+    assert Deployment.objects.get(pk=draft.pk).notes == draft.notes
+
+
+def test_an_over_long_reason_is_refused_by_the_service_itself():
+    deployment = submitted("NMP")
+    with pytest.raises(ValidationError, match="At most 2,000 characters"):
+        record_withdraw(user=None, instance=deployment, reason="x" * 2001)
+    assert Deployment.objects.get(pk=deployment.pk).status == Status.SUBMITTED

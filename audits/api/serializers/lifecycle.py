@@ -3,12 +3,13 @@
 from rest_framework import serializers
 
 from audits.api.serializers.base import InputSerializer, StrictSerializer
+from audits.services.records import REASON_MAX_LENGTH
 
 REASON_HELP = "Why: kept with the change, in the record's history and the ledger."
 
 
 class ReasonInput(StrictSerializer):
-    reason = serializers.CharField(max_length=2000, help_text=REASON_HELP)
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text=REASON_HELP)
 
 
 def amend_input(update_input: type[InputSerializer]) -> type[StrictSerializer]:
@@ -31,7 +32,7 @@ def amend_input(update_input: type[InputSerializer]) -> type[StrictSerializer]:
         f"{model_name}AmendInput",
         (StrictSerializer,),
         {
-            "reason": serializers.CharField(max_length=2000, help_text=REASON_HELP),
+            "reason": serializers.CharField(max_length=REASON_MAX_LENGTH, help_text=REASON_HELP),
             "changes": changes(help_text="Only the fields to correct, with their new values."),
             "validate_changes": validate_changes,
             "__doc__": f"A correction to a submitted {model_name.lower()}: both values are kept.",

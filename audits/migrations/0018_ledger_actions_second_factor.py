@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0014_roles_recorder_submits'),
+        ('audits', '0017_record_origin'),
     ]
 
     operations = [
