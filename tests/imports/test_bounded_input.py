@@ -154,6 +154,63 @@ def test_the_json_parser_refuses_deep_nesting_quickly_in_bounded_memory():
     assert child["growth"] < GROWTH_BYTES
 
 
+# The readers themselves under a hard memory limit: the child's address space is capped at 256 MB
+# (RLIMIT_AS) before anything is imported, so a reader that allocated the sheet's claimed extent,
+# the inflated member or a million cells would die there instead of answering.
+LIMITED_CHILD = """
+import io, json, resource, sys, time
+cap = 256 * 2**20
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+sys.path.insert(0, ".")
+started = time.perf_counter()
+try:
+    {call}
+    message = "accepted"
+except Exception as refusal:
+    message = str(getattr(refusal, "detail", refusal))
+print(json.dumps({{
+    "message": message,
+    "seconds": time.perf_counter() - started,
+    "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+}}))
+"""
+MEMORY_CAP = 256 * 2**20
+
+
+def run_capped(call: str) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "app.test_settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", LIMITED_CHILD.format(call=call)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_the_reader_refuses_each_hostile_file_under_a_256_mb_memory_cap(tmp_path, name):
+    build, limit = HOSTILE_FILES[name]
+    path = build(tmp_path / name)
+    child = run_capped(
+        "from pathlib import Path; from audits.imports.tables import read_table\n"
+        f"    read_table(Path({str(path)!r}))"
+    )
+    assert limit in child["message"]
+    assert child["seconds"] < SECONDS and child["peak"] < MEMORY_CAP
+
+
+def test_json_nested_100000_deep_is_refused_under_a_256_mb_memory_cap():
+    child = run_capped(
+        "from audits.api.parsers import BoundedJSONParser\n"
+        f"    BoundedJSONParser().parse(io.BytesIO(b'[' * {DEEP} + b']' * {DEEP}))"
+    )
+    assert f"the limit is {JSON_DEPTH}" in child["message"]
+    assert child["seconds"] < SECONDS and child["peak"] < MEMORY_CAP
+
+
 # In-process: the answer, and nothing written
 
 
