@@ -210,7 +210,6 @@ PAGES = [
     "/api/v1/forces/",
     "/api/schema/",
     "/api/docs/",
-    "/api/redoc/",
     "/api/v1/no-such-thing/",
 ]
 

@@ -34,6 +34,7 @@ DEPLOYMENT_LABEL = f"NMP, {PLACE}, 2025-11-18"
 def people(db) -> dict[str, AbstractBaseUser]:
     found = {
         "recorder": personas.recorder("NMP"),
+        "officer": personas.officer("NMP"),
         "force_reviewer": personas.reviewer("NMP"),
         "evaluator": personas.commissioner("e2e-evaluator"),
         "validator": personas.commissioner("e2e-validator"),
@@ -48,7 +49,7 @@ def test_a_breach_is_recorded_reviewed_signed_off_and_published(
     chromium, screenshot, people, live_site
 ):
     with chromium() as new_page:
-        record_and_submit(new_page, live_site, people["recorder"], screenshot)
+        record_and_submit(new_page, live_site, people, screenshot)
         review = see_the_finding_and_ask_the_force(
             new_page, live_site, people["evaluator"], screenshot
         )
@@ -71,8 +72,8 @@ def test_a_breach_is_recorded_reviewed_signed_off_and_published(
 # -- the people, step by step
 
 
-def record_and_submit(new_page: NewPage, site: str, recorder, screenshot) -> None:
-    page = log_in(new_page, site, recorder)
+def record_and_submit(new_page: NewPage, site: str, people, screenshot) -> None:
+    page = log_in(new_page, site, people["recorder"])
     screenshot(page, "recorder-login")
 
     page.goto(f"{site}/admin/audits/authorisation/add/")
@@ -96,6 +97,7 @@ def record_and_submit(new_page: NewPage, site: str, recorder, screenshot) -> Non
     )
     screenshot(page, "authorisation-form")
     save(page)
+    approve_authorisation(new_page, site, people["officer"])
 
     page.goto(f"{site}/admin/audits/watchlist/add/")
     choose(page, "force", "NMP", "NMP")
@@ -234,6 +236,20 @@ def see_it_published(new_page: NewPage, site: str, screenshot) -> None:
 
 
 # -- what a person does on an admin page
+
+
+def approve_authorisation(new_page: NewPage, site: str, officer) -> None:
+    """The authorising officer approves (submits) it: a deployment is submitted only under an
+    approved authorisation."""
+    page = log_in(new_page, site, officer)
+    page.goto(f"{site}/admin/audits/authorisation/")
+    search(page, "E2E-AUTH-1")
+    row = page.locator("#result_list tbody tr", has_text="E2E-AUTH-1")
+    row.locator("input.action-select").check()
+    page.locator("select[name=action]").select_option(label="Submit selected drafts (locks them)")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("1 record(s) submitted.")
+    page.context.close()
 
 
 def log_in(new_page: NewPage, site: str, user: AbstractBaseUser) -> Page:
