@@ -162,6 +162,12 @@ import io, json, resource, sys, time
 cap = 256 * 2**20
 resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 sys.path.insert(0, ".")
+def peak_rss():
+    # VmHWM is this process's own high-water mark since exec; ru_maxrss would carry over the
+    # parent's (a test worker several hundred MB large) through fork.
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024
 started = time.perf_counter()
 try:
     {call}
@@ -171,7 +177,7 @@ except Exception as refusal:
 print(json.dumps({{
     "message": message,
     "seconds": time.perf_counter() - started,
-    "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    "peak": peak_rss(),
 }}))
 """
 MEMORY_CAP = 256 * 2**20

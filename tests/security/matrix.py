@@ -65,6 +65,8 @@ def owner_code(obj: models.Model) -> str | None:
         return owner_code(obj.record) if obj.record is not None else None
     if isinstance(obj, LedgerEvent):
         return obj.force or None
+    if getattr(type(obj), "scoping", None) is None:
+        return None  # not the register's (users, groups, devices): the administrator's alone
     path = force_path(type(obj))
     if path is None:
         # Reference items carry an optional force; a model with a `force` FK is force-owned.

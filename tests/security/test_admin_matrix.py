@@ -54,6 +54,8 @@ SITE_PAGES = {
     "view_on_site": "redirect",
     "app_list": "list",
     "audits_dashboard": "list",  # the compliance dashboard, under the finding admin's URLs
+    "two_factor_verify": "own",  # the signed-in user's own second factor (tests/test_sign_in.py)
+    "two_factor_enrol": "own",
 }
 MODEL_VIEWS = {
     "changelist": "list",
@@ -67,9 +69,11 @@ MODEL_VIEWS = {
     "report": "list",
     "dashboard": "list",
     "step": "object",
+    "config": "object",  # django-otp's device admin: a TOTP device's secret, as text and QR code
+    "qrcode": "object",
 }
 # Apps whose admin only the administrator uses: every other persona is refused outright.
-ADMINISTRATOR_APPS = {"auth", "authtoken", "axes"}
+ADMINISTRATOR_APPS = {"auth", "axes", "knox", "otp_totp", "otp_static"}
 # The one table of expectations allowed to differ: oversight writes their role owns.
 OVERSIGHT_WRITES = {
     ("commissioner", "audits_commissionerreview_add"),
