@@ -17,9 +17,8 @@ from rest_framework.exceptions import ErrorDetail
 from audits.filtersets import FIRST_YEAR, LARGEST_ID, LAST_YEAR
 from audits.models import Force
 from audits.scoping import owning_force, scope, user_force
+from audits.services.records import LIFECYCLE_FIELDS  # set by their steps, never input
 
-# Set by the lifecycle services only; never accepted as input.
-LIFECYCLE_FIELDS = {"status", "created_by", "submitted_at", "withdrawn_reason"}
 LONGEST_DURATION = timedelta(days=366)
 PORTABLE_INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
 
