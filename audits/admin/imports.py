@@ -133,19 +133,31 @@ def _grid_preview(model_admin, request, plan, token: str, force: str):
     )
 
 
-def _confirm(model_admin, request):
+def _signed_preview(request, salt: str) -> tuple[dict, Path] | None:
+    """The preview this user was shown, as its signed "Confirm" posts it back, and its upload;
+    None if the signature, the age, the user or the upload does not hold."""
     try:
         preview = signing.loads(
-            request.POST.get("confirm_preview", ""),
-            salt=GRID_CONFIRMATION_SALT,
-            max_age=UPLOAD_MAX_AGE,
+            request.POST.get("confirm_preview", ""), salt=salt, max_age=UPLOAD_MAX_AGE
         )
     except signing.BadSignature:
-        preview = None
-    path = _stored(preview["token"]) if preview else None
+        return None
+    path = _stored(preview["token"])
     if path is None or preview["user"] != request.user.pk:
-        messages.error(request, "That preview is no longer valid; upload the file again.")
-        return redirect(request.path)
+        return None
+    return preview, path
+
+
+def _expired(request):
+    messages.error(request, "That preview is no longer valid; upload the file again.")
+    return redirect(request.path)
+
+
+def _confirm(model_admin, request):
+    signed = _signed_preview(request, GRID_CONFIRMATION_SALT)
+    if signed is None:
+        return _expired(request)
+    preview, path = signed
     plan = plan_import(path, preview["force"] or None, preview["source"], user=request.user)
     if plan.digest != preview["digest"] or not plan.ok:
         messages.error(request, "The file or the register changed since the preview; check again.")
@@ -189,7 +201,6 @@ def _page(model_admin, request, title, **context):
 # What a preview's "Confirm" posts back, signed so that it confirms exactly that preview: the
 # upload, the user, the force and time zone, the file's digest and what it does to each row.
 CONFIRMATION_SALT = "audits.admin.imports.batch"
-CONFIRMATION_MAX_AGE = UPLOAD_MAX_AGE
 
 
 class BatchImportMixin:
@@ -261,18 +272,10 @@ def batch_import_view(model_admin, request):
 
 
 def _batch_confirm(model_admin, request, kind: FileKind):
-    try:
-        preview = signing.loads(
-            request.POST.get("confirm_preview", ""),
-            salt=CONFIRMATION_SALT,
-            max_age=CONFIRMATION_MAX_AGE,
-        )
-    except signing.BadSignature:
-        preview = None
-    stored = _stored(preview["token"]) if preview else None
-    if stored is None or preview["user"] != request.user.pk or preview["kind"] != kind.noun:
-        messages.error(request, "That preview is no longer valid; upload the file again.")
-        return redirect(request.path)
+    signed = _signed_preview(request, CONFIRMATION_SALT)
+    if signed is None or signed[0]["kind"] != kind.noun:
+        return _expired(request)
+    preview, stored = signed
     options = {"force": Force.objects.get(pk=preview["force"]), "time_zone": preview["time_zone"]}
     result = import_file(
         kind,
