@@ -10,11 +10,9 @@ holds one event per step that happened and none for a refused one; the chain ver
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date
 from typing import Any
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -30,6 +28,7 @@ from audits.models import (
 )
 from audits.services import records, reviews
 from audits.services.changes import field_values
+from tests import factories as make
 from tests.security.conftest import REFERENCE_PREFIX, SUBJECT_PREFIX, People
 from tests.security.harness import (
     DONE,
@@ -44,7 +43,6 @@ from tests.security.harness import (
 )
 
 RACES = 50
-START = datetime(2025, 6, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 NOTES_A = "Amended: signage at both entrances."
 NOTES_B = "Amended: signage at the north entrance only."
 ARRESTS_B = 5  # the deployment is created with 4
@@ -56,22 +54,8 @@ DEPLOYMENT_ROW = ("status", "withdrawn_reason", "notes", "arrests")
 
 def _new_deployment(people: People, *, submitted: bool) -> int:
     def create() -> int:
-        record = Deployment(
-            force=Force.objects.get(code="NMP"),
-            reference=f"{REFERENCE_PREFIX}{uuid4().hex[:12]}",
-            kind=Deployment.Kind.VAN,
-            location_name="Oxford Circus",
-            date=date(2025, 6, 3),
-            start=START,
-            end=START + timedelta(hours=8),
-            threshold=Decimal("0.64"),
-            faces_seen=12120,
-            total_alerts=11,
-            true_confirmed=7,
-            true_unconfirmed=3,
-            false_confirmed=1,
-            false_unconfirmed=0,
-            arrests=4,
+        record = make.deployment(
+            force=Force.objects.get(code="NMP"), reference=f"{REFERENCE_PREFIX}{uuid4().hex[:12]}"
         )
         records.record_create(user=people.recorder, instance=record)
         if submitted:
