@@ -16,8 +16,8 @@ docs_styles = csp_replace({"style-src": [SELF, UNSAFE_INLINE]})
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
-    path("transparency/", include("audits.public.urls")),
-    path("api/v1/", include("audits.api.urls")),
+    path("transparency/", include("audits.reporting.public.urls")),
+    path("api/v1/", include("app.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file, which the CSP allows.
     path(
@@ -28,6 +28,6 @@ urlpatterns = [
 ]
 
 # Under /api/, even a URL no view matched answers in the API's error shape.
-handler400 = "audits.api.errors.bad_request"
-handler404 = "audits.api.errors.not_found"
-handler500 = "audits.api.errors.server_error"
+handler400 = "audits.register.api.errors.bad_request"
+handler404 = "audits.register.api.errors.not_found"
+handler500 = "audits.register.api.errors.server_error"

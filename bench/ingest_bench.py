@@ -4,7 +4,7 @@ In a scratch database it makes one force with a set of draft deployments (refere
 from the migrations), then, in one run:
 
 1. ingests N alerts (default 1,000,000) in batches (default 10,000) through
-   `audits.services.batches.ingest_alerts`, the service the API calls, with every validation it
+   `audits.register.services.batches.ingest_alerts`, the service the API calls, with every validation it
    does for the API (user=None, the system, as a command-line import would be). Each item carries
    every alert field, as JSON decodes it. Only the service call is timed: making the dicts is not;
 2. checks the rows and the ledger (one event per batch), and times one repeated batch (idempotent:
@@ -70,8 +70,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def make_force_and_deployments(count: int):
-    from audits.models import Deployment, Force
-    from audits.services.records import record_create
+    from audits.register.models import Deployment, Force
+    from audits.register.services.records import record_create
 
     force = Force.objects.create(code="BEN", name="Benchmark Constabulary")
     for number in range(count):
@@ -189,7 +189,7 @@ def django_backend_pid() -> int:
 
 
 def run_service(force, references: list[str], total: int, batch: int) -> Timing:
-    from audits.services.batches import ingest_alerts
+    from audits.register.services.batches import ingest_alerts
 
     rng = random.Random(SEED)
     total_timing = Timing()
@@ -207,7 +207,7 @@ def run_service(force, references: list[str], total: int, batch: int) -> Timing:
 
 
 def time_repeat(force, references: list[str], batch: int) -> Timing:
-    from audits.services.batches import ingest_alerts
+    from audits.register.services.batches import ingest_alerts
 
     items = alert_items(0, batch, references, random.Random(SEED))
     with timed(django_backend_pid()) as timing:
@@ -218,7 +218,7 @@ def time_repeat(force, references: list[str], batch: int) -> Timing:
 
 def time_copy(url: str) -> tuple[Timing, int]:
     """COPY the stored alerts out (untimed), truncate, and time one COPY of them back in."""
-    from audits.models import Alert
+    from audits.register.models import Alert
 
     table = sql.Identifier(Alert._meta.db_table)
     with psycopg.connect(url) as connection:
@@ -243,7 +243,7 @@ def time_copy(url: str) -> tuple[Timing, int]:
 
 
 def profile_batch(force, references: list[str], first: int, batch: int) -> None:
-    from audits.services.batches import ingest_alerts
+    from audits.register.services.batches import ingest_alerts
 
     items = alert_items(first, batch, references, random.Random(SEED + 1))
     profiler = cProfile.Profile()
@@ -263,7 +263,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0, interactive=False)
-        from audits.models import Alert, LedgerEvent
+        from audits.ledger.models import LedgerEvent
+        from audits.register.models import Alert
 
         force, references = make_force_and_deployments(args.deployments)
         events_before = LedgerEvent.objects.count()

@@ -78,7 +78,7 @@ def _setup_django(database_url: str) -> None:
 
 def _change_texts(rng: random.Random) -> list[tuple[str, str]]:
     """(action, changes-with-an-__ID__-slot) pairs in the demo ledger's mix and sizes."""
-    from audits.ledger import canonical_json
+    from audits.ledger.services import canonical_json
 
     values = [
         "Police National Database custody images",
@@ -109,7 +109,7 @@ def _change_texts(rng: random.Random) -> list[tuple[str, str]]:
 
 def build_events(count: int) -> Iterator[tuple[tuple, bytes]]:
     """(row in COLUMNS order, its canonical bytes) for a valid chain of `count` events."""
-    from audits.ledger import GENESIS_HASH, event_bytes
+    from audits.ledger.services import GENESIS_HASH, event_bytes
 
     rng = random.Random(SEED)
     changes = _change_texts(rng)
@@ -142,7 +142,7 @@ def load(count: int) -> list[bytes]:
     """Create the ledger table, fill it with `count` events, return their canonical bytes."""
     from django.db import connection
 
-    from audits.models import LedgerEvent
+    from audits.ledger.models import LedgerEvent
 
     with connection.schema_editor() as editor:
         editor.create_model(LedgerEvent)
@@ -177,7 +177,7 @@ def hash_only(bodies: list[bytes]) -> None:
 def fetch_only() -> int:
     from django.db import connection, transaction
 
-    from audits import ledger
+    from audits.ledger import services as ledger
 
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(ledger._select_chain(connection))
@@ -186,7 +186,7 @@ def fetch_only() -> int:
 
 
 def verify(expected: int) -> None:
-    from audits import ledger
+    from audits.ledger import services as ledger
 
     result = ledger.verify()
     assert result.ok and result.events == expected, result

@@ -186,7 +186,7 @@ def _labels(table: Sequence[tuple[str, float]], indexes: np.ndarray) -> pd.Categ
 
 def create_reference_rows(rng: np.random.Generator) -> ReferenceIds:
     """Forces and one watchlist per force and month, through the ORM (a few hundred rows)."""
-    from audits.models import Force, Outcome, UseCase, Watchlist, WatchlistCategory
+    from audits.register.models import Force, Outcome, UseCase, Watchlist, WatchlistCategory
 
     forces = Force.objects.bulk_create(
         Force(code=code, name=name, jurisdiction="England and Wales") for code, name, _ in FORCES
@@ -449,16 +449,16 @@ def timed(name: str, function: Callable[[], Any], repeat: int) -> tuple[Timing, 
 
 def product_report() -> dict[str, Any]:
     """The whole report: every section, as the JSON, XLSX, PDF and HTML exports show it."""
-    from audits.reports.build import build_report
-    from audits.selectors import ReportFilters
+    from audits.reporting.build import build_report
+    from audits.reporting.selectors import ReportFilters
 
     return build_report(filters=ReportFilters(), group_by=GROUP_BY)
 
 
 def csv_report() -> dict[str, Any]:
     """The report a CSV export needs: its totals and groups, summed in SQL."""
-    from audits.reports.build import build_report, sections_for
-    from audits.selectors import ReportFilters
+    from audits.reporting.build import build_report, sections_for
+    from audits.reporting.selectors import ReportFilters
 
     return build_report(filters=ReportFilters(), group_by=GROUP_BY, sections=sections_for("csv"))
 
@@ -466,7 +466,7 @@ def csv_report() -> dict[str, Any]:
 def frame_summary_path() -> list[dict[str, Any]]:
     """The summary from one row per deployment (the path of published tables), for comparison."""
     from audits.metrics import summarise
-    from audits.selectors import ReportFilters, deployments_frame, report_deployments
+    from audits.reporting.selectors import ReportFilters, deployments_frame, report_deployments
 
     return summarise(deployments_frame(report_deployments(ReportFilters())), GROUP_BY)
 
@@ -509,8 +509,8 @@ def stage_times() -> list[tuple[str, float]]:
     assemble.py run them (update this list if they change), to show where the time goes.
     """
     from audits import metrics
-    from audits.reports.assemble import deployment_rows
-    from audits.selectors import (
+    from audits.reporting.assemble import deployment_rows
+    from audits.reporting.selectors import (
         ReportFilters,
         alert_tallies,
         condensed_deployments,
@@ -630,9 +630,9 @@ def export_worker(subset: str, fmt: str) -> dict[str, Any]:
     render it, report the memory."""
     from django.db import connection
 
-    from audits.reports.build import build_report, sections_for
-    from audits.reports.renderers import RENDERERS
-    from audits.selectors import ReportFilters
+    from audits.reporting.build import build_report, sections_for
+    from audits.reporting.renderers import RENDERERS
+    from audits.reporting.selectors import ReportFilters
 
     render = RENDERERS[fmt][0]
     connection.ensure_connection()

@@ -31,5 +31,5 @@ def admin_client(client, superuser):
 def uploads(tmp_path_factory, monkeypatch) -> Path:
     """The admin imports keep uploads in a folder of the test's own, not in var/uploads."""
     folder = tmp_path_factory.mktemp("uploads")
-    monkeypatch.setattr("audits.admin.imports.UPLOADS", folder)
+    monkeypatch.setattr("audits.register.admin.imports.UPLOADS", folder)
     return folder

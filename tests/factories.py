@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from audits.models import (
+from audits.register.models import (
     Alert,
     AlertKind,
     Authorisation,

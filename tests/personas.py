@@ -6,8 +6,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from audits import roles
-from audits.models import Force, Membership
+from audits.register import roles
+from audits.register.models import Force, Membership
 
 
 def person(username: str, role: str, force_code: str | None = None):

@@ -18,14 +18,15 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
-from audits import roles
-from audits.admin.imports import CONFIRMATION_SALT
-from audits.imports import batch_files
-from audits.imports.batch_files import ALERTS, CREATE, ERROR, PRESENT, import_file
-from audits.models import Alert, Deployment, Force, LedgerEvent, Search
-from audits.services import batches
-from audits.services.batches import ALERT_KEYS, ingest_alerts
-from audits.services.records import record_create, record_submit
+from audits.ledger.models import LedgerEvent
+from audits.register import roles
+from audits.register.admin.imports import CONFIRMATION_SALT
+from audits.register.imports import batch_files
+from audits.register.imports.batch_files import ALERTS, CREATE, ERROR, PRESENT, import_file
+from audits.register.models import Alert, Deployment, Force, Search
+from audits.register.services import batches
+from audits.register.services.batches import ALERT_KEYS, ingest_alerts
+from audits.register.services.records import record_create, record_submit
 from tests import factories as make
 from tests import personas
 
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 FORCE = "WSP"
 DEPLOYMENT = "IMPORT-D1"
-IMPORT = reverse("admin:audits_alert_import")
+IMPORT = reverse("admin:register_alert_import")
 HEADER = [
     "external_id",
     "deployment",
@@ -287,7 +288,7 @@ def table(rows: list[dict]) -> bytes:
 
 
 def test_a_file_of_searches_goes_through_the_search_service(client):
-    url = reverse("admin:audits_search_import")
+    url = reverse("admin:register_search_import")
     search = {
         "external_id": "IMP-S1",
         "mode": "rfr",
@@ -321,7 +322,7 @@ def test_a_file_of_searches_goes_through_the_search_service(client):
 
 
 def test_a_file_of_device_sessions_goes_through_the_device_session_service(client, deployment):
-    url = reverse("admin:audits_devicesession_import")
+    url = reverse("admin:register_devicesession_import")
     session = {
         "external_id": "IMP-BWV-1",
         "deployment": DEPLOYMENT,
@@ -353,7 +354,7 @@ def test_each_import_page_is_linked_from_its_list_for_those_who_may_add(client):
         assert reverse(f"admin:audits_{model}_import") in page
     auditor = Client()
     personas.login(auditor, personas.auditor())
-    page = auditor.get(reverse("admin:audits_alert_changelist")).content.decode()
+    page = auditor.get(reverse("admin:register_alert_changelist")).content.decode()
     assert IMPORT not in page
 
 
@@ -367,7 +368,7 @@ def test_a_confirmation_confirms_only_its_own_preview(client, deployment, upload
     other = Client()
     personas.login(other, personas.person("wsp-recorder-2", roles.FORCE_RECORDER, FORCE))
     assert other.post(IMPORT, {"confirm_preview": signed, "confirm": "1"}).status_code == 302
-    search_url = reverse("admin:audits_search_import")  # a preview of alerts is not of searches
+    search_url = reverse("admin:register_search_import")  # a preview of alerts is not of searches
     assert client.post(search_url, {"confirm_preview": signed, "confirm": "1"}).status_code == 302
     assert deployment.alerts.count() == 0
     assert confirm(client, preview).status_code == 302

@@ -8,15 +8,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from audits.models import Deployment
-from audits.services.records import record_withdraw
+from audits.register.models import Deployment
+from audits.register.services.records import record_withdraw
 from tests import personas
 from tests.api.conftest import client_for as api_client_for
 
 pytestmark = pytest.mark.django_db
 
-DEPLOYMENTS = reverse("admin:audits_deployment_changelist")
-REPORT = reverse("admin:audits_deployment_report")
+DEPLOYMENTS = reverse("admin:register_deployment_changelist")
+REPORT = reverse("admin:reporting_report")
 PERSONAS = {
     "commissioner": personas.commissioner,
     "nmp": lambda: personas.recorder("NMP"),

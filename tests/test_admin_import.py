@@ -9,15 +9,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from audits.admin.imports import GRID_CONFIRMATION_SALT
-from audits.imports.limits import UPLOAD_BYTES
-from audits.models import Deployment, LedgerEvent
+from audits.ledger.models import LedgerEvent
+from audits.register.admin.imports import GRID_CONFIRMATION_SALT
+from audits.register.imports.limits import UPLOAD_BYTES
+from audits.register.models import Deployment
 from tests import personas
 
 pytestmark = pytest.mark.django_db
 
 MET_GRID = Path(__file__).resolve().parents[2] / "shared/data/met_lfr_deployments_2020_2023.csv"
-IMPORT = reverse("admin:audits_deployment_import")
+IMPORT = reverse("admin:register_deployment_import")
 
 
 def client_for(user) -> Client:

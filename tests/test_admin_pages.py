@@ -44,7 +44,7 @@ def test_the_change_page_of_a_demo_record_answers_within_the_query_budget(
 def test_the_deployment_list_shows_false_alert_rates_with_intervals(admin_client):
     # Oxford Circus, 28 Jan 2022: 1 false alert in 12,120 faces (domain reference, section 4).
     make.saved_deployment(reference="OXC-2022", faces_seen=12120, total_alerts=11)
-    response = admin_client.get(reverse("admin:audits_deployment_changelist"), {"q": "OXC-2022"})
+    response = admin_client.get(reverse("admin:register_deployment_changelist"), {"q": "OXC-2022"})
     text = response.content.decode()
     assert "TST, Oxford Circus, 2025-06-03" in text
     assert "0.0083% (0.0015% to 0.047%), 1 in 12,120" in text
@@ -63,6 +63,6 @@ def test_the_deployment_list_shows_false_alert_rates_with_intervals(admin_client
     ],
 )
 def test_the_deployment_list_filters_answer(admin_client, params):
-    response = admin_client.get(reverse("admin:audits_deployment_changelist"), params)
+    response = admin_client.get(reverse("admin:register_deployment_changelist"), params)
     assert response.status_code == 200  # an unknown filter would redirect to ?e=1
     assert response.context["cl"].result_count > 0

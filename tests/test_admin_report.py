@@ -9,13 +9,14 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from audits.models import Deployment, LedgerEvent
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Deployment
 from tests import personas
 
 pytestmark = pytest.mark.django_db
 
 MET_GRID = Path(__file__).resolve().parents[2] / "shared/data/met_lfr_deployments_2020_2023.csv"
-REPORT = reverse("admin:audits_deployment_report")
+REPORT = reverse("admin:reporting_report")
 
 
 def client_for(user) -> Client:

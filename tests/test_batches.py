@@ -13,18 +13,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
-from audits.ledger import canonical_json
-from audits.models import (
-    Alert,
-    Deployment,
-    DeviceSession,
-    Force,
-    LedgerEvent,
-    Search,
-    Status,
-)
-from audits.services import batches
-from audits.services.batches import (
+from audits.ledger.models import LedgerEvent
+from audits.ledger.services import canonical_json
+from audits.register.models import Alert, Deployment, DeviceSession, Force, Search, Status
+from audits.register.services import batches
+from audits.register.services.batches import (
     MAX_BATCH_ITEMS,
     BatchInvalid,
     BatchResult,
@@ -32,7 +25,7 @@ from audits.services.batches import (
     ingest_device_sessions,
     ingest_searches,
 )
-from audits.services.records import record_create, record_submit
+from audits.register.services.records import record_create, record_submit
 from tests import factories as make
 from tests import personas
 

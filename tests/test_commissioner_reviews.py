@@ -7,8 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from audits.models import SEVERITY_ORDER, CommissionerReview, Deployment, LedgerEvent, Status
-from audits.services import reviews
+from audits.compliance.models import SEVERITY_ORDER
+from audits.ledger.models import LedgerEvent
+from audits.oversight import services as reviews
+from audits.oversight.models import CommissionerReview
+from audits.register.models import Deployment, Status
 from tests import personas
 
 pytestmark = pytest.mark.django_db
@@ -110,8 +113,8 @@ def test_the_steps_work_from_the_admin_page(people, review):
     commissioner, force_user = Client(), Client()
     personas.login(commissioner, people["evaluator"])
     personas.login(force_user, people["force"])
-    page = reverse("admin:audits_commissionerreview_change", args=[review.pk])
-    step = lambda name: reverse("admin:audits_commissionerreview_step", args=[review.pk, name])  # noqa: E731
+    page = reverse("admin:oversight_commissionerreview_change", args=[review.pk])
+    step = lambda name: reverse("admin:oversight_commissionerreview_step", args=[review.pk, name])  # noqa: E731
     assert 'data-step="request"' in commissioner.get(page).content.decode()
     commissioner.post(step("request"), {"text": "Send the DPIA."})
     assert 'data-step="answer"' in force_user.get(page).content.decode()
@@ -127,7 +130,7 @@ def test_the_dashboard_shows_figures_findings_charts_and_waiting_reviews(people,
     reviews.review_request_information(user=people["evaluator"], review=review, text="Why?")
     client = Client()
     personas.login(client, people["validator"])
-    response = client.get(reverse("admin:audits_dashboard"))
+    response = client.get(reverse("admin:reporting_dashboard"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "False alerts per face" in page and 'id="findings-queue"' in page
@@ -140,5 +143,5 @@ def test_the_dashboard_shows_figures_findings_charts_and_waiting_reviews(people,
 def test_a_force_sees_only_its_own_findings_on_the_dashboard(people):
     client = Client()
     personas.login(client, people["other_force"])
-    response = client.get(reverse("admin:audits_dashboard"))
+    response = client.get(reverse("admin:reporting_dashboard"))
     assert {f.force.code for f in response.context["queue"]} <= {"EVC"}

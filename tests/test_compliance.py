@@ -11,19 +11,17 @@ from django.urls import reverse
 
 from audits.compliance.checks import CHECKS
 from audits.compliance.evaluate import evaluate
+from audits.compliance.models import Finding, PolicyProfile, Rule
 from audits.compliance.profiles import RULES
-from audits.models import (
-    Finding,
-    PolicyProfile,
+from audits.register.models import (
     PostDeploymentReview,
     Rank,
-    Rule,
     Search,
     Status,
     WatchlistCategory,
     WatchlistCategoryCount,
 )
-from audits.services.records import record_amend, record_create, record_submit
+from audits.register.services.records import record_amend, record_create, record_submit
 from tests import factories as make
 from tests import personas
 from tests.factories import START
@@ -321,7 +319,7 @@ def test_the_queue_offers_as_assignees_only_users_who_can_read_the_finding():
     own = personas.reviewer("NMP")
     client = Client()
     personas.login(client, personas.commissioner())
-    page = client.get(reverse("admin:audits_finding_change", args=[finding.pk]))
+    page = client.get(reverse("admin:compliance_finding_change", args=[finding.pk]))
     offered = page.context["adminform"].form.fields["assigned_to"].queryset
     names = set(offered.values_list("username", flat=True))
     assert own.username in names and "commissioner-test" in names

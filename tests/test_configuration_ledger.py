@@ -9,8 +9,10 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from audits import ledger
-from audits.models import Force, LedgerEvent, PolicyProfile, Rule, UseCase
+from audits.compliance.models import PolicyProfile, Rule
+from audits.ledger import services as ledger
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Force, UseCase
 from tests import personas
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +66,7 @@ def test_a_forces_policy_setting_changed_in_the_admin_is_a_ledger_event(client):
     force = Force.objects.get(code="NMP")
     before = force.minimum_threshold
     events = LedgerEvent.objects.count()
-    url = reverse("admin:audits_force_change", args=[force.pk])
+    url = reverse("admin:register_force_change", args=[force.pk])
     response = post_change_form(client, url, {"minimum_threshold": "0.70"})
     assert LedgerEvent.objects.count() == events + 1
     event = newest("force")
@@ -78,7 +80,7 @@ def test_a_forces_policy_setting_changed_in_the_admin_is_a_ledger_event(client):
 def test_saving_a_form_unchanged_writes_no_event(client):
     force = Force.objects.get(code="EVC")
     events = LedgerEvent.objects.count()
-    post_change_form(client, reverse("admin:audits_force_change", args=[force.pk]), {})
+    post_change_form(client, reverse("admin:register_force_change", args=[force.pk]), {})
     assert LedgerEvent.objects.count() == events
 
 
@@ -88,13 +90,13 @@ def test_a_rules_parameters_and_a_profiles_forces_are_logged(client):
     old_forces = sorted(str(force) for force in profile.forces.all())
     wsp = Force.objects.get(code="WSP")
     chosen = sorted({*profile.forces.values_list("pk", flat=True), wsp.pk})
-    url = reverse("admin:audits_policyprofile_change", args=[profile.pk])
+    url = reverse("admin:compliance_policyprofile_change", args=[profile.pk])
     post_change_form(client, url, {"forces": chosen})
     event = newest("policyprofile")
     assert json.loads(event.changes) == {"forces": [old_forces, sorted([*old_forces, str(wsp)])]}
 
     rule = Rule.objects.filter(active=True).first()
-    url = reverse("admin:audits_rule_change", args=[rule.pk])
+    url = reverse("admin:compliance_rule_change", args=[rule.pk])
     post_change_form(client, url, {"active": None})  # an unticked checkbox is not posted
     event = newest("rule")
     assert (event.action, json.loads(event.changes)) == ("update", {"active": [True, False]})
@@ -102,14 +104,14 @@ def test_a_rules_parameters_and_a_profiles_forces_are_logged(client):
 
 def test_reference_data_created_and_deleted_in_the_admin_is_logged(client):
     response = client.post(
-        reverse("admin:audits_usecase_add"),
+        reverse("admin:register_usecase_add"),
         {"code": "test_case", "name": "A test use case", "active": "on"},
     )
     assert response.status_code == 302
     created = UseCase.objects.get(code="test_case")
     event = newest("usecase")
     assert (event.action, json.loads(event.changes)["code"]) == ("create", [None, "test_case"])
-    url = reverse("admin:audits_usecase_delete", args=[created.pk])
+    url = reverse("admin:register_usecase_delete", args=[created.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     event = newest("usecase")
     assert (event.action, json.loads(event.changes)["code"]) == ("delete", ["test_case", None])

@@ -12,14 +12,14 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from audits.admin import reports as admin_reports
-from audits.api.views import reports as api_reports
-from audits.management.commands import frt_report
-from audits.reports import build
-from audits.reports.assemble import SECTIONS
-from audits.reports.build import build_report, sections_for
-from audits.reports.renderers import RENDERERS
-from audits.selectors import ReportFilters
+from audits.reporting import build
+from audits.reporting.admin import reports as admin_reports
+from audits.reporting.api import views as api_reports
+from audits.reporting.assemble import SECTIONS
+from audits.reporting.build import build_report, sections_for
+from audits.reporting.management.commands import frt_report
+from audits.reporting.renderers import RENDERERS
+from audits.reporting.selectors import ReportFilters
 from tests import personas
 from tests.api.conftest import client_for as api_client_for
 
@@ -118,7 +118,7 @@ def test_the_api_builds_the_sections_of_its_format(built_sections, fmt):
 def test_an_admin_download_builds_the_sections_of_its_format(built_sections, fmt):
     client = Client()
     personas.login(client, personas.commissioner())
-    report = reverse("admin:audits_deployment_report")
+    report = reverse("admin:reporting_report")
     assert client.get(report, {"group_by": "year", "download": fmt}).status_code == 200
     assert built_sections == [sections_for(fmt)]
 
@@ -126,6 +126,6 @@ def test_an_admin_download_builds_the_sections_of_its_format(built_sections, fmt
 def test_the_admin_page_builds_every_section_it_shows(built_sections):
     client = Client()
     personas.login(client, personas.commissioner())
-    response = client.get(reverse("admin:audits_deployment_report"), {"group_by": "year"})
+    response = client.get(reverse("admin:reporting_report"), {"group_by": "year"})
     assert built_sections == [SECTIONS]
     assert "Appendix A: data quality" in response.content.decode()

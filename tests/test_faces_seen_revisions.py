@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from audits.models import Amendment, LedgerEvent, Status
-from audits.services.deployments import deployment_revise_faces_seen
-from audits.services.records import record_create, record_submit
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Amendment, Status
+from audits.register.services.deployments import deployment_revise_faces_seen
+from audits.register.services.records import record_create, record_submit
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from audits.models import LedgerEvent
+from audits.ledger.models import LedgerEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 
-from audits.models import Amendment, Deployment, FacesSeenRevision, LedgerEvent
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Amendment, Deployment, FacesSeenRevision
 
 pytestmark = pytest.mark.django_db
 

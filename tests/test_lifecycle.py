@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from audits.models import Amendment, Authorisation, Deployment, LedgerEvent, Status
-from audits.services.records import (
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Amendment, Authorisation, Deployment, Status
+from audits.register.services.records import (
     record_amend,
     record_create,
     record_delete_draft,
@@ -137,14 +138,14 @@ def test_the_admin_shows_a_submitted_record_read_only():
     assert response.status_code == 200
     assert response.context["has_change_permission"] is False
     assert client.post(change_url(deployment), {"location_name": "X"}).status_code == 403
-    delete = reverse("admin:audits_deployment_delete", args=[deployment.pk])
+    delete = reverse("admin:register_deployment_delete", args=[deployment.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
 
 
 def test_a_reviewer_amends_through_the_admin_with_a_reason():
     deployment = Deployment.objects.filter(force__code="NMP", status=Status.SUBMITTED).first()
     client = client_for(personas.reviewer("NMP"))
-    amend = reverse("admin:audits_deployment_amend", args=[deployment.pk])
+    amend = reverse("admin:register_deployment_amend", args=[deployment.pk])
     page = client.get(amend)
     assert page.status_code == 200
     data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
@@ -165,5 +166,5 @@ def test_a_reviewer_amends_through_the_admin_with_a_reason():
 def test_a_recorder_of_another_force_cannot_reach_the_amend_page():
     deployment = Deployment.objects.filter(force__code="NMP", status=Status.SUBMITTED).first()
     client = client_for(personas.reviewer("EVC"))
-    amend = reverse("admin:audits_deployment_amend", args=[deployment.pk])
+    amend = reverse("admin:register_deployment_amend", args=[deployment.pk])
     assert client.get(amend).status_code == 404

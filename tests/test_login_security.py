@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from audits.models import LedgerEvent
+from audits.ledger.models import LedgerEvent
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a-long-enough-password-1"

@@ -6,9 +6,11 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from audits.models import Deployment, Finding, Force, LedgerEvent, Membership, Status
-from audits.scoping import force_path, owning_force
-from audits.services import reviews
+from audits.compliance.models import Finding
+from audits.ledger.models import LedgerEvent
+from audits.oversight import services as reviews
+from audits.register.models import Deployment, Force, Membership, Status
+from audits.register.scoping import force_path, owning_force
 from tests import personas
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +185,7 @@ def test_commissioners_and_auditors_read_every_force_and_change_nothing(role, mo
 
 
 def test_only_the_auditor_reads_the_ledger(nmp_recorder):
-    ledger = reverse("admin:audits_ledgerevent_changelist")
+    ledger = reverse("admin:ledger_ledgerevent_changelist")
     assert client_for(personas.auditor()).get(ledger).status_code == 200
     assert client_for(personas.commissioner()).get(ledger).status_code == 403
     assert nmp_recorder.get(ledger).status_code == 403
@@ -191,7 +193,7 @@ def test_only_the_auditor_reads_the_ledger(nmp_recorder):
 
 def test_a_refused_request_is_recorded_in_the_ledger(nmp_recorder):
     before = LedgerEvent.objects.count()
-    nmp_recorder.get(reverse("admin:audits_ledgerevent_changelist"))
+    nmp_recorder.get(reverse("admin:ledger_ledgerevent_changelist"))
     event = LedgerEvent.objects.order_by("-seq").first()
     assert LedgerEvent.objects.count() == before + 1
     assert (event.action, event.actor, event.force) == (
@@ -202,13 +204,13 @@ def test_a_refused_request_is_recorded_in_the_ledger(nmp_recorder):
 
 
 def test_findings_stay_inside_the_force(nmp_recorder):
-    response = nmp_recorder.get(reverse("admin:audits_finding_changelist"))
+    response = nmp_recorder.get(reverse("admin:compliance_finding_changelist"))
     assert response.status_code == 200
     forces = {finding.force.code for finding in response.context["cl"].queryset}
     assert forces == {"NMP"}
     theirs = Finding.objects.filter(force__code="EVC").first()
     assert (
-        nmp_recorder.get(reverse("admin:audits_finding_change", args=[theirs.pk])).status_code
+        nmp_recorder.get(reverse("admin:compliance_finding_change", args=[theirs.pk])).status_code
         == 302
     )
 
@@ -217,7 +219,7 @@ def test_commissioner_reviews_are_seen_by_the_reviewed_force_only():
     commissioner = personas.commissioner()
     deployment = Deployment.objects.filter(force__code="NMP", status=Status.SUBMITTED).first()
     review = reviews.review_open(user=commissioner, deployment=deployment, subject="Check")
-    page = reverse("admin:audits_commissionerreview_change", args=[review.pk])
+    page = reverse("admin:oversight_commissionerreview_change", args=[review.pk])
     assert client_for(personas.reviewer("NMP")).get(page).status_code == 200
     assert client_for(personas.reviewer("EVC")).get(page).status_code == 302
     assert client_for(personas.recorder("NMP")).get(page).status_code == 403

@@ -8,7 +8,7 @@ import pytest
 
 from audits.metrics import derive_counts
 from audits.metrics import record as per_record
-from audits.reports import assemble
+from audits.reporting import assemble
 from tests.metrics.met_grid import load_met_deployments
 
 

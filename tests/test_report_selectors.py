@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.db.models import F
 
 from audits.metrics import DEMOGRAPHIC_ATTRIBUTES, demographic_differential, summarise
-from audits.models import Alert, Deployment
-from audits.reports.assemble import SECTIONS
-from audits.reports.build import build_report, sections_for
-from audits.selectors import (
+from audits.register.models import Alert, Deployment
+from audits.reporting.assemble import SECTIONS
+from audits.reporting.build import build_report, sections_for
+from audits.reporting.selectors import (
     ReportFilters,
     alert_tallies,
     alerts_frame,

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from audits.roles import ROLES
+from audits.register.roles import ROLES
 
 pytestmark = pytest.mark.django_db
 

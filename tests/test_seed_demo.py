@@ -7,14 +7,14 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Max, Min, Sum
 
-from audits.models import (
+from audits.ledger.models import LedgerEvent
+from audits.register.models import (
     Alert,
     AlertKind,
     Authorisation,
     Deployment,
     DeviceSession,
     FacesSeenRevision,
-    LedgerEvent,
     PostDeploymentReview,
     Search,
     Watchlist,
@@ -121,7 +121,7 @@ def test_every_deployment_counts_agree_with_its_alert_records():
 
 
 def test_the_ledger_holds_an_event_for_every_demo_record_and_verifies():
-    from audits import ledger
+    from audits.ledger import services as ledger
 
     for model in RECORD_MODELS:
         # created as a draft ("create"), or as part of a correction to a submitted one ("amend")

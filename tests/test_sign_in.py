@@ -13,9 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from audits.models import LedgerEvent
-from audits.security.client_address import client_address
-from audits.security.mfa import OPEN_ADMIN_PAGES
+from audits.accounts.client_address import client_address
+from audits.accounts.mfa import OPEN_ADMIN_PAGES
+from audits.ledger.models import LedgerEvent
 from tests import personas
 
 pytestmark = pytest.mark.django_db
@@ -77,13 +77,13 @@ def test_an_unverified_staff_session_reaches_no_admin_page(client, boss):
 def test_with_a_device_the_admin_sends_an_unverified_session_to_verification(client, boss):
     personas.enrolled(boss)
     client.force_login(boss)
-    response = client.get("/admin/audits/deployment/")
+    response = client.get("/admin/register/deployment/")
     assert response.status_code == 302
     assert (
         response["Location"] == "/admin/two-factor/verify/?next=%2Fadmin%2Faudits%2Fdeployment%2F"
     )
     personas.login(client, boss)
-    assert client.get("/admin/audits/deployment/").status_code == 200
+    assert client.get("/admin/register/deployment/").status_code == 200
 
 
 def schema_operations():
@@ -202,8 +202,8 @@ def test_behind_the_trusted_proxy_two_clients_are_counted_apart(boss, settings):
 PAGES = [
     "/admin/login/",
     "/admin/",
-    "/admin/audits/deployment/",
-    "/admin/audits/finding/dashboard/",
+    "/admin/register/deployment/",
+    "/admin/reporting/dashboard/",
     "/admin/two-factor/",
     "/transparency/",
     "/transparency/NMP/",

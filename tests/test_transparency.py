@@ -8,8 +8,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from audits.models import Deployment, Status
-from audits.public.views import WITHHELD
+from audits.register.models import Deployment, Status
+from audits.reporting.public.views import WITHHELD
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from audits.models import AlertKind, Deployment, Outcome
+from audits.register.models import AlertKind, Deployment, Outcome
 from tests import factories as make
 from tests.factories import START
 

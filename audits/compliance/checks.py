@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from audits.models import Force, Rank, Status
+from audits.register.models import Force, Rank, Status
 
 Check = Callable[[Any, dict, Force, datetime], str | None]
 CHECKS: dict[str, Check] = {}

@@ -14,18 +14,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audits.compliance.checks import CHECKS
-from audits.models import (
+from audits.compliance.models import Finding, Rule
+from audits.register.models import (
     Alert,
     Authorisation,
     Deployment,
-    Finding,
     PostDeploymentReview,
-    Rule,
     Search,
     Status,
     Watchlist,
 )
-from audits.scoping import owning_force
+from audits.register.scoping import owning_force
 
 JUDGED = (Status.SUBMITTED, Status.REVIEWED)
 JUDGED_MODELS = {"authorisation", "deployment", "watchlist", "alert", "search"}

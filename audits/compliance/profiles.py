@@ -226,8 +226,8 @@ RULES = [
 
 
 def seed_profiles(apps) -> None:
-    profile_model = apps.get_model("audits", "PolicyProfile")
-    rule_model = apps.get_model("audits", "Rule")
+    profile_model = apps.get_model("compliance", "PolicyProfile")
+    rule_model = apps.get_model("compliance", "Rule")
     profiles = {}
     for spec in (APP, EU):
         profiles[spec["code"]], _ = profile_model.objects.get_or_create(

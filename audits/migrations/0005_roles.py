@@ -1,12 +1,8 @@
-"""Create the roles as groups with their permissions (see audits/roles.py)."""
+"""Created the role groups, once; now the roles are applied by audits.register.roles.roles_apply, a post_migrate
+receiver, so that no migration imports live code. Kept as a step that does nothing so that the
+migration history of every database stays the same."""
 
 from django.db import migrations
-
-from audits.roles import sync_roles
-
-
-def create_roles(apps, schema_editor):
-    sync_roles(apps)
 
 
 class Migration(migrations.Migration):
@@ -14,4 +10,4 @@ class Migration(migrations.Migration):
         ("audits", "0004_permissions"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,14 +1,10 @@
-"""Seed the APP force-policy profile and the EU AI Act profile with their rules."""
+"""Seeded the policy profiles and their rules, once; now the profiles are seeded by audits.compliance.receivers.profiles_seed, a post_migrate
+receiver, so that no migration imports live code. Kept as a step that does nothing so that the
+migration history of every database stays the same."""
 
 from django.db import migrations
-
-from audits.compliance.profiles import seed_profiles
-
-
-def seed(apps, schema_editor):
-    seed_profiles(apps)
 
 
 class Migration(migrations.Migration):
     dependencies = [("audits", "0009_compliance")]
-    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,14 +1,10 @@
-"""Give the roles their permissions on commissioner reviews."""
+"""Gave the roles the commissioner review permissions, once; now the roles are applied by audits.register.roles.roles_apply, a post_migrate
+receiver, so that no migration imports live code. Kept as a step that does nothing so that the
+migration history of every database stays the same."""
 
 from django.db import migrations
-
-from audits.roles import sync_roles
-
-
-def update_roles(apps, schema_editor):
-    sync_roles(apps)
 
 
 class Migration(migrations.Migration):
     dependencies = [("audits", "0012_commissioner_reviews")]
-    operations = [migrations.RunPython(update_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from audits.models import Alert, DeviceSession, Force, LedgerEvent, Search
-from audits.services.batches import MAX_BATCH_ITEMS
-from audits.services.records import record_create
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Alert, DeviceSession, Force, Search
+from audits.register.services.batches import MAX_BATCH_ITEMS
+from audits.register.services.records import record_create
 from tests import factories as make
 from tests import personas
 from tests.api.conftest import client_for, error_of, fields_of

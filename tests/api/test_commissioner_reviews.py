@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from audits.models import CommissionerReview, Deployment, Force, LedgerEvent, Status
-from audits.services import reviews
+from audits.ledger.models import LedgerEvent
+from audits.oversight import services as reviews
+from audits.oversight.models import CommissionerReview
+from audits.register.models import Deployment, Force, Status
 from tests import personas
 from tests.api.conftest import client_for, error_of, fields_of
 

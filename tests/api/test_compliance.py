@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 
-from audits.models import Finding, LedgerEvent, PolicyProfile, Rule
-from audits.services.findings import assignable_users
+from audits.compliance.models import Finding, PolicyProfile, Rule
+from audits.compliance.services import assignable_users
+from audits.ledger.models import LedgerEvent
 from tests import personas
 from tests.api.conftest import client_for, error_of, fields_of
 

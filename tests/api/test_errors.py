@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from audits.models import Deployment
+from audits.register.models import Deployment
 from tests.api import payloads
 from tests.api.conftest import error_of, fields_of
 

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.test import RequestFactory
 
-from audits.filtersets import DeploymentFilterSet, report_filters
-from audits.models import Deployment, Status
-from audits.scoping import scope
-from audits.selectors import ReportFilters, report_deployments
+from audits.register.filtersets import DeploymentFilterSet, report_filters
+from audits.register.models import Deployment, Status
+from audits.register.scoping import scope
+from audits.reporting.selectors import ReportFilters, report_deployments
 from tests import personas
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,8 @@ both values and the reason; withdrawal keeps the record."""
 
 import pytest
 
-from audits.models import Amendment, Deployment, LedgerEvent, Status, WatchlistCategory
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Amendment, Deployment, Status, WatchlistCategory
 from tests import personas
 from tests.api import payloads
 from tests.api.conftest import client_for, error_of, fields_of

@@ -8,20 +8,20 @@ from typing import Any
 import pytest
 from django.db import models
 
-from audits.models import (
+from audits.ledger.models import LedgerEvent
+from audits.register.models import (
     Alert,
     Authorisation,
     Deployment,
     DeviceSession,
     Force,
-    LedgerEvent,
     PostDeploymentReview,
     Search,
     Status,
     Watchlist,
 )
-from audits.scoping import force_path, owning_force
-from audits.services.records import record_amend, record_create
+from audits.register.scoping import force_path, owning_force
+from audits.register.services.records import record_amend, record_create
 from tests import factories as make
 from tests import personas
 from tests.api import payloads

@@ -5,7 +5,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from audits.models import Deployment, LedgerEvent, Status
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Deployment, Status
 from tests import personas
 from tests.api.conftest import client_for, error_of, fields_of
 from tests.test_frt_report import MET_GRID

@@ -10,7 +10,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from audits.models import LedgerEvent
+from audits.ledger.models import LedgerEvent
 from tests import personas
 from tests.api.conftest import error_of, fields_of
 
@@ -74,7 +74,7 @@ def test_a_user_without_a_device_is_told_to_enrol_first(recorder):
 
 
 def test_a_recovery_code_obtains_a_token_once(recorder, device):
-    from audits.security.mfa import recovery_codes_issue
+    from audits.accounts.mfa import recovery_codes_issue
 
     code = recovery_codes_issue(user=recorder)[0]
     assert obtain(recorder.username, otp_token=code).status_code == 200

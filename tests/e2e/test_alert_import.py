@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from audits.models import Deployment, Force, LedgerEvent
-from audits.services.batches import ingest_alerts
-from audits.services.records import record_create
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Deployment, Force
+from audits.register.services.batches import ingest_alerts
+from audits.register.services.records import record_create
 from tests import factories as make
 from tests import personas
 from tests.e2e.conftest import enrol_for_browser
@@ -49,7 +50,7 @@ def test_a_recorder_previews_and_confirms_an_alert_file(chromium, screenshot, li
 
     with chromium() as new_page:
         page = log_in(new_page, live_site, recorder)
-        page.goto(f"{live_site}/admin/audits/alert/")
+        page.goto(f"{live_site}/admin/register/alert/")
         page.get_by_role("link", name="Import alerts").click()
         page.locator("#id_file").set_input_files(str(upload))
         screenshot(page, "alert-import-form")

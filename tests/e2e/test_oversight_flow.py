@@ -11,7 +11,9 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 
-from audits.models import CommissionerReview, Deployment, LedgerEvent, Status
+from audits.ledger.models import LedgerEvent
+from audits.oversight.models import CommissionerReview
+from audits.register.models import Deployment, Status
 from tests import personas
 from tests.e2e.conftest import browser_code, enrol_for_browser
 
@@ -76,7 +78,7 @@ def record_and_submit(new_page: NewPage, site: str, people, screenshot) -> None:
     page = log_in(new_page, site, people["recorder"])
     screenshot(page, "recorder-login")
 
-    page.goto(f"{site}/admin/audits/authorisation/add/")
+    page.goto(f"{site}/admin/register/authorisation/add/")
     choose(page, "force", "NMP", "NMP")
     page.locator("#id_ao_rank").select_option(label="Superintendent")
     fill(
@@ -99,7 +101,7 @@ def record_and_submit(new_page: NewPage, site: str, people, screenshot) -> None:
     save(page)
     approve_authorisation(new_page, site, people["officer"])
 
-    page.goto(f"{site}/admin/audits/watchlist/add/")
+    page.goto(f"{site}/admin/register/watchlist/add/")
     choose(page, "force", "NMP", "NMP")
     fill(
         page,
@@ -117,7 +119,7 @@ def record_and_submit(new_page: NewPage, site: str, people, screenshot) -> None:
     save(page)
 
     # The breach: a threshold of 0.55, below the force's minimum of 0.60.
-    page.goto(f"{site}/admin/audits/deployment/add/")
+    page.goto(f"{site}/admin/register/deployment/add/")
     choose(page, "force", "NMP", "NMP")
     choose(page, "authorisation", "E2E-AUTH-1", AUTHORISATION_LABEL)
     choose(page, "watchlist", "E2E-WL-1", WATCHLIST_LABEL)
@@ -167,7 +169,7 @@ def record_and_submit(new_page: NewPage, site: str, people, screenshot) -> None:
 def see_the_finding_and_ask_the_force(new_page: NewPage, site: str, commissioner, screenshot):
     """Returns the path of the review the commissioner opens."""
     page = log_in(new_page, site, commissioner)
-    page.goto(f"{site}/admin/audits/finding/dashboard/")
+    page.goto(f"{site}/admin/reporting/dashboard/")
     expect(page.locator("#findings-queue")).to_be_visible()
     expect(page.locator(".dash-charts img")).to_have_count(4)
     screenshot(page, "commissioner-dashboard")
@@ -179,7 +181,7 @@ def see_the_finding_and_ask_the_force(new_page: NewPage, site: str, commissioner
     expect(finding).to_contain_text(re.compile(r"Threshold 0\.55\d* is below the policy minimum"))
     screenshot(page, "commissioner-finding")
 
-    page.goto(f"{site}/admin/audits/commissionerreview/add/")
+    page.goto(f"{site}/admin/oversight/commissionerreview/add/")
     page.locator("#id_subject").fill(f"Deployment {DEPLOYMENT}: threshold below the minimum")
     page.locator("#id_force").select_option(label="NMP")
     choose(page, "deployment", DEPLOYMENT, DEPLOYMENT_LABEL)
@@ -242,7 +244,7 @@ def approve_authorisation(new_page: NewPage, site: str, officer) -> None:
     """The authorising officer approves (submits) it: a deployment is submitted only under an
     approved authorisation."""
     page = log_in(new_page, site, officer)
-    page.goto(f"{site}/admin/audits/authorisation/")
+    page.goto(f"{site}/admin/register/authorisation/")
     search(page, "E2E-AUTH-1")
     row = page.locator("#result_list tbody tr", has_text="E2E-AUTH-1")
     row.locator("input.action-select").check()

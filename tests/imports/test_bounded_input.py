@@ -23,11 +23,12 @@ from knox.models import AuthToken
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
-from audits.imports.limits import COLUMNS, JSON_DEPTH, UPLOAD_BYTES, XLSX_MEMBER_BYTES
-from audits.imports.published import parse_published_table
-from audits.imports.tables import read_table
-from audits.imports.values import parse_count, parse_threshold
-from audits.models import Alert, Deployment, Force, LedgerEvent
+from audits.ledger.models import LedgerEvent
+from audits.register.imports.limits import COLUMNS, JSON_DEPTH, UPLOAD_BYTES, XLSX_MEMBER_BYTES
+from audits.register.imports.published import parse_published_table
+from audits.register.imports.tables import read_table
+from audits.register.imports.values import parse_count, parse_threshold
+from audits.register.models import Alert, Deployment, Force
 from tests import personas
 from tests.api.conftest import client_for as api_client_for
 
@@ -141,7 +142,7 @@ def test_the_command_refuses_a_hostile_file_quickly_in_bounded_memory(tmp_path, 
 
 def test_the_json_parser_refuses_deep_nesting_quickly_in_bounded_memory():
     call = (
-        "from audits.api.parsers import BoundedJSONParser; import io\n"
+        "from audits.register.api.parsers import BoundedJSONParser; import io\n"
         "    from rest_framework.exceptions import ParseError\n"
         "    try:\n"
         f"        BoundedJSONParser().parse(io.BytesIO(b'[' * {DEEP} + b']' * {DEEP}))\n"
@@ -201,7 +202,7 @@ def test_the_reader_refuses_each_hostile_file_under_a_256_mb_memory_cap(tmp_path
     build, limit = HOSTILE_FILES[name]
     path = build(tmp_path / name)
     child = run_capped(
-        "from pathlib import Path; from audits.imports.tables import read_table\n"
+        "from pathlib import Path; from audits.register.imports.tables import read_table\n"
         f"    read_table(Path({str(path)!r}))"
     )
     assert limit in child["message"]
@@ -210,7 +211,7 @@ def test_the_reader_refuses_each_hostile_file_under_a_256_mb_memory_cap(tmp_path
 
 def test_json_nested_100000_deep_is_refused_under_a_256_mb_memory_cap():
     child = run_capped(
-        "from audits.api.parsers import BoundedJSONParser\n"
+        "from audits.register.api.parsers import BoundedJSONParser\n"
         f"    BoundedJSONParser().parse(io.BytesIO(b'[' * {DEEP} + b']' * {DEEP}))"
     )
     assert f"the limit is {JSON_DEPTH}" in child["message"]
@@ -272,7 +273,7 @@ def test_the_admin_grid_import_refuses_a_hostile_file_and_writes_nothing(tmp_pat
     client = admin_client()
     deployments, events = Deployment.objects.count(), LedgerEvent.objects.count()
     response = client.post(
-        reverse("admin:audits_deployment_import"), {"file": SimpleUploadedFile(name, content)}
+        reverse("admin:register_deployment_import"), {"file": SimpleUploadedFile(name, content)}
     )
     assert response.status_code == 200
     assert limit in response.content.decode()
@@ -286,7 +287,7 @@ def test_the_admin_alert_import_refuses_a_million_columns_and_writes_nothing(tmp
     client = admin_client()
     alerts, events = Alert.objects.count(), LedgerEvent.objects.count()
     response = client.post(
-        reverse("admin:audits_alert_import"),
+        reverse("admin:register_alert_import"),
         {"file": SimpleUploadedFile("wide.csv", content), "force": Force.objects.first().pk},
     )
     assert response.status_code == 200
@@ -360,7 +361,7 @@ def test_an_over_long_cell_is_refused_naming_the_cell_and_the_limit(tmp_path):
 
 
 def test_the_json_depth_check_ignores_brackets_inside_strings():
-    from audits.api.parsers import BoundedJSONParser
+    from audits.register.api.parsers import BoundedJSONParser
 
     body = json.dumps({"note": "[" * 1000, "items": [[1, {"a": [2]}]]}).encode()
     assert BoundedJSONParser().parse(io.BytesIO(body))["items"] == [[1, {"a": [2]}]]

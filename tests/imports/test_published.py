@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from audits.imports.published import (
+from audits.register.imports.published import (
     REQUIRED_COLUMNS,
     ParseResult,
     PublishedDeployment,

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audits.imports.values import (
+from audits.register.imports.values import (
     is_unknown,
     parse_count,
     parse_date,

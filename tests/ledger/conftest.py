@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from audits import ledger
+from audits.ledger import services as ledger
 
 TABLE = "audits_ledgerevent"
 

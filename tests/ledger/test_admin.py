@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from audits import ledger
-from audits.models import LedgerAction, LedgerEvent
+from audits.ledger import services as ledger
+from audits.ledger.models import LedgerAction, LedgerEvent
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:audits_ledgerevent_changelist")
+CHANGELIST = reverse("admin:ledger_ledgerevent_changelist")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -115,7 +115,7 @@ def test_the_detail_page_shows_each_field_before_and_after(admin_client):
         changes={"location": ["Old Street", "New Street"], "notes": [None, {"a": [1, 2]}]},
     )
 
-    response = admin_client.get(reverse("admin:audits_ledgerevent_change", args=[event.seq]))
+    response = admin_client.get(reverse("admin:ledger_ledgerevent_change", args=[event.seq]))
 
     assert response.status_code == 200
     content = response.text
@@ -129,12 +129,12 @@ def test_the_detail_page_shows_each_field_before_and_after(admin_client):
 
 def test_nobody_adds_changes_or_deletes_an_event_in_the_admin(admin_client):
     event = LedgerEvent.objects.get(seq=1)
-    change = reverse("admin:audits_ledgerevent_change", args=[1])
+    change = reverse("admin:ledger_ledgerevent_change", args=[1])
 
-    assert admin_client.get(reverse("admin:audits_ledgerevent_add")).status_code == 403
+    assert admin_client.get(reverse("admin:ledger_ledgerevent_add")).status_code == 403
     assert admin_client.post(change, {"reason": "edited"}).status_code == 403
     assert (
-        admin_client.post(reverse("admin:audits_ledgerevent_delete", args=[1])).status_code == 403
+        admin_client.post(reverse("admin:ledger_ledgerevent_delete", args=[1])).status_code == 403
     )
     assert 'name="_save"' not in admin_client.get(change).text
     assert LedgerEvent.objects.get(seq=1).hash == event.hash

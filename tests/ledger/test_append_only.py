@@ -4,8 +4,8 @@ the database itself, even for SQL that never goes near the ORM."""
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from audits import ledger
-from audits.models import LedgerError, LedgerEvent
+from audits.ledger import services as ledger
+from audits.ledger.models import LedgerError, LedgerEvent
 from tests.ledger.conftest import TABLE
 
 pytestmark = pytest.mark.django_db

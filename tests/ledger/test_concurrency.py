@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from audits import ledger
-from audits.models import LedgerEvent
+from audits.ledger import services as ledger
+from audits.ledger.models import LedgerEvent
 
 
 def _write_in_parallel(writers: int, events_each: int, using: str) -> None:

@@ -5,8 +5,8 @@ import hashlib
 
 import pytest
 
-from audits import ledger
-from audits.models import LedgerEvent
+from audits.ledger import services as ledger
+from audits.ledger.models import LedgerEvent
 from tests.ledger.conftest import TABLE, verify_ledger
 
 pytestmark = pytest.mark.django_db

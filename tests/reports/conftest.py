@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from audits.metrics import ALERT_KINDS
-from audits.reports.assemble import assemble_report
+from audits.reporting.assemble import assemble_report
 from tests.metrics.met_grid import load_met_deployments
 
 LEDGER_HEAD = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from audits.reports.renderers.charts import (
+from audits.reporting.renderers.charts import (
     MAX_LOCATIONS,
     _location_counts,
     charts,

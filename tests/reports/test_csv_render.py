@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from audits.reports.renderers.csv_render import render_csv
+from audits.reporting.renderers.csv_render import render_csv
 from tests.reports.conftest import GENERATED_AT, LEDGER_HEAD, build
 
 COUNTS = ("deployments", "faces_seen", "alerts", "true_alerts", "false_alerts", "arrests")

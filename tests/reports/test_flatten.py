@@ -2,7 +2,7 @@
 
 import pytest
 
-from audits.reports.flatten import demographic_rows, escape_cell, flatten
+from audits.reporting.flatten import demographic_rows, escape_cell, flatten
 
 RATE = {"k": 1, "n": 4, "value": 0.25, "ci_low": 0.05, "ci_high": 0.7, "method": "wilson"}
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.template import Context, Template
 
-from audits.reports.renderers.html_render import render_html, report_context, summary_rows
+from audits.reporting.renderers.html_render import render_html, report_context, summary_rows
 from tests.reports.conftest import LEDGER_HEAD
 
 

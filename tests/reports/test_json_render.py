@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from audits.reports.renderers.json_render import render_json
+from audits.reporting.renderers.json_render import render_json
 from tests.reports.conftest import LEDGER_HEAD, build
 
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
-from audits.reports.renderers.pdf_render import offline_fetcher, render_pdf
+from audits.reporting.renderers.pdf_render import offline_fetcher, render_pdf
 from tests.reports.conftest import LEDGER_HEAD
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from audits.reports.renderers import RENDERERS
+from audits.reporting.renderers import RENDERERS
 
 FORMATS = ["json", "csv", "xlsx", "pdf", "html"]
 

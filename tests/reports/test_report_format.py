@@ -1,8 +1,8 @@
-"""Template filters: figures as a person reads them, built on audits.formatting."""
+"""Template filters: figures as a person reads them, built on audits.metrics.formatting."""
 
 from django.template import Context, Template
 
-from audits.templatetags import report_format
+from audits.reporting.templatetags import report_format
 
 PER_FACE = {
     "k": 12,

@@ -7,7 +7,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from audits.reports.renderers.xlsx_render import render_xlsx
+from audits.reporting.renderers.xlsx_render import render_xlsx
 from tests.reports.conftest import LEDGER_HEAD, build
 from tests.reports.test_csv_render import COUNTS, RATES, same
 

@@ -14,16 +14,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
-from audits import ledger, roles
-from audits.models import (
-    Amendment,
-    CommissionerReview,
-    Deployment,
-    Finding,
-    LedgerEvent,
-    Membership,
-    ReviewMessage,
-)
+from audits.compliance.models import Finding
+from audits.ledger import services as ledger
+from audits.ledger.models import LedgerEvent
+from audits.oversight.models import CommissionerReview, ReviewMessage
+from audits.register import roles
+from audits.register.models import Amendment, Deployment, Membership
 from tests import personas
 from tests.security.harness import on_own_connection
 

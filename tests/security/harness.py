@@ -17,8 +17,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from audits import ledger
-from audits.models import LedgerEvent
+from audits.ledger import services as ledger
+from audits.ledger.models import LedgerEvent
 
 DONE, REFUSED = "done", "refused"
 BARRIER_TIMEOUT = 30  # seconds: a racer that never arrives breaks the race instead of hanging

@@ -11,8 +11,9 @@ from django.db import models
 from django.test import Client
 from rest_framework.test import APIClient
 
-from audits.models import Amendment, Force, LedgerEvent
-from audits.scoping import force_path
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Amendment, Force
+from audits.register.scoping import force_path
 from tests import personas
 from tests.api.conftest import client_for as api_client
 

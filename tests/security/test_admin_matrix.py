@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from audits.models import Deployment, LedgerEvent, Status
-from audits.services import reviews
+from audits.ledger.models import LedgerEvent
+from audits.oversight import services as reviews
+from audits.register.models import Deployment, Status
 from tests import personas as people
 from tests.security.matrix import (
     FORCE_A,
@@ -53,7 +54,7 @@ SITE_PAGES = {
     "jsi18n": "public",
     "view_on_site": "redirect",
     "app_list": "list",
-    "audits_dashboard": "list",  # the compliance dashboard, under the finding admin's URLs
+    "reporting_dashboard": "list",  # the compliance dashboard, under the finding admin's URLs
     "two_factor_verify": "own",  # the signed-in user's own second factor (tests/test_sign_in.py)
     "two_factor_enrol": "own",
 }
@@ -76,9 +77,9 @@ MODEL_VIEWS = {
 ADMINISTRATOR_APPS = {"auth", "axes", "knox", "otp_totp", "otp_static"}
 # The one table of expectations allowed to differ: oversight writes their role owns.
 OVERSIGHT_WRITES = {
-    ("commissioner", "audits_commissionerreview_add"),
-    ("commissioner", "audits_commissionerreview_step"),
-    ("commissioner", "audits_finding_change"),  # assigning a finding in the queue
+    ("commissioner", "oversight_commissionerreview_add"),
+    ("commissioner", "oversight_commissionerreview_step"),
+    ("commissioner", "compliance_finding_change"),  # assigning a finding in the queue
 }
 NAME = re.compile(r"^(?P<app>[a-z]+)_(?P<model>[a-z]+)_(?P<view>[a-z_]+)$")
 

@@ -9,10 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from audits.imports.deployments import apply_import, plan_import
-from audits.models import Amendment, Deployment, Force, LedgerEvent, Status, Watchlist
-from audits.services.published import published_deployment_revise
-from audits.services.records import record_withdraw
+from audits.ledger.models import LedgerEvent
+from audits.register.imports.deployments import apply_import, plan_import
+from audits.register.models import Amendment, Deployment, Force, Status, Watchlist
+from audits.register.services.published import published_deployment_revise
+from audits.register.services.records import record_withdraw
 from tests import personas
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_a_recorder_without_the_amend_right_cannot_revise_a_submitted_record_by_
     before = stored(deployment)
     plan = plan_import(grid(tmp_path, deployment), user=personas.recorder("NMP"))
     assert len(plan.errors) == 1
-    assert "lacks the permission audits.amend_record" in plan.errors[0].reason
+    assert "lacks the permission register.amend_record" in plan.errors[0].reason
     assert stored(deployment) == before
 
 

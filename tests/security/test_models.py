@@ -6,10 +6,10 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-from audits.checks import check_every_model_is_scoped
-from audits.models import Force
-from audits.models.scoped import ForceOwned
-from audits.scoping import force_path, scope, scoping_of
+from audits.register.checks import check_every_model_is_scoped
+from audits.register.models import Force
+from audits.register.scoping import force_path, scope, scoping_of
+from audits.scoped import ForceOwned
 from tests import personas
 from tests.security.matrix import FORCE_A, owner_code
 

@@ -17,17 +17,13 @@ from uuid import uuid4
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from audits import ledger
-from audits.models import (
-    Amendment,
-    CommissionerReview,
-    Deployment,
-    Force,
-    LedgerAction,
-    Status,
-)
-from audits.services import records, reviews
-from audits.services.changes import field_values
+from audits.ledger import services as ledger
+from audits.ledger.models import LedgerAction
+from audits.oversight import services as reviews
+from audits.oversight.models import CommissionerReview
+from audits.register.models import Amendment, Deployment, Force, Status
+from audits.register.services import records
+from audits.register.services.changes import field_values
 from tests import factories as make
 from tests.security.conftest import REFERENCE_PREFIX, SUBJECT_PREFIX, People
 from tests.security.harness import (

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from audits.models import Amendment, Authorisation, Deployment, LedgerEvent, Status, Watchlist
-from audits.services.records import record_amend, record_submit, record_withdraw
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Amendment, Authorisation, Deployment, Status, Watchlist
+from audits.register.services.records import record_amend, record_submit, record_withdraw
 from tests import factories as make
 from tests import personas
 
@@ -30,7 +31,7 @@ def submitted(code: str) -> Deployment:
 
 
 def amend_url(deployment: Deployment) -> str:
-    return reverse("admin:audits_deployment_amend", args=[deployment.pk])
+    return reverse("admin:register_deployment_amend", args=[deployment.pk])
 
 
 def test_the_amend_page_offers_no_force_and_only_the_records_forces_choices():
@@ -168,7 +169,7 @@ def test_a_deployment_is_not_submitted_while_its_authorisation_is_a_draft():
 def test_the_amend_and_withdraw_links_on_a_records_page_open_their_pages(step):
     deployment = submitted("NMP")
     client = client_for(personas.reviewer("NMP"))
-    page = client.get(reverse("admin:audits_deployment_change", args=[deployment.pk]))
+    page = client.get(reverse("admin:register_deployment_change", args=[deployment.pk]))
     link = page.context["lifecycle"][f"{step}_url"]
     assert f'href="{link}"' in page.content.decode()
     assert client.get(link).status_code == 200
@@ -176,7 +177,7 @@ def test_the_amend_and_withdraw_links_on_a_records_page_open_their_pages(step):
 
 def test_a_watchlists_lifecycle_fields_are_not_editable(admin_client):
     watchlist = Watchlist.objects.filter(status=Status.DRAFT).first() or Watchlist.objects.first()
-    page = admin_client.get(reverse("admin:audits_watchlist_add"))
+    page = admin_client.get(reverse("admin:register_watchlist_add"))
     fields = page.context["adminform"].form.fields
     for name in ("created_by", "submitted_at", "withdrawn_reason", "status"):
         assert name not in fields
@@ -193,7 +194,7 @@ def test_an_over_long_note_is_refused_naming_the_field_and_the_limit():
     assert response.status_code == 400
     assert "10000" in str(response.json()["error"]["fields"])
     with pytest.raises(ValidationError, match="at most 10000 characters"):
-        from audits.services.records import record_update
+        from audits.register.services.records import record_update
 
         record_update(user=None, instance=draft, data={"notes": "x" * 10_001})
     assert Deployment.objects.get(pk=draft.pk).notes == draft.notes

@@ -1,4 +1,0 @@
-"""The REST API (/api/v1/): the admin's roles, force scoping and lifecycle, over HTTP.
-
-Reads go through `audits.scoping.scope`; writes go through `audits.services.records`.
-"""

@@ -1,0 +1,124 @@
+from collections.abc import Mapping
+
+from django.contrib import admin
+from django.db.models import Count
+from django.http import HttpRequest
+
+from audits.compliance.filtersets import FindingFilterSet, RuleFilterSet
+from audits.compliance.models import SEVERITY_ORDER, Finding, PolicyProfile, Rule
+from audits.compliance.services import assignable_users, finding_assign
+from audits.register.admin.base import ConfigurationAdmin, ScopedMixin
+from audits.register.admin.filtersets import FilterSetMixin
+from audits.register.admin.site import DashboardPanel, dashboard_panel_add
+from audits.register.scoping import scope
+
+
+class RuleInline(admin.TabularInline):
+    model = Rule
+    extra = 0
+    fields = ["code", "applies_to", "severity", "check_name", "parameters", "active"]
+
+
+@admin.register(PolicyProfile)
+class PolicyProfileAdmin(ConfigurationAdmin):
+    judges_records = True
+    list_display = ["name", "code", "all_forces", "source"]
+    filter_horizontal = ["forces"]
+    inlines = [RuleInline]
+
+
+@admin.register(Rule)
+class RuleAdmin(FilterSetMixin, ConfigurationAdmin):
+    judges_records = True
+    filterset_class = RuleFilterSet
+    list_display = ["__str__", "applies_to", "severity", "check_name", "parameters", "active"]
+    list_select_related = ["profile"]
+    search_fields = ["code", "description", "source"]
+
+
+@admin.register(Finding)
+class FindingAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
+    """The findings queue: filter, sort, and assign; the rest is set by the rules."""
+
+    list_display = [
+        "record_label",
+        "rule",
+        "severity",
+        "force",
+        "state",
+        "message",
+        "first_seen",
+        "assigned_to",
+    ]
+    filterset_class = FindingFilterSet  # as /api/v1/findings/ filters
+    list_select_related = ["rule__profile", "force", "assigned_to"]
+    search_fields = ["record_label", "message"]
+    date_hierarchy = "first_seen"
+    ordering = ["state", "-first_seen"]
+    fields = [
+        "rule",
+        "force",
+        "record_label",
+        "message",
+        "severity",
+        "state",
+        "first_seen",
+        "last_evaluated",
+        "resolved_at",
+        "assigned_to",
+    ]
+    actions = ["assign_to_me"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for name in self.fields if name != "assigned_to"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "assigned_to" in form.base_fields:
+            # Only users who can read the finding (its force's, or every force's).
+            form.base_fields["assigned_to"].queryset = assignable_users(obj)
+        return form
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        finding_assign(user=request.user, finding=obj, assignee=obj.assigned_to)
+
+    @admin.action(permissions=["change"], description="Assign selected findings to me")
+    def assign_to_me(self, request, queryset):
+        for finding in queryset:
+            finding_assign(user=request.user, finding=finding, assignee=request.user)
+        self.message_user(request, f"{queryset.count()} finding(s) assigned to you.")
+
+
+QUEUE_LENGTH = 15
+
+
+def _queue(user) -> list[Finding]:
+    open_findings = scope(Finding.objects.filter(state=Finding.State.OPEN), user)
+    ranked = sorted(
+        open_findings.select_related("rule__profile", "force", "assigned_to")[:500],
+        key=lambda f: (-SEVERITY_ORDER[f.severity], f.first_seen),
+    )
+    return ranked[:QUEUE_LENGTH]
+
+
+def _severity_counts(user) -> Mapping[str, int]:
+    rows = (
+        scope(Finding.objects.filter(state=Finding.State.OPEN), user)
+        .values("severity")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["severity"]: row["n"] for row in rows}
+    return {name: counts.get(name, 0) for name in ("critical", "major", "minor", "info")}
+
+
+def _findings_panel(request: HttpRequest) -> dict:
+    return {"queue": _queue(request.user), "severity_counts": _severity_counts(request.user)}
+
+
+dashboard_panel_add(DashboardPanel(10, "admin/audits/dashboard_findings.html", _findings_panel))

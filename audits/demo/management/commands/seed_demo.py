@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from audits.demo.seed import DemoBuilder
+from audits.ledger import services as ledger
+
+
+class Command(BaseCommand):
+    help = "Load the deterministic demo dataset (three fictional forces, 2024-2025). Idempotent."
+
+    def handle(self, *args, **options):
+        created = DemoBuilder().build()
+        self.stdout.write(
+            f"Demo data: {created} records created (0 means it was already loaded). "
+            f"Ledger head: {ledger.head_hash()}"
+        )

@@ -1,0 +1,10 @@
+"""The hash-chained ledger of every change: append and verify. Imports no other app."""
+
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "audits.ledger"
+    label = "ledger"
+    verbose_name = "Ledger"
+    default_auto_field = "django.db.models.BigAutoField"

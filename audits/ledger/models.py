@@ -1,0 +1,77 @@
+"""The append-only, hash-chained ledger of every change (see audits/ledger.py for the chain)."""
+
+from typing import ClassVar
+
+from django.db import models
+
+from audits.scoped import ALL_FORCES_ONLY, Scoping
+
+
+class LedgerAction(models.TextChoices):
+    CREATE = "create", "Create"
+    UPDATE = "update", "Update"
+    DELETE = "delete", "Delete draft"
+    SUBMIT = "submit", "Submit"
+    REVIEW = "review", "Review"
+    AMEND = "amend", "Amend"
+    WITHDRAW = "withdraw", "Withdraw"
+    IMPORT = "import", "Import"
+    EXPORT = "export", "Export"
+    LOGIN = "login", "Login"
+    LOGIN_FAILED = "login_failed", "Failed login"
+    MFA_VERIFIED = "mfa_verified", "Second factor passed"
+    MFA_FAILED = "mfa_failed", "Failed second factor"
+    MFA_ENROLLED = "mfa_enrolled", "Second factor enrolled"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    PERMISSION_DENIED = "permission_denied", "Permission denied"
+
+
+class LedgerError(Exception):
+    """Raised when anyone tries to change or remove a ledger row through the application."""
+
+
+class LedgerEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise LedgerError("Ledger events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise LedgerError("Ledger events are append-only: they cannot be deleted.")
+
+
+class LedgerEvent(models.Model):
+    scoping: ClassVar[Scoping] = ALL_FORCES_ONLY
+    # Columns hold plain text so that verification rebuilds the canonical bytes without parsing.
+    seq = models.BigIntegerField(primary_key=True)
+    occurred_at = models.CharField(max_length=40, help_text="ISO 8601, UTC, microseconds.")
+    actor = models.CharField(max_length=150, blank=True, help_text="Username, or empty.")
+    force = models.CharField(max_length=12, blank=True, help_text="Force code, or empty.")
+    action = models.CharField(max_length=20, choices=LedgerAction.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True)
+    changes = models.TextField(help_text="Canonical JSON: {field: [before, after]} or details.")
+    reason = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = LedgerEventQuerySet.as_manager()
+
+    class Meta:
+        db_table = "audits_ledgerevent"  # the table's name from before the split
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor", "occurred_at"]),
+            models.Index(fields=["force", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type} {self.object_id}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerError("Ledger events are append-only: they cannot be updated.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerError("Ledger events are append-only: they cannot be deleted.")

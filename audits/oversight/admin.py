@@ -1,0 +1,192 @@
+"""Commissioner reviews in the admin: open one, then take each step from its page."""
+
+from functools import partial
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+
+from audits.oversight import services as reviews
+from audits.oversight.filtersets import CommissionerReviewFilterSet
+from audits.oversight.models import CommissionerReview, ReviewMessage
+from audits.register.admin.base import ScopedMixin
+from audits.register.admin.filtersets import FilterSetMixin
+from audits.register.admin.site import DashboardPanel, dashboard_panel_add
+from audits.register.scoping import scope
+
+State = CommissionerReview.State
+# step name: (service, its text argument, button label, states it starts from, permission)
+STEPS = {
+    "request": (
+        reviews.review_request_information,
+        "text",
+        "Ask the force for information",
+        {State.OPEN, State.ANSWERED, State.RETURNED},
+        reviews.CONDUCT,
+    ),
+    "answer": (
+        reviews.review_answer,
+        "text",
+        "Answer for the force",
+        {State.INFORMATION_REQUESTED},
+        reviews.ANSWER,
+    ),
+    "assess": (
+        reviews.review_assess,
+        "assessment",
+        "Write the assessment",
+        {State.OPEN, State.ANSWERED, State.RETURNED},
+        reviews.CONDUCT,
+    ),
+    "sign_off": (
+        reviews.review_sign_off,
+        "opinion",
+        "Sign off with an opinion",
+        {State.ASSESSED},
+        reviews.CONDUCT,
+    ),
+    "return": (
+        reviews.review_return,
+        "reason",
+        "Return to the evaluator with a reason",
+        {State.ASSESSED},
+        reviews.CONDUCT,
+    ),
+}
+
+
+class OpenReviewForm(forms.ModelForm):
+    class Meta:
+        model = CommissionerReview
+        fields = ["subject", "force", "deployment", "period_start", "period_end"]
+
+
+class ReviewMessageInline(admin.TabularInline):
+    model = ReviewMessage
+    fields = ["written_at", "kind", "author", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommissionerReview)
+class CommissionerReviewAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "force",
+        "deployment",
+        "state",
+        "opened_at",
+        "evaluator",
+        "validator",
+        "signed_at",
+    ]
+    filterset_class = CommissionerReviewFilterSet  # as /api/v1/commissioner-reviews/ filters
+    list_select_related = ["force", "deployment__force", "evaluator", "validator"]
+    search_fields = ["subject", "assessment", "opinion"]
+    date_hierarchy = "opened_at"
+    inlines = [ReviewMessageInline]
+    autocomplete_fields = ["deployment"]
+    change_form_template = "admin/audits/commissionerreview/change_form.html"
+    readonly_fields = [
+        "subject",
+        "force",
+        "deployment",
+        "period_start",
+        "period_end",
+        "state",
+        "opened_by",
+        "opened_at",
+        "evaluator",
+        "assessment",
+        "assessed_at",
+        "validator",
+        "opinion",
+        "signed_at",
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = OpenReviewForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else OpenReviewForm.Meta.fields
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(reviews.CONDUCT)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # every change is a step with its own page and ledger event
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        opened = reviews.review_open(
+            user=request.user,
+            subject=data["subject"],
+            deployment=data["deployment"],
+            force=data["force"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+        )
+        obj.pk = opened.pk
+
+    def get_urls(self):
+        step = self.admin_site.admin_view(partial(step_view, self))
+        return [
+            path("<int:pk>/step/<str:name>/", step, name="oversight_commissionerreview_step"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        review = self.get_object(request, object_id)
+        steps = []
+        if review is not None:
+            for name, (_, _, label, states, permission) in STEPS.items():
+                if review.state in states and request.user.has_perm(permission):
+                    url = reverse("admin:oversight_commissionerreview_step", args=[review.pk, name])
+                    steps.append({"name": name, "label": label, "url": url})
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "steps": steps}
+        )
+
+
+def step_view(model_admin, request, pk: int, name: str):
+    if request.method != "POST" or name not in STEPS:
+        raise PermissionDenied("Steps are taken with the form on the review's page.")
+    review = get_object_or_404(model_admin.get_queryset(request), pk=pk)
+    service, argument, label, _, _ = STEPS[name]
+    try:
+        service(user=request.user, review=review, **{argument: request.POST.get("text", "")})
+    except (ValidationError, PermissionDenied) as error:
+        text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, f"{label}: {text}")
+    else:
+        messages.success(
+            request, f"{label}: done. The review is now '{review.get_state_display()}'."
+        )
+    return redirect(reverse("admin:oversight_commissionerreview_change", args=[pk]))
+
+
+def _waiting_panel(request: HttpRequest) -> dict:
+    waiting = scope(
+        CommissionerReview.objects.filter(state=CommissionerReview.State.INFORMATION_REQUESTED),
+        request.user,
+    ).select_related("force")
+    return {"waiting": [(review, (timezone.now() - review.opened_at).days) for review in waiting]}
+
+
+dashboard_panel_add(DashboardPanel(20, "admin/audits/dashboard_reviews.html", _waiting_panel))

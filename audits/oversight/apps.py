@@ -1,0 +1,10 @@
+"""Commissioner reviews of deployments and periods, with their messages."""
+
+from django.apps import AppConfig
+
+
+class OversightConfig(AppConfig):
+    name = "audits.oversight"
+    label = "oversight"
+    verbose_name = "Oversight"
+    default_auto_field = "django.db.models.BigAutoField"

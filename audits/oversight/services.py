@@ -1,0 +1,165 @@
+"""The commissioner review workflow. Every step checks who may take it and from which state, and
+appends one ledger event; a signed-off review is locked."""
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audits.ledger.models import LedgerAction
+from audits.oversight.models import CommissionerReview, ReviewMessage
+from audits.register.models import Deployment, Force
+from audits.register.models.base import TEXT_MAX_LENGTH
+from audits.register.scoping import scope, user_force
+from audits.register.services.records import log_event
+
+State = CommissionerReview.State
+CONDUCT = "oversight.conduct_commissioner_review"
+ANSWER = "oversight.answer_commissioner_review"
+
+
+def _require(user: AbstractBaseUser, permission: str, review: CommissionerReview | None = None):
+    if not user.has_perm(permission):
+        raise PermissionDenied(f"{user.get_username()} lacks the permission {permission}.")
+    if (
+        review is not None
+        and not scope(CommissionerReview.objects.filter(pk=review.pk), user).exists()
+    ):
+        raise PermissionDenied(f"{user.get_username()} may not act on review {review.pk}.")
+
+
+def _move(review: CommissionerReview, allowed: set[str], new_state: str) -> str:
+    # The row is locked and its state read again inside the step's transaction, so that two
+    # people taking a step at once cannot both take it: the second waits, then finds the state
+    # moved on.
+    locked = CommissionerReview.objects.select_for_update().filter(pk=review.pk)
+    review.state = locked.values_list("state", flat=True).get()
+    if review.is_locked:
+        raise ValidationError({"state": "This review is signed off and locked."})
+    if review.state not in allowed:
+        raise ValidationError(
+            {
+                "state": (
+                    f"The review is '{review.get_state_display()}'; this step needs one of: "
+                    f"{', '.join(State(s).label for s in sorted(allowed))}."
+                )
+            }
+        )
+    before, review.state = review.state, new_state
+    return before
+
+
+def _text(value: str, field: str) -> str:
+    if not value.strip():
+        raise ValidationError({field: "This cannot be empty."})
+    if len(value) > TEXT_MAX_LENGTH:
+        message = f"At most {TEXT_MAX_LENGTH:,} characters ({len(value):,} given)."
+        raise ValidationError({field: message})
+    return value.strip()
+
+
+def _log(user, review, before: str, extra: dict | None = None, reason: str = ""):
+    log_event(
+        LedgerAction.REVIEW,
+        review,
+        user,
+        {"state": [before, review.state], **(extra or {})},
+        reason,
+    )
+
+
+@transaction.atomic
+def review_open(
+    *,
+    user: AbstractBaseUser,
+    subject: str,
+    deployment: Deployment | None = None,
+    force: Force | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+) -> CommissionerReview:
+    _require(user, CONDUCT)
+    review = CommissionerReview(
+        force=deployment.force if deployment else force,
+        deployment=deployment,
+        period_start=period_start,
+        period_end=period_end,
+        subject=_text(subject, "subject"),
+        opened_by=user,
+    )
+    review.full_clean()
+    review.save()
+    _log(user, review, "", {"subject": review.subject})
+    return review
+
+
+@transaction.atomic
+def review_request_information(*, user, review: CommissionerReview, text: str):
+    _require(user, CONDUCT, review)
+    before = _move(
+        review, {State.OPEN, State.ANSWERED, State.RETURNED}, State.INFORMATION_REQUESTED
+    )
+    message = ReviewMessage.objects.create(
+        review=review, kind=ReviewMessage.Kind.REQUEST, author=user, text=_text(text, "text")
+    )
+    review.save(update_fields=["state"])
+    _log(user, review, before, {"message": message.pk}, message.text)
+    return review
+
+
+@transaction.atomic
+def review_answer(*, user, review: CommissionerReview, text: str):
+    """The force answers: only a user of the review's own force with the answer permission."""
+    _require(user, ANSWER, review)
+    if user_force(user) != review.force:
+        raise PermissionDenied("Only the reviewed force answers its review.")
+    before = _move(review, {State.INFORMATION_REQUESTED}, State.ANSWERED)
+    message = ReviewMessage.objects.create(
+        review=review, kind=ReviewMessage.Kind.ANSWER, author=user, text=_text(text, "text")
+    )
+    review.save(update_fields=["state"])
+    _log(user, review, before, {"message": message.pk}, message.text)
+    return review
+
+
+@transaction.atomic
+def review_assess(*, user, review: CommissionerReview, assessment: str):
+    _require(user, CONDUCT, review)
+    before = _move(review, {State.OPEN, State.ANSWERED, State.RETURNED}, State.ASSESSED)
+    review.evaluator, review.assessment = user, _text(assessment, "assessment")
+    review.assessed_at = timezone.now()
+    review.save(update_fields=["state", "evaluator", "assessment", "assessed_at"])
+    _log(user, review, before, {"evaluator": user.get_username()}, review.assessment)
+    return review
+
+
+def _validator(user, review: CommissionerReview) -> None:
+    _require(user, CONDUCT, review)
+    if review.evaluator_id == user.pk:
+        raise PermissionDenied("The validator must be a different person from the evaluator.")
+
+
+@transaction.atomic
+def review_sign_off(*, user, review: CommissionerReview, opinion: str):
+    _validator(user, review)
+    before = _move(review, {State.ASSESSED}, State.SIGNED_OFF)
+    review.validator, review.opinion = user, _text(opinion, "opinion")
+    review.signed_at = timezone.now()
+    review.save(update_fields=["state", "validator", "opinion", "signed_at"])
+    _log(user, review, before, {"validator": user.get_username()}, review.opinion)
+    return review
+
+
+@transaction.atomic
+def review_return(*, user, review: CommissionerReview, reason: str):
+    """The validator rejects the assessment with a reason; the evaluator assesses again."""
+    _validator(user, review)
+    before = _move(review, {State.ASSESSED}, State.RETURNED)
+    message = ReviewMessage.objects.create(
+        review=review, kind=ReviewMessage.Kind.RETURN, author=user, text=_text(reason, "reason")
+    )
+    review.save(update_fields=["state"])
+    _log(user, review, before, {"message": message.pk}, message.text)
+    return review

@@ -1,0 +1,355 @@
+"""Admin imports with preview: a published deployment grid, or a file of alerts, searches or
+device sessions. Upload, see every row that would be created or changed and every error, then
+confirm.
+
+Nothing is written before confirmation. The upload is kept under var/uploads until then, and
+the confirmation re-checks the same file (by its SHA-256) against the register as it is now.
+"""
+
+import csv
+import io
+import time
+import uuid
+from functools import partial
+from pathlib import Path
+
+from django import forms, urls
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from audits.register.imports.batch_files import (
+    CREATE,
+    KINDS,
+    PRESENT,
+    TIME_ZONES,
+    FileImport,
+    FileKind,
+    import_file,
+)
+from audits.register.imports.deployments import apply_import, authorise_import, plan_import
+from audits.register.imports.limits import UPLOAD_BYTES
+from audits.register.imports.tables import SUFFIXES
+from audits.register.models import Force
+from audits.register.scoping import user_force
+
+UPLOADS = Path(settings.VAR_DIR) / "uploads"
+UPLOAD_MAX_AGE = 24 * 3600  # seconds an unconfirmed upload is kept
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(help_text="A published deployment grid, CSV or XLSX.")
+    force = forms.CharField(
+        max_length=12,
+        required=False,
+        help_text="The force code every row must carry (fills blank force cells).",
+    )
+
+    def clean_file(self):
+        return _table_file(self.cleaned_data["file"])
+
+
+def _table_file(upload: UploadedFile) -> UploadedFile:
+    if Path(upload.name).suffix.lower() not in SUFFIXES:
+        raise forms.ValidationError("Upload a .csv or .xlsx file.")
+    if upload.size > UPLOAD_BYTES:  # Django has it on disk; refused before it is read
+        raise forms.ValidationError(
+            f"The file is {upload.size:,} bytes; the limit is {UPLOAD_BYTES:,}."
+        )
+    return upload
+
+
+def _keep(upload: UploadedFile) -> str:
+    """Keep the upload until it is confirmed; the token names it. Uploads left unconfirmed for
+    a day are deleted: they may hold officers' ids and perceived demographics."""
+    UPLOADS.mkdir(parents=True, exist_ok=True)
+    too_old = time.time() - UPLOAD_MAX_AGE
+    for left in UPLOADS.iterdir():
+        if left.suffix in SUFFIXES and left.stat().st_mtime < too_old:
+            left.unlink(missing_ok=True)
+    token = f"{uuid.uuid4()}{Path(upload.name).suffix.lower()}"
+    with (UPLOADS / token).open("wb") as kept:
+        for chunk in upload.chunks():
+            kept.write(chunk)
+    return token
+
+
+def _stored(token: str) -> Path | None:
+    try:
+        uuid.UUID(token.split(".")[0])
+    except ValueError:
+        return None
+    path = UPLOADS / Path(token).name
+    return path if path.is_file() and path.suffix in SUFFIXES else None
+
+
+def import_view(model_admin, request):
+    if not request.user.has_perm("register.import_records"):
+        raise PermissionDenied("You may not import published tables.")
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(model_admin, request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        token = _keep(upload)
+        force = form.cleaned_data["force"] or None
+        plan = plan_import(UPLOADS / token, force, source_name=upload.name, user=request.user)
+        try:
+            authorise_import(request.user, {row.row.force for row in plan.rows})
+        except PermissionDenied as refusal:
+            (UPLOADS / token).unlink(missing_ok=True)
+            messages.error(request, str(refusal))
+            return redirect(request.path)
+        return _grid_preview(model_admin, request, plan, token, force or "")
+    return _page(model_admin, request, "Import a published deployment grid", form=form)
+
+
+# What a grid preview's "Confirm" posts back, signed as the batch import's is: the upload, the
+# user, the force, the file's name and digest. Unsigned, a changed force or source name would be
+# imported and recorded in the ledger as if it had been previewed.
+GRID_CONFIRMATION_SALT = "audits.register.admin.imports.grid"
+
+
+def _grid_preview(model_admin, request, plan, token: str, force: str):
+    confirmation = {
+        "token": token,
+        "user": request.user.pk,
+        "force": force,
+        "source": plan.source_name,
+        "digest": plan.digest,
+    }
+    return _page(
+        model_admin,
+        request,
+        "Preview the import",
+        plan=plan,
+        confirmation=signing.dumps(confirmation, salt=GRID_CONFIRMATION_SALT),
+    )
+
+
+def _signed_preview(request, salt: str) -> tuple[dict, Path] | None:
+    """The preview this user was shown, as its signed "Confirm" posts it back, and its upload;
+    None if the signature, the age, the user or the upload does not hold."""
+    try:
+        preview = signing.loads(
+            request.POST.get("confirm_preview", ""), salt=salt, max_age=UPLOAD_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    path = _stored(preview["token"])
+    if path is None or preview["user"] != request.user.pk:
+        return None
+    return preview, path
+
+
+def _expired(request):
+    messages.error(request, "That preview is no longer valid; upload the file again.")
+    return redirect(request.path)
+
+
+def _confirm(model_admin, request):
+    signed = _signed_preview(request, GRID_CONFIRMATION_SALT)
+    if signed is None:
+        return _expired(request)
+    preview, path = signed
+    plan = plan_import(path, preview["force"] or None, preview["source"], user=request.user)
+    if plan.digest != preview["digest"] or not plan.ok:
+        messages.error(request, "The file or the register changed since the preview; check again.")
+        return _grid_preview(model_admin, request, plan, path.name, preview["force"])
+    authorise_import(request.user, {row.row.force for row in plan.rows})
+    outcome = apply_import(plan, user=request.user)
+    path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        (
+            f"Imported {plan.source_name}: {outcome.created} created, {outcome.revised} revised, "
+            f"{outcome.unchanged} unchanged (ledger event {outcome.ledger_seq})."
+        ),
+    )
+    return redirect(reverse("admin:register_deployment_changelist"))
+
+
+def _page(model_admin, request, title, **context):
+    if "plan" in context:
+        plan = context["plan"]
+        context.update(
+            {
+                action: plan.count(action[:-1] if action != "unchanged" else action)
+                for action in ("created", "revised", "unchanged")
+            }
+        )
+    return TemplateResponse(
+        request,
+        "admin/audits/import.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "title": title,
+            **context,
+        },
+    )
+
+
+# Alerts, searches and device sessions: a file of batch items
+
+# What a preview's "Confirm" posts back, signed so that it confirms exactly that preview: the
+# upload, the user, the force and time zone, the file's digest and what it does to each row.
+CONFIRMATION_SALT = "audits.register.admin.imports.batch"
+
+
+class BatchImportMixin:
+    """Adds "Import <records>" to the change list of a model with a batch service (KINDS): a
+    page at import/ named admin:audits_<model>_import."""
+
+    change_list_template = "admin/audits/batch_change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(batch_import_view, self))
+        return [
+            urls.path("import/", view, name=_url_name(self.opts, "import")),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        may = self.has_add_permission(request)
+        import_url = reverse(f"admin:{_url_name(self.opts, 'import')}") if may else None
+        return super().changelist_view(request, {**(extra_context or {}), "import_url": import_url})
+
+
+def _url_name(opts, view: str) -> str:
+    return f"{opts.app_label}_{opts.model_name}_{view}"
+
+
+class BatchUploadForm(forms.Form):
+    file = forms.FileField(help_text="CSV or XLSX, one record per row, under a header row.")
+    force = forms.ModelChoiceField(queryset=Force.objects.none(), empty_label=None)
+    time_zone = forms.ChoiceField(
+        choices=[("", "none: every time carries its UTC offset")] + [(z, z) for z in TIME_ZONES],
+        required=False,
+        help_text="The zone of times written without a UTC offset (as spreadsheets write them).",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A force's users write to their own force only; the service checks it again.
+        own = user_force(user)
+        forces = Force.objects.all()
+        if not user.is_superuser:
+            forces = forces.filter(pk=own.pk) if own is not None else forces.none()
+        self.fields["force"].queryset = forces
+
+    def clean_file(self):
+        return _table_file(self.cleaned_data["file"])
+
+
+def batch_import_view(model_admin, request):
+    kind = KINDS[model_admin.opts.model_name]
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied(f"You may not add {kind.plural}.")
+    if request.GET.get("template") == "csv":
+        return _template(kind)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _batch_confirm(model_admin, request, kind)
+    form = BatchUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        options = {"force": data["force"], "time_zone": data["time_zone"]}
+        stored = UPLOADS / _keep(data["file"])
+        result = import_file(
+            kind, stored, user=request.user, source_name=data["file"].name, **options
+        )
+        if not result.ok:
+            stored.unlink(missing_ok=True)  # nothing to confirm
+        return _batch_page(model_admin, request, result, stored.name, options)
+    context = {"form": form, "kind": kind, "template_url": f"{request.path}?template=csv"}
+    return _render(model_admin, request, f"Import {kind.plural}", context)
+
+
+def _batch_confirm(model_admin, request, kind: FileKind):
+    signed = _signed_preview(request, CONFIRMATION_SALT)
+    if signed is None or signed[0]["kind"] != kind.noun:
+        return _expired(request)
+    preview, stored = signed
+    options = {"force": Force.objects.get(pk=preview["force"]), "time_zone": preview["time_zone"]}
+    result = import_file(
+        kind,
+        stored,
+        user=request.user,
+        source_name=preview["source"],
+        commit=True,
+        expect_digest=preview["digest"],
+        expect_outcome=preview["outcome"],
+        **options,
+    )
+    if not result.committed:
+        messages.error(request, "The file or the register changed since the preview; check again.")
+        return _batch_page(model_admin, request, result, stored.name, options)
+    stored.unlink(missing_ok=True)
+    events = ", ".join(str(seq) for seq in result.ledger_seqs) or "none: nothing was new"
+    messages.success(
+        request,
+        (
+            f"Imported {result.source_name}: {_records(kind, result.count(CREATE))} created, "
+            f"{result.count(PRESENT):,} already present (ledger events {events})."
+        ),
+    )
+    return redirect(reverse(f"admin:{_url_name(model_admin.opts, 'changelist')}"))
+
+
+def _records(kind: FileKind, count: int) -> str:
+    return f"{count:,} {kind.noun if count == 1 else kind.plural}"
+
+
+def _template(kind: FileKind) -> HttpResponse:
+    out = io.StringIO()
+    csv.writer(out).writerow(kind.keys)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = kind.plural.replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}-template.csv"'
+    return response
+
+
+def _batch_page(model_admin, request, result: FileImport, token: str, options: dict):
+    kind = result.kind
+    confirmation = {
+        "token": token,
+        "user": request.user.pk,
+        "kind": kind.noun,
+        "force": options["force"].pk,
+        "time_zone": options["time_zone"],
+        "source": result.source_name,
+        "digest": result.digest,
+        "outcome": result.outcome,
+    }
+    context = {
+        "kind": kind,
+        "result": result,
+        "confirmation": signing.dumps(confirmation, salt=CONFIRMATION_SALT),
+        "created": result.count(CREATE),
+        "present": result.count(PRESENT),
+        "columns": kind.preview,
+        "table": [
+            (row.number, [row.item.get(key, "") for key in kind.preview], row.action)
+            for row in result.rows
+        ],
+    }
+    return _render(model_admin, request, f"Preview the {kind.plural}", context)
+
+
+def _render(model_admin, request, title: str, context: dict):
+    return TemplateResponse(
+        request,
+        "admin/audits/batch_import.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "title": title,
+            **context,
+        },
+    )

@@ -1,0 +1,384 @@
+"""One FilterSet per entity, shared by the API lists, the admin lists and the report exports, so
+that what a user filtered is exactly what gets listed and exported.
+
+Use: `DeploymentFilterSet(params, queryset=scope(Deployment.objects.all(), user), request=request)`
+then `.qs`. The queryset passed in is already scoped; the filters only narrow it. `request` lets
+the force filter offer only the forces the user may read (without it every force is offered).
+`report_filters(filterset)` turns the same parameters into the ReportFilters of `frt_report`.
+
+Every number a filter takes is bounded, so that a huge or negative value is a form error (400),
+never a database error.
+"""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from audits.ledger.models import LedgerAction, LedgerEvent
+from audits.register.models import (
+    Alert,
+    AlertKind,
+    Amendment,
+    Authorisation,
+    Deployment,
+    DeviceSession,
+    Force,
+    OffenceType,
+    Outcome,
+    PerceivedAgeBand,
+    PerceivedEthnicGroup,
+    PerceivedSex,
+    PostDeploymentReview,
+    Search,
+    Status,
+    System,
+    UseCase,
+    Watchlist,
+)
+from audits.register.models.base import Mode
+from audits.register.models.deployments import KINDS_OF_MODE
+from audits.register.scoping import scope
+from audits.reporting.selectors import ReportFilters
+
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+LARGEST_ID = 2**63 - 1
+DEPLOYMENT_MODES = [(mode, Mode(mode).label) for mode in sorted(KINDS_OF_MODE)]
+
+
+def readable_forces(request) -> QuerySet[Force]:
+    forces = Force.objects.all()
+    return scope(forces, request.user) if request is not None else forces
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeFilter(filters.ModelMultipleChoiceFilter):
+    """Rows by their code, repeatable; the lookup goes to the code too (`field_name` is compared
+    with each chosen row's code)."""
+
+
+def force_filter(path: str) -> CodeFilter:
+    """Force codes, repeatable (?force=NMP&force=EVC). Another force's code is not a choice."""
+    return CodeFilter(
+        field_name=f"{path}__code",
+        to_field_name="code",
+        queryset=readable_forces,
+        label="Force",
+        help_text="Force code (repeatable)",
+    )
+
+
+def code_filter(path: str, queryset: QuerySet) -> CodeFilter:
+    return CodeFilter(
+        field_name=f"{path}__code",
+        to_field_name="code",
+        queryset=queryset,
+        label=path.replace("_", " ").capitalize(),
+        help_text="Code (repeatable)",
+    )
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, field_name: str, **kwargs):
+        kwargs.setdefault("label", "Calendar year")
+        super().__init__(
+            field_name=field_name,
+            lookup_expr="year",
+            min_value=FIRST_YEAR,
+            max_value=LAST_YEAR,
+            **kwargs,
+        )
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, field_name: str, **kwargs):
+        super().__init__(field_name=field_name, min_value=1, max_value=LARGEST_ID, **kwargs)
+
+
+class ThresholdFilter(filters.NumberFilter):
+    def __init__(self, field_name: str = "threshold", **kwargs):
+        kwargs.setdefault("label", "Threshold (0 to 1)")
+        super().__init__(
+            field_name=field_name,
+            min_value=0,
+            max_value=1,
+            max_digits=6,
+            decimal_places=4,
+            **kwargs,
+        )
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class TrueFalseFilter(filters.BooleanFilter):
+    """`true` or `false`; anything else is an error rather than silently no filter at all."""
+
+    field_class = forms.TypedChoiceField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *args,
+            choices=[("true", "true"), ("false", "false")],
+            coerce=lambda value: value == "true",
+            empty_value=None,
+            widget=forms.TextInput,  # django-filter's boolean widget reads any other word as unset
+            **kwargs,
+        )
+
+
+def with_period(field: str):
+    """Add `from` and `to` (first and last day, inclusive) on `field`.
+
+    They are added after the class is built because `from` is a Python keyword, and the names
+    must be those of `frt_report --from/--to`. Added to `declared_filters` too, so subclasses
+    inherit them.
+    """
+
+    def decorate(filterset: type[filters.FilterSet]) -> type[filters.FilterSet]:
+        for name, lookup in (("from", "gte"), ("to", "lte")):
+            period = filters.DateFilter(
+                field_name=field, lookup_expr=lookup, label=f"{name.title()} (YYYY-MM-DD)"
+            )
+            filterset.declared_filters[name] = period
+            filterset.base_filters[name] = period
+        return filterset
+
+    return decorate
+
+
+def choices_filter(choices, path: str | None = None) -> filters.MultipleChoiceFilter:
+    """The label is the model field's name (for the admin's form); the API's description of
+    the parameter is the help text."""
+    kwargs = {"field_name": path} if path else {}
+    return filters.MultipleChoiceFilter(choices=choices, help_text="Repeatable", **kwargs)
+
+
+def mode_filter() -> filters.MultipleChoiceFilter:
+    return filters.MultipleChoiceFilter(
+        choices=DEPLOYMENT_MODES,
+        method="filter_mode",
+        label="Mode",
+        help_text="lfr (van or fixed) or bodycam (bodycam or mobile), repeatable",
+    )
+
+
+def filter_by_mode(path: str):
+    """`mode` as frt_report has it: lfr = van or fixed; bodycam = bodycam or mobile."""
+
+    def method(filterset, queryset: QuerySet, name: str, modes: list[str]) -> QuerySet:
+        kinds = [kind for mode in modes for kind in KINDS_OF_MODE[mode]]
+        return queryset.filter(**{f"{path}__in": kinds})
+
+    return method
+
+
+@with_period("date")
+class DeploymentFilterSet(filters.FilterSet):
+    force = force_filter("force")
+    year = YearFilter("date")
+    mode = mode_filter()
+    kind = choices_filter(Deployment.Kind.choices)
+    threshold = ThresholdFilter()
+    use_case = code_filter("use_case", UseCase.objects.all())
+    status = choices_filter(Status.choices)
+    technical_fault = TrueFalseFilter()
+    reference = filters.CharFilter()
+    location = filters.CharFilter(field_name="location_name", lookup_expr="icontains")
+
+    filter_mode = filter_by_mode("kind")
+
+    class Meta:
+        model = Deployment
+        fields = []
+
+
+# The DeploymentFilterSet parameters a report (frt_report) can apply; any other is refused
+# rather than silently ignored, so an export never covers more than the user filtered.
+REPORT_PARAMETERS = ("from", "to", "year", "force", "mode")
+
+
+def report_filters(filterset: DeploymentFilterSet) -> ReportFilters:
+    """The ReportFilters for exactly what the user filtered, or ValidationError."""
+    if not filterset.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
+    data = filterset.form.cleaned_data
+    refused = [
+        name
+        for name in filterset.filters
+        if name not in REPORT_PARAMETERS and _is_set(data.get(name))
+    ]
+    if refused:
+        raise ValidationError({name: "A report cannot be filtered by this." for name in refused})
+    date_from, date_to = data.get("from"), data.get("to")
+    if data.get("year") is not None:
+        year = data["year"]
+        date_from = max(filter(None, [date_from, date(year, 1, 1)]))
+        date_to = min(filter(None, [date_to, date(year, 12, 31)]))
+    return ReportFilters(
+        date_from=date_from,
+        date_to=date_to,
+        forces=[force.code for force in data.get("force") or []],
+        modes=list(data.get("mode") or []),
+    )
+
+
+def _is_set(value) -> bool:
+    if value is None or value == "":
+        return False
+    if isinstance(value, list | tuple | QuerySet):
+        return len(value) > 0
+    return True
+
+
+@with_period("authorised_at__date")
+class AuthorisationFilterSet(filters.FilterSet):
+    force = force_filter("force")
+    year = YearFilter("authorised_at")
+    use_case = code_filter("use_case", UseCase.objects.all())
+    status = choices_filter(Status.choices)
+    urgent = TrueFalseFilter()
+    reference = filters.CharFilter()
+
+    class Meta:
+        model = Authorisation
+        fields = []
+
+
+@with_period("compiled_at__date")
+class WatchlistFilterSet(filters.FilterSet):
+    force = force_filter("force")
+    year = YearFilter("compiled_at")
+    status = choices_filter(Status.choices)
+    reference = filters.CharFilter()
+
+    class Meta:
+        model = Watchlist
+        fields = []
+
+
+@with_period("start__date")
+class DeviceSessionFilterSet(filters.FilterSet):
+    force = force_filter("deployment__force")
+    deployment = IdFilter("deployment")
+    year = YearFilter("start")
+    external_id = filters.CharFilter()
+
+    class Meta:
+        model = DeviceSession
+        fields = []
+
+
+@with_period("occurred_at__date")
+class AlertFilterSet(filters.FilterSet):
+    force = force_filter("deployment__force")
+    deployment = IdFilter("deployment")
+    year = YearFilter("occurred_at")
+    mode = mode_filter()
+    threshold = ThresholdFilter()
+    kind = choices_filter(AlertKind.choices)
+    engaged = TrueFalseFilter()
+    outcome = code_filter("outcome", Outcome.objects.all())
+    perceived_sex = choices_filter(PerceivedSex.choices)
+    perceived_age_band = choices_filter(PerceivedAgeBand.choices)
+    perceived_ethnic_group = choices_filter(PerceivedEthnicGroup.choices)
+    external_id = filters.CharFilter()
+
+    filter_mode = filter_by_mode("deployment__kind")
+
+    class Meta:
+        model = Alert
+        fields = []
+
+
+@with_period("occurred_at__date")
+class SearchFilterSet(filters.FilterSet):
+    force = force_filter("force")
+    mode = choices_filter(Search.Mode.choices)
+    year = YearFilter("occurred_at")
+    status = choices_filter(Status.choices)
+    purpose = choices_filter(Search.Purpose.choices)
+    probe_source = choices_filter(Search.ProbeSource.choices)
+    outcome = choices_filter(Search.Outcome.choices)
+    offence_type = code_filter("offence_type", OffenceType.objects.all())
+    external_id = filters.CharFilter()
+
+    class Meta:
+        model = Search
+        fields = []
+
+
+@with_period("reviewed_at__date")
+class PostDeploymentReviewFilterSet(filters.FilterSet):
+    force = force_filter("deployment__force")
+    deployment = IdFilter("deployment")
+    year = YearFilter("reviewed_at")
+    status = choices_filter(Status.choices)
+
+    class Meta:
+        model = PostDeploymentReview
+        fields = []
+
+
+@with_period("amended_at__date")
+class AmendmentFilterSet(filters.FilterSet):
+    object_type = filters.CharFilter(field_name="content_type__model", label="Record type")
+    object_id = IdFilter("object_id", label="Record id")
+    field = filters.CharFilter()
+
+    class Meta:
+        model = Amendment
+        fields = []
+
+
+class LedgerEventFilterSet(filters.FilterSet):
+    action = choices_filter(LedgerAction.choices)
+    actor = filters.CharFilter()
+    force = filters.CharFilter(label="Force code")
+    object_type = filters.CharFilter()
+    object_id = filters.CharFilter()
+    seq_after = IdFilter("seq", lookup_expr="gt", label="Only events after this number")
+
+    class Meta:
+        model = LedgerEvent
+        fields = []
+
+
+def _ledger_day(lookup: str, next_day: bool = False):
+    """`occurred_at` is ISO 8601 text in UTC, so days compare as text."""
+
+    def method(queryset: QuerySet, name: str, day: date) -> QuerySet:
+        bound = day + timedelta(days=1) if next_day else day
+        return queryset.filter(**{f"occurred_at__{lookup}": bound.isoformat()})
+
+    return method
+
+
+for _name, _method in (("from", _ledger_day("gte")), ("to", _ledger_day("lt", next_day=True))):
+    _filter = filters.DateFilter(method=_method, label=f"{_name.title()} (YYYY-MM-DD, UTC)")
+    LedgerEventFilterSet.declared_filters[_name] = _filter
+    LedgerEventFilterSet.base_filters[_name] = _filter
+
+
+class SystemFilterSet(filters.FilterSet):
+    mode = choices_filter(Mode.choices)
+    vendor = filters.CharFilter()
+
+    class Meta:
+        model = System
+        fields = []
+
+
+class ReferenceFilterSet(filters.FilterSet):
+    """Use cases, watchlist categories, offence types, outcomes: no model, it serves all four."""
+
+    active = TrueFalseFilter()
+    code = filters.CharFilter()

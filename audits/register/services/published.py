@@ -1,0 +1,169 @@
+"""Records from a force's published table: what an import may create and revise, and how.
+
+An import writes only through these functions, with the importing user's permissions and the
+record lifecycle:
+- it needs the import permission; a force's own users import only their own force's rows,
+  readers of every force (commissioners) any force the register has; it never creates a force;
+- a new row becomes a submitted deployment (and its watchlist) marked published, each written
+  and logged as any record is;
+- a changed value of a published record becomes an amendment (old value, new value, reason)
+  through the same locked change as every amendment;
+- a record a force entered itself is changed by an import only when the importer is one of that
+  force's own users, through the ordinary update (draft) or amend (submitted) service with their
+  own permissions; never by anyone else's import. A withdrawn record is never revised.
+How a published record is revised by a later edition of the table is for the published-tables
+work to settle; `published_record_revise` is the one place it happens.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+
+from audits.ledger.models import LedgerAction
+from audits.register.models import Deployment, FacesSeenRevision, Force, Origin, Status, Watchlist
+from audits.register.scoping import owning_force, reads_all_forces, user_force
+from audits.register.services.changes import diff, field_values
+from audits.register.services.records import (
+    amendments_record,
+    change_locked,
+    check_one_force,
+    locked,
+    log_event,
+    record_amend,
+    record_update,
+)
+from audits.register.signals import record_changed
+
+
+def import_authorise(user: AbstractBaseUser | None, force: Force) -> None:
+    """Importers hold the import permission; a force's own users import only their force."""
+    if user is None:
+        return
+    if not user.has_perm("register.import_records"):
+        raise PermissionDenied(f"{user.get_username()} may not import published tables.")
+    if not reads_all_forces(user) and user_force(user) != force:
+        raise PermissionDenied(
+            f"{user.get_username()} may import only their own force's rows, not {force.code}."
+        )
+
+
+def revise_refusal(user: AbstractBaseUser | None, record: models.Model) -> str | None:
+    """Why this import may not change this record, or None if it may."""
+    force = owning_force(record)
+    if record.status == Status.WITHDRAWN:
+        return f"{record} is withdrawn: an import does not revise a withdrawn record."
+    if record.origin == Origin.PUBLISHED:
+        return None
+    if user is None or user_force(user) != force:
+        return (
+            f"{record} was entered by {force} itself: an import by anyone but {force}'s own "
+            "users never changes it."
+        )
+    needed = (
+        "register.change_deployment" if record.status == Status.DRAFT else "register.amend_record"
+    )
+    if not user.has_perm(needed):
+        return f"{user.get_username()} lacks the permission {needed} needed to change {record}."
+    return None
+
+
+def _published(user: AbstractBaseUser | None, instance: models.Model, reason: str) -> None:
+    """Write a new published record: submitted as it was published, one ledger event."""
+    instance.status = Status.SUBMITTED
+    instance.origin = Origin.PUBLISHED
+    instance.submitted_at = timezone.now()
+    instance.created_by = user
+    instance.full_clean()
+    check_one_force(None, instance)
+    instance.save()
+    log_event(LedgerAction.CREATE, instance, user, diff({}, field_values(instance)), reason)
+    record_changed.send(sender=type(instance), record=instance)
+
+
+def _faces_seen(user, deployment: Deployment, value: int, as_of: date, reason: str) -> None:
+    revision = FacesSeenRevision(
+        deployment=deployment, value=value, as_of=as_of, source=deployment.source_document
+    )
+    revision.full_clean()
+    revision.save()
+    log_event(LedgerAction.CREATE, revision, user, diff({}, field_values(revision)), reason)
+
+
+@transaction.atomic
+def published_deployment_create(
+    *,
+    user: AbstractBaseUser | None,
+    force: Force,
+    values: dict[str, Any],
+    watchlist_size: int | None,
+    as_of: date,
+    reason: str,
+) -> Deployment:
+    """A deployment as its force published it, with a watchlist of the published size."""
+    import_authorise(user, force)
+    watchlist = None
+    if watchlist_size is not None:
+        reference = f"{values['reference']}-WL"
+        watchlist = Watchlist(force=force, reference=reference, size=watchlist_size)
+        _published(user, watchlist, reason)
+    deployment = Deployment(force=force, watchlist=watchlist, **values)
+    _published(user, deployment, reason)
+    if deployment.faces_seen is not None:
+        _faces_seen(user, deployment, deployment.faces_seen, as_of, reason)
+    return deployment
+
+
+@transaction.atomic
+def published_record_revise(
+    *, user: AbstractBaseUser | None, record: models.Model, data: dict[str, Any], reason: str
+) -> None:
+    """Change a record to what a re-imported table says: an amendment that keeps both values."""
+    current = locked(record)
+    refusal = revise_refusal(user, current)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    if current.origin == Origin.ENTERED:  # the force's own user, with their own rights
+        if current.status == Status.DRAFT:
+            record_update(user=user, instance=current, data=data)
+        else:
+            record_amend(user=user, instance=current, data=data, reason=reason)
+        return
+    import_authorise(user, owning_force(current))
+    changes = change_locked(None, current, data)
+    if changes:
+        amendments_record(user=user, current=current, changes=changes, reason=reason)
+
+
+@transaction.atomic
+def published_deployment_revise(
+    *,
+    user: AbstractBaseUser | None,
+    deployment: Deployment,
+    data: dict[str, Any],
+    watchlist_size: int | None,
+    as_of: date,
+    reason: str,
+) -> None:
+    """A re-imported row: the deployment's changed values, and its watchlist's size."""
+    current = locked(deployment)
+    if data:
+        published_record_revise(user=user, record=current, data=data, reason=reason)
+    watchlist = current.watchlist
+    if watchlist is not None and watchlist_size is not None and watchlist.size != watchlist_size:
+        published_record_revise(
+            user=user, record=watchlist, data={"size": watchlist_size}, reason=reason
+        )
+    elif watchlist is None and watchlist_size is not None:
+        watchlist = Watchlist(
+            force=current.force, reference=f"{current.reference}-WL", size=watchlist_size
+        )
+        _published(user, watchlist, reason)
+        published_record_revise(
+            user=user, record=current, data={"watchlist": watchlist}, reason=reason
+        )
+    if "faces_seen" in data and data["faces_seen"] is not None:
+        _faces_seen(user, current, data["faces_seen"], as_of, reason)

@@ -1,0 +1,93 @@
+"""Build a report for a user: select in scope, assemble, record the export in the ledger.
+
+`build_report(..., sections=...)` builds only the sections asked for (see
+`audits.reporting.assemble.SECTIONS`); `sections_for(format)` names the ones a format shows. Each
+section reads only what it needs: the summary comes from a GROUP BY (a few hundred rows
+whatever the size of the register), the demographics from alert counts made in SQL, and only
+the per-deployment sections (the XLSX sheet, the PDF appendix, lab against field, data quality)
+read one row per deployment.
+"""
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from audits.ledger import services as ledger
+from audits.ledger.models import LedgerAction
+from audits.register.scoping import user_force
+from audits.reporting.assemble import ROW_SECTIONS, SECTIONS, SUMMARY_SECTIONS, assemble_report
+from audits.reporting.selectors import (
+    ReportFilters,
+    alert_tallies,
+    condensed_deployments,
+    deployments_frame,
+    report_deployments,
+)
+
+# What each export shows; every other format shows every section.
+FORMAT_SECTIONS: dict[str, tuple[str, ...]] = {"csv": ("totals", "groups")}
+
+
+def sections_for(fmt: str) -> tuple[str, ...]:
+    """The sections an export in this format shows (renderers read nothing else)."""
+    return FORMAT_SECTIONS.get(fmt, SECTIONS)
+
+
+def _summary_keys(group_by: Sequence[str], sections: Collection[str]) -> list[str]:
+    """The keys the condensed summary frame must keep: group_by, and threshold for by_threshold."""
+    keys = list(group_by)
+    if "by_threshold" in sections and "threshold" not in keys:
+        keys.append("threshold")
+    return keys
+
+
+def build_report(
+    *,
+    filters: ReportFilters,
+    group_by: Sequence[str],
+    method: str = "wilson",
+    user: AbstractBaseUser | None = None,
+    sections: Collection[str] = SECTIONS,
+) -> dict[str, Any]:
+    """The report over the deployments in the user's scope; `sections` (default: all) limits
+    the work to what the caller will show, the other sections left empty.
+    """
+    # One transaction, so the figures and the ledger head printed with them belong together.
+    with transaction.atomic():
+        head = ledger.head_hash()
+        deployments = report_deployments(filters, user)
+        wants = set(sections)
+        return assemble_report(
+            deployments=deployments_frame(deployments) if wants & set(ROW_SECTIONS) else None,
+            summary=condensed_deployments(deployments, _summary_keys(group_by, wants))
+            if wants & set(SUMMARY_SECTIONS)
+            else None,
+            alert_tallies=alert_tallies(deployments) if "demographics" in wants else None,
+            filters=filters.as_dict(),
+            group_by=group_by,
+            method=method,
+            ledger_head=head,
+            generated_at=timezone.now().isoformat(timespec="seconds"),
+            sections=sections,
+        )
+
+
+def record_export(report: dict[str, Any], fmt: str, user: AbstractBaseUser | None) -> None:
+    force = user_force(user) if user is not None else None
+    ledger.append(
+        action=LedgerAction.EXPORT,
+        actor=user.get_username() if user is not None else "",
+        force=force.code if force else "",
+        object_type="report",
+        changes={
+            "format": fmt,
+            "filters": report["filters"],
+            "group_by": report["group_by"],
+            "interval_method": report["interval_method"],
+            "ledger_head": report["ledger_head"],
+            "deployments": report["totals"].get("deployments", 0),
+        },
+    )

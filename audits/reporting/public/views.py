@@ -1,0 +1,132 @@
+"""The public transparency page: what each force has submitted, as the forces' own published
+grids show it, with the metrics and their intervals. No login; nothing in draft; nothing personal.
+"""
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from audits.ledger import services as ledger
+from audits.register.models import Force, Status
+from audits.reporting.assemble import assemble_report
+from audits.reporting.flatten import escape_cell
+from audits.reporting.selectors import ReportFilters, deployments_frame, report_deployments
+
+# What the public page leaves out, and why (shown on the page and in the JSON).
+WITHHELD = [
+    (
+        "Names and collar numbers of officers (authorising officers, operators, adjudicators)",
+        "Personal data of individual officers; the rank and role are what oversight needs.",
+    ),
+    (
+        "Anything about the people on a watchlist or stopped after an alert",
+        "The register never holds identities, images or templates; only counts are published.",
+    ),
+    (
+        "Perceived sex, age band and ethnic group of individual alerts",
+        "Small counts could identify people; commissioners' reports give aggregate differentials.",
+    ),
+    (
+        "Exact times and coordinates of deployments",
+        "Published as the date and the place name, as forces' own deployment grids do.",
+    ),
+    (
+        "Drafts and withdrawn records",
+        "Only records a force has submitted are published; a withdrawn record is not a deployment.",
+    ),
+]
+COLUMNS = [
+    ("record", "Reference"),
+    ("date", "Date"),
+    ("location", "Location"),
+    ("hours", "Duration (hours)"),
+    ("watchlist_size", "Watchlist size"),
+    ("threshold", "Threshold"),
+    ("faces_seen", "Faces seen"),
+    ("alerts", "Alerts"),
+    ("true_alerts", "True alerts"),
+    ("false_alerts", "False alerts"),
+    ("arrests", "Arrests"),
+    ("false_alert_rate_per_face", "False alert rate per face"),
+    ("false_alert_rate_per_face_ci_low", "95% interval, low"),
+    ("false_alert_rate_per_face_ci_high", "95% interval, high"),
+]
+
+
+def force_report(force: Force) -> dict[str, Any]:
+    filters = ReportFilters(forces=[force.code], submitted_only=True)
+    report = assemble_report(
+        deployments=deployments_frame(report_deployments(filters)),
+        filters=filters.as_dict(),
+        group_by=["year"],
+        method="wilson",
+        ledger_head=ledger.head_hash(),
+        generated_at=timezone.now().isoformat(timespec="seconds"),
+    )
+    report["deployments"].sort(key=lambda row: (row["date"], row["record"]), reverse=True)
+    return report
+
+
+def index(request):
+    forces = (
+        Force.objects.filter(deployments__status__in=[Status.SUBMITTED, Status.REVIEWED])
+        .distinct()
+        .order_by("name")
+    )
+    return render(request, "public/index.html", {"forces": forces})
+
+
+def _force(code: str) -> Force:
+    force = Force.objects.filter(code=code).first()
+    if force is None:
+        raise Http404("No such force.")
+    return force
+
+
+def force_page(request, code: str):
+    force = _force(code)
+    report = force_report(force)
+    return render(
+        request,
+        "public/force.html",
+        {
+            "force": force,
+            "report": report,
+            "columns": COLUMNS,
+            "withheld": WITHHELD,
+        },
+    )
+
+
+def force_csv(request, code: str) -> HttpResponse:
+    report = force_report(_force(code))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([label for _, label in COLUMNS] + ["ledger_head"])
+    for row in report["deployments"]:
+        writer.writerow([escape_cell(row[name]) for name, _ in COLUMNS] + [report["ledger_head"]])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{code}-deployments.csv"'
+    return response
+
+
+def force_json(request, code: str) -> HttpResponse:
+    force = _force(code)
+    report = force_report(force)
+    body = {
+        "force": {"code": force.code, "name": force.name},
+        "generated_at": report["generated_at"],
+        "ledger_head": report["ledger_head"],
+        "withheld": [{"what": what, "why": why} for what, why in WITHHELD],
+        "totals": report["totals"],
+        "by_year": report["groups"],
+        "deployments": [{name: row[name] for name, _ in COLUMNS} for row in report["deployments"]],
+    }
+    return HttpResponse(
+        json.dumps(body, allow_nan=False, indent=2), content_type="application/json"
+    )

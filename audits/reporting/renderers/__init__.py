@@ -1,0 +1,30 @@
+"""Renderers: the report dictionary (`audits.reporting.assemble.assemble_report`) to bytes.
+
+`RENDERERS[format] = (render(report) -> bytes, content type, file extension)`. Renderers format
+figures; they never compute them.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from audits.reporting.renderers.csv_render import render_csv
+from audits.reporting.renderers.html_render import render_html
+from audits.reporting.renderers.json_render import render_json
+from audits.reporting.renderers.pdf_render import render_pdf
+from audits.reporting.renderers.xlsx_render import render_xlsx
+
+Renderer = Callable[[dict[str, Any]], bytes]
+
+RENDERERS: dict[str, tuple[Renderer, str, str]] = {
+    "json": (render_json, "application/json", "json"),
+    "csv": (render_csv, "text/csv; charset=utf-8", "csv"),
+    "xlsx": (
+        render_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+    "pdf": (render_pdf, "application/pdf", "pdf"),
+    "html": (render_html, "text/html; charset=utf-8", "html"),
+}
+
+__all__ = ["RENDERERS", "Renderer"]

@@ -1,0 +1,31 @@
+"""The report's groups as CSV: one row per group, the columns of `audits.reporting.flatten`.
+
+Provenance travels in three trailing columns with the same value on every row:
+`interval_method`, `generated_at` and `ledger_head`. A trailing column (rather than a comment
+line) keeps the file a plain table: `pandas.read_csv(path)` and spreadsheets read it with no
+options, and a '#' inside a location name cannot be mistaken for a comment. Read `ledger_head`
+with `dtype={"ledger_head": str}` so that a hex string is never parsed as a number.
+
+Strings that a spreadsheet would run as a formula are escaped with a leading apostrophe.
+"""
+
+import csv
+import io
+from typing import Any
+
+from audits.reporting.flatten import escape_cell, flatten
+
+PROVENANCE = ("interval_method", "generated_at", "ledger_head")
+
+
+def render_csv(report: dict[str, Any]) -> bytes:
+    table = flatten(report.get("groups") or [], report.get("group_by") or (), report.get("totals"))
+    provenance = [report.get(name) for name in PROVENANCE]
+    buffer = io.StringIO()
+    # RFC 4180 line ends: with "\r\n" as the terminator the writer quotes any cell holding a
+    # "\r" or "\n", which a bare "\n" terminator would leave unquoted (and break the row).
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([escape_cell(name) for name in (*table.columns, *PROVENANCE)])
+    for row in table.rows:
+        writer.writerow([escape_cell(cell) for cell in (*row, *provenance)])
+    return buffer.getvalue().encode("utf-8")

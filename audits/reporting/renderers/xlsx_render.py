@@ -1,0 +1,111 @@
+"""The report as an XLSX workbook (XlsxWriter, constant memory: rows are streamed to disk).
+
+Sheets, each a plain table with its header in the first row (read with
+`pandas.read_excel(path, sheet_name=NAME)`, no skiprows):
+
+- about: field/value pairs: title, generated_at, interval_method, group_by, ledger_head and
+  one `filter: <name>` row per filter;
+- summary: one row per group (the columns of `audits.reporting.flatten`, as in the CSV);
+- totals: the same columns without the key, one row for everything in the report;
+- per_deployment, by_threshold, lab_vs_field, demographics (one row per attribute and
+  group), data_quality, definitions.
+
+Rates stay proportions of 0..1; their cells are only displayed as percentages. XlsxWriter
+stores numbers to 16 significant digits: counts come back exactly, rates to about 1e-16.
+
+Data is written with write_string/write_number, never as a formula, and strings that a
+spreadsheet would run as a formula are escaped with a leading apostrophe.
+"""
+
+import io
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from audits.reporting.flatten import Cell, Table, demographic_rows, escape_cell, flatten
+
+OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+ABOUT_FIELDS = ("title", "generated_at", "interval_method", "group_by", "ledger_head")
+EMPTY_DATA_QUALITY = {"record": None, "check": None, "message": None}
+EMPTY_DEFINITION = {"name": None, "formula": None, "note": None}
+EMPTY_DEMOGRAPHIC = {"attribute": None, "reference": None, "group": None, "alerts": None}
+EMPTY_LAB_VS_FIELD = {"threshold": None, "deployments": None, "expected_fpir": None}
+WIDE_COLUMNS = {"message": 90, "note": 90, "formula": 45, "value": 70, "location": 24}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def about_table(report: Mapping[str, Any]) -> Table:
+    rows: list[list[Cell]] = [[name, _text(report.get(name))] for name in ABOUT_FIELDS]
+    for name, value in (report.get("filters") or {}).items():
+        rows.append([f"filter: {name}", _text(value)])
+    return Table(columns=["field", "value"], rows=rows)
+
+
+def sheets(report: Mapping[str, Any]) -> dict[str, Table]:
+    group_by = report.get("group_by") or ()
+    totals = report.get("totals") or {}
+    return {
+        "about": about_table(report),
+        "summary": flatten(report.get("groups") or [], group_by, totals),
+        "totals": flatten([totals] if totals else [], (), totals),
+        "per_deployment": flatten(report.get("deployments") or []),
+        "by_threshold": flatten(report.get("by_threshold") or [], ["threshold"], totals),
+        "lab_vs_field": flatten(report.get("lab_vs_field") or [], (), EMPTY_LAB_VS_FIELD),
+        "demographics": flatten(
+            demographic_rows(report.get("demographics") or {}), (), EMPTY_DEMOGRAPHIC
+        ),
+        "data_quality": flatten(report.get("data_quality") or [], (), EMPTY_DATA_QUALITY),
+        "definitions": flatten(report.get("definitions") or [], (), EMPTY_DEFINITION),
+    }
+
+
+def _write_cell(sheet: Worksheet, row: int, column: int, value: Cell, fmt: Format | None) -> None:
+    if value is None:
+        sheet.write_blank(row, column, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, column, value, fmt)
+    else:
+        sheet.write_string(row, column, str(escape_cell(value)))
+
+
+def _write_table(
+    workbook: Workbook, name: str, table: Table, header: Format, percent: Format
+) -> None:
+    sheet = workbook.add_worksheet(name)
+    for column, title in enumerate(table.columns):
+        width = WIDE_COLUMNS.get(title, min(max(len(title) + 2, 10), 36))
+        sheet.set_column(column, column, width)
+        sheet.write_string(0, column, str(escape_cell(title)), header)
+    sheet.freeze_panes(1, 0)
+    formats = [percent if title in table.proportion_columns else None for title in table.columns]
+    for row_number, row in enumerate(table.rows, start=1):
+        for column, value in enumerate(row):
+            _write_cell(sheet, row_number, column, value, formats[column])
+
+
+def render_xlsx(report: dict[str, Any]) -> bytes:
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, OPTIONS)
+    header = workbook.add_format({"bold": True, "bottom": 1})
+    percent = workbook.add_format({"num_format": "0.0000%"})
+    for name, table in sheets(report).items():
+        _write_table(workbook, name, table, header, percent)
+    workbook.close()
+    return output.getvalue()
