@@ -29,6 +29,7 @@ from audits.register.services.batches import ALERT_KEYS, ingest_alerts
 from audits.register.services.records import record_create, record_submit
 from tests import factories as make
 from tests import personas
+from tests.labels import admin_url_name
 
 pytestmark = pytest.mark.django_db
 
@@ -350,8 +351,8 @@ def test_a_file_of_device_sessions_goes_through_the_device_session_service(clien
 
 def test_each_import_page_is_linked_from_its_list_for_those_who_may_add(client):
     for model in ("alert", "search", "devicesession"):
-        page = client.get(reverse(f"admin:audits_{model}_changelist")).content.decode()
-        assert reverse(f"admin:audits_{model}_import") in page
+        page = client.get(reverse(admin_url_name(model, "changelist"))).content.decode()
+        assert reverse(admin_url_name(model, "import")) in page
     auditor = Client()
     personas.login(auditor, personas.auditor())
     page = auditor.get(reverse("admin:register_alert_changelist")).content.decode()

@@ -12,6 +12,7 @@ from audits.register.models import Deployment
 from audits.register.services.records import record_withdraw
 from tests import personas
 from tests.api.conftest import client_for as api_client_for
+from tests.labels import admin_url_name
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def admin_client_for(user) -> Client:
 
 
 def admin_list(user, model: str, params: dict) -> list[int]:
-    response = admin_client_for(user).get(reverse(f"admin:audits_{model}_changelist"), params)
+    response = admin_client_for(user).get(reverse(admin_url_name(model, "changelist")), params)
     assert response.status_code == 200  # an unknown lookup would have redirected to ?e=1
     return sorted(response.context["cl"].queryset.values_list("pk", flat=True))
 

@@ -35,7 +35,7 @@ def client_for(user) -> Client:
 
 
 def change_url(obj) -> str:
-    return reverse(f"admin:audits_{obj._meta.model_name}_change", args=[obj.pk])
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def test_a_submitted_record_cannot_be_edited_in_place(submitted):

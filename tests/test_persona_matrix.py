@@ -12,11 +12,12 @@ from audits.oversight import services as reviews
 from audits.register.models import Deployment, Force, Membership, Status
 from audits.register.scoping import force_path, owning_force
 from tests import personas
+from tests.labels import MODEL_APPS
 
 pytestmark = pytest.mark.django_db
 
 AUDITS_MODELS = sorted(
-    (m for m in admin.site._registry if m._meta.app_label == "audits"),
+    (m for m in admin.site._registry if m._meta.app_label in MODEL_APPS),
     key=lambda m: m._meta.model_name,
 )
 # National reference data (force empty) is read by everyone; its own tests are in tests/security.
@@ -24,7 +25,7 @@ SCOPED_MODELS = [m for m in AUDITS_MODELS if force_path(m) and not m.scoping.nat
 
 
 def url(model, view: str, *args) -> str:
-    return reverse(f"admin:audits_{model._meta.model_name}_{view}", args=args)
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def owner_of(model) -> str:
@@ -150,7 +151,7 @@ def test_autocomplete_offers_only_the_recorders_force(nmp_recorder):
     response = nmp_recorder.get(
         reverse("admin:autocomplete"),
         {
-            "app_label": "audits",
+            "app_label": "register",
             "model_name": "deployment",
             "field_name": "authorisation",
         },

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from audits.register.roles import ROLES
+from audits.register.roles import ROLE_APPS, ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ def test_each_role_holds_exactly_its_permissions(role):
     held = set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
     if ROLES[role] == ["*"]:
         assert held == set(
-            Permission.objects.filter(content_type__app_label__in=["audits", "auth"]).values_list(
+            Permission.objects.filter(content_type__app_label__in=[*ROLE_APPS, "auth"]).values_list(
                 "codename", flat=True
             )
         )

@@ -17,6 +17,7 @@ from audits.accounts.client_address import client_address
 from audits.accounts.mfa import OPEN_ADMIN_PAGES
 from audits.ledger.models import LedgerEvent
 from tests import personas
+from tests.labels import MODEL_APPS
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "persona-password-1"
@@ -51,7 +52,7 @@ def admin_url_names() -> list[tuple[str, set[str]]]:
 def admin_urls(pk: int) -> list[tuple[str, str]]:
     urls = []
     for name, groups in admin_url_names():
-        for app_label in ("audits", "auth"):
+        for app_label in (*MODEL_APPS, "auth"):
             kwargs = {key: app_label if key == "app_label" else str(pk) for key in groups}
             try:
                 urls.append((name, reverse(f"admin:{name}", kwargs=kwargs)))

@@ -161,7 +161,7 @@ def _url(route: str, name: str, obj) -> str:
     if "<id>" in route:
         kwargs["id"] = get_user_model().objects.order_by("pk").first().pk
     if "(?P<app_label>" in route:
-        kwargs["app_label"] = "audits"
+        kwargs["app_label"] = "register"
     return reverse(f"admin:{name}", kwargs=kwargs)
 
 

@@ -11,11 +11,12 @@ from audits.register.models import Force
 from audits.register.scoping import force_path, scope, scoping_of
 from audits.scoped import ForceOwned
 from tests import personas
+from tests.labels import our_models
 from tests.security.matrix import FORCE_A, owner_code
 
 pytestmark = pytest.mark.django_db
 
-AUDITS_MODELS = sorted(apps.get_app_config("audits").get_models(), key=lambda m: m._meta.model_name)
+AUDITS_MODELS = our_models()
 
 
 def declared_scoping(model: type[models.Model]) -> str | None:
@@ -33,7 +34,10 @@ def test_a_model_that_declares_nothing_is_a_start_up_error_and_unreadable():
     undeclared = type(
         "Undeclared",
         (models.Model,),
-        {"__module__": "audits.models", "Meta": type("Meta", (), {"app_label": "audits"})},
+        {
+            "__module__": "audits.register.models",
+            "Meta": type("Meta", (), {"app_label": "register"}),
+        },
     )
     try:
         errors = check_every_model_is_scoped()
@@ -41,7 +45,7 @@ def test_a_model_that_declares_nothing_is_a_start_up_error_and_unreadable():
         with pytest.raises(ImproperlyConfigured, match="does not declare how it is scoped"):
             scope(undeclared.objects.all(), personas.auditor())
     finally:
-        del apps.all_models["audits"]["undeclared"]
+        del apps.all_models["register"]["undeclared"]
         apps.clear_cache()
 
 

@@ -205,7 +205,7 @@ CONFIRMATION_SALT = "audits.register.admin.imports.batch"
 
 class BatchImportMixin:
     """Adds "Import <records>" to the change list of a model with a batch service (KINDS): a
-    page at import/ named admin:audits_<model>_import."""
+    page at import/ named admin:<app>_<model>_import."""
 
     change_list_template = "admin/audits/batch_change_list.html"
 

@@ -82,7 +82,7 @@ def check_one_force(user: AbstractBaseUser | None, instance: models.Model) -> No
 
 
 def model_permission(action: str, instance: models.Model) -> str:
-    return f"audits.{action}_{instance._meta.model_name}"
+    return f"{instance._meta.app_label}.{action}_{instance._meta.model_name}"
 
 
 def submit_permission(instance: models.Model) -> str:
