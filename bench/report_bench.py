@@ -505,7 +505,7 @@ def check_same_totals(name: str, groups: list[dict[str, Any]], rows: list[tuple]
 
 
 def stage_times() -> list[tuple[str, float]]:
-    """Each step of the whole build_report timed once, as audits/reports/build.py and
+    """Each step of the whole build_report timed once, as audits/reporting/build.py and
     assemble.py run them (update this list if they change), to show where the time goes.
     """
     from audits import metrics

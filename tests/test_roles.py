@@ -1,4 +1,4 @@
-"""The roles exist as groups with exactly the permissions audits/roles.py names."""
+"""The roles exist as groups with exactly the permissions audits/register/roles.py names."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission

@@ -3,7 +3,7 @@
 A user belongs to at most one force (Membership). Commissioners, auditors and administrators hold
 the `register.view_all_forces` permission and read every force; everyone else sees only their own
 force's records, and a user with neither sees nothing. How a model is scoped is declared on the
-model (`scoping`, audits/models/scoped.py); a model that declares nothing cannot be read at all.
+model (`scoping`, audits/scoped.py); a model that declares nothing cannot be read at all.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

@@ -1,6 +1,6 @@
 """Commissioner reviews over the API: the admin's scoping (a force's reviewers read their own
 force's reviews, commissioners and auditors every force's, recorders none), and each workflow step
-a POST on the review through audits/services/reviews.py, refused as the service refuses it."""
+a POST on the review through audits/oversight/services.py, refused as the service refuses it."""
 
 import json
 from datetime import timedelta

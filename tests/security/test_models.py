@@ -20,7 +20,7 @@ AUDITS_MODELS = our_models()
 
 
 def declared_scoping(model: type[models.Model]) -> str | None:
-    """How a model says it is scoped (its `scoping`, audits/models/scoped.py), or None."""
+    """How a model says it is scoped (its `scoping`, audits/scoped.py), or None."""
     try:
         declared = scoping_of(model)
     except ImproperlyConfigured:

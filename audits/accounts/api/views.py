@@ -2,7 +2,7 @@
 
 Tokens are django-rest-knox's: only a hash is stored, each expires (REST_KNOX TOKEN_TTL), and
 all of a user's tokens are deleted when the password changes or the account is deactivated
-(audits/security/tokens.py). Logins through here are throttled like the admin's: django-axes
+(audits/accounts/tokens.py). Logins through here are throttled like the admin's: django-axes
 counts the failures (authenticate() is given the request, which it requires) and locks the
 username out from that address.
 """

@@ -87,7 +87,7 @@ class FindingAssignInput(StrictSerializer):
     def validate_assignee(self, username: str | None) -> AbstractBaseUser | None:
         if username is None:
             return None
-        # The admin offers active staff users only (audits/admin/compliance.py).
+        # The admin offers active staff users only (audits/compliance/admin.py).
         users = get_user_model().objects.filter(is_active=True, is_staff=True)
         assignee = users.filter(username=username).first()
         if assignee is None:

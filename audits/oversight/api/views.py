@@ -1,6 +1,6 @@
 """Commissioner reviews: open one, then each step of the workflow as a POST on the review.
 
-Every step goes through audits/services/reviews.py, as in the admin: the service checks the
+Every step goes through audits/oversight/services.py, as in the admin: the service checks the
 permission, the caller's scope, the state the step starts from and who may take it (the force
 answers its own review; the validator is not the evaluator), and writes the ledger event. The
 permission class refuses a role without the step's permission before anything is looked up.
@@ -41,7 +41,7 @@ class CommissionerReviewViewSet(ReadViewSet):
     )
     output_serializer = commissioner.CommissionerReviewOutput
     filterset_class = filtersets.CommissionerReviewFilterSet
-    # The admin's permission for each step (audits/admin/commissioner.py, STEPS).
+    # The admin's permission for each step (audits/oversight/admin.py, STEPS).
     action_permissions = {
         "create": reviews.CONDUCT,
         **{name: reviews.CONDUCT for name in STEP_INPUTS},

@@ -106,7 +106,7 @@ class ReasonForm(forms.Form):
 
 class AuditedAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
     """Saves go through the record services, so every change lands in the ledger. A
-    `filterset_class` filters the change list (audits/admin/filtersets.py)."""
+    `filterset_class` filters the change list (audits/register/admin/filtersets.py)."""
 
     list_per_page = 50
 

@@ -1,4 +1,4 @@
-"""The shared FilterSets (audits/filtersets.py) in the admin's change lists.
+"""The shared FilterSets (audits/register/filtersets.py) in the admin's change lists.
 
 An admin that declares `filterset_class` gets `FilterSetFilter` at the top of its sidebar: a
 list filter that takes the FilterSet's parameters out of the query string before Django reads

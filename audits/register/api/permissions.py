@@ -1,4 +1,4 @@
-"""Model-level permissions per action, from the roles (audits/roles.py).
+"""Model-level permissions per action, from the roles (audits/register/roles.py).
 
 Which *rows* a user reaches is decided by `scope()` in the views' querysets (another force's
 record is a 404), and whether a write is allowed on a row by the record services (own force,

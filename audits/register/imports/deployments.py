@@ -3,7 +3,7 @@
 A plan says, for every row, whether it creates a deployment, revises one (the force published a
 different value: a new faces-seen estimate, say) or changes nothing, and lists every error. The
 admin preview shows the plan; `apply_import` writes it in one transaction, every record through
-the published-records services (audits/services/published.py) with the importing user's
+the published-records services (audits/register/services/published.py) with the importing user's
 permissions, and one ledger event for the file besides. A value is never overwritten silently:
 each change is an amendment that keeps old and new. An import never creates a force, and never
 changes a record a force entered itself unless the importer is one of that force's own users.

@@ -87,7 +87,7 @@ SEARCH_FIELDS = _plain_fields(Search)
 DEVICE_SESSION_FIELDS = _plain_fields(DeviceSession)
 ALERT_RENAMED = {"engagement_duration": "engagement_duration_seconds"}  # model field -> item key
 # Every key an item of each kind may carry: the references (by code, reference, external_id or
-# id), then the record's own values. An import file has these columns (audits/imports/).
+# id), then the record's own values. An import file has these columns (audits/register/imports/).
 ALERT_KEYS = (
     "external_id",
     "deployment",

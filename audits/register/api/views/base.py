@@ -2,7 +2,7 @@
 
 A viewset names its model's base queryset, its output serializer and, per write, its input
 serializer; the mixins do the rest. `schema_for(action)` tells the OpenAPI generator
-(audits/api/schema.py) which serializer goes in and which comes out, since they differ.
+(audits/register/api/schema.py) which serializer goes in and which comes out, since they differ.
 """
 
 from typing import Any
