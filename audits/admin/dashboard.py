@@ -8,10 +8,10 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from audits.filtersets import deployment_filterset, report_selection
 from audits.models import SEVERITY_ORDER, CommissionerReview, Finding
-from audits.reports.build import build_report
+from audits.reports.services import report_build
 from audits.scoping import scope
-from audits.selectors import ReportFilters, report_deployments
 
 QUEUE_LENGTH = 15
 
@@ -59,11 +59,11 @@ def dashboard_view(model_admin, request):
     from audits.reports.renderers import charts  # matplotlib loads only when a chart is drawn
 
     user = request.user
-    over_time = build_report(filters=ReportFilters(), group_by=["quarter", "threshold"], user=user)
-    by_place = build_report(filters=ReportFilters(), group_by=["location"], user=user)
+    over_time = report_build(user=user, params={"group_by": ["quarter", "threshold"]})
+    by_place = report_build(user=user, params={"group_by": ["location"]})
     sizes = list(
-        report_deployments(ReportFilters(), user)
-        .filter(watchlist__isnull=False)
+        report_selection(deployment_filterset({}, user))
+        .deployments.filter(watchlist__isnull=False)
         .order_by("date")
         .values_list("date", "watchlist__size")
     )

@@ -21,6 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from audits.formatting import percent
+from audits.metrics import IntervalMethod
 from audits.metrics import record as per_record
 
 TIME_KEYS = ("year", "quarter", "month")
@@ -175,7 +176,7 @@ def _paint_time_series(series: dict[str, list[Point]], xlabel: str) -> Callable[
 
 
 def _deployment_points(report: Mapping[str, Any]) -> list[Point]:
-    method = report.get("interval_method") or "wilson"
+    method = report.get("interval_method") or IntervalMethod.WILSON
     points = []
     for row in report.get("deployments") or []:
         figure = per_record.false_alert_rate_per_face(
