@@ -189,8 +189,20 @@ def test_a_csv_report_builds_only_its_sections_with_the_same_figures():
 def test_every_section_asked_for_alone_is_the_one_of_the_whole_report():
     whole = build_report(filters=EVERYTHING, group_by=["quarter"])
     for section in SECTIONS:
+        if section == "definitions":
+            continue
         alone = build_report(filters=EVERYTHING, group_by=["quarter"], sections=[section])
         assert alone[section] == whole[section], section
+
+
+def test_the_appendix_defines_the_figures_of_the_sections_beside_it():
+    alone = build_report(filters=EVERYTHING, group_by=[], sections=["definitions"])
+    assert alone["definitions"] == []
+    with_demographics = build_report(
+        filters=EVERYTHING, group_by=[], sections=["demographics", "definitions"]
+    )
+    names = [entry["name"] for entry in with_demographics["definitions"]]
+    assert names == ["demographic_differential", "rate_ratio"]
 
 
 def test_a_csv_report_reads_a_few_rows_in_a_few_queries(django_assert_max_num_queries):
