@@ -167,7 +167,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: one typed request format, so bad input is caught by one set of rules.
-    # Bounded: the body's size and nesting are checked before json.loads (audits/register/api/parsers.py).
+    # Bounded: the body's size and nesting are checked before json.loads
+    # (audits/register/api/parsers.py).
     "DEFAULT_PARSER_CLASSES": ["audits.register.api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

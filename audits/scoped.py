@@ -1,6 +1,7 @@
 """How each model of the register is scoped to forces.
 
-Every model declares one of these as its `scoping` class attribute; `audits.register.scoping.scope()`
+Every model declares one of these as its `scoping` class attribute;
+`audits.register.scoping.scope()`
 refuses a model that declares none, and a system check names it at start-up (fail closed: a
 model added later is unreadable until someone says who may read it).
 """

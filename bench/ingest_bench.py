@@ -4,7 +4,8 @@ In a scratch database it makes one force with a set of draft deployments (refere
 from the migrations), then, in one run:
 
 1. ingests N alerts (default 1,000,000) in batches (default 10,000) through
-   `audits.register.services.batches.ingest_alerts`, the service the API calls, with every validation it
+   `audits.register.services.batches.ingest_alerts`, the service the API calls, with every
+   validation it
    does for the API (user=None, the system, as a command-line import would be). Each item carries
    every alert field, as JSON decodes it. Only the service call is timed: making the dicts is not;
 2. checks the rows and the ledger (one event per batch), and times one repeated batch (idempotent:

@@ -447,28 +447,33 @@ def timed(name: str, function: Callable[[], Any], repeat: int) -> tuple[Timing, 
     return timing, result
 
 
+def everything(params: dict | None = None):
+    """The report's selection on these parameters (default: none), as frt_report makes it."""
+    from audits.register.filtersets import deployment_filterset, report_selection
+
+    return report_selection(deployment_filterset(params or {}, None))
+
+
 def product_report() -> dict[str, Any]:
     """The whole report: every section, as the JSON, XLSX, PDF and HTML exports show it."""
     from audits.reporting.build import build_report
-    from audits.reporting.selectors import ReportFilters
 
-    return build_report(filters=ReportFilters(), group_by=GROUP_BY)
+    return build_report(selection=everything(), group_by=GROUP_BY)
 
 
 def csv_report() -> dict[str, Any]:
     """The report a CSV export needs: its totals and groups, summed in SQL."""
     from audits.reporting.build import build_report, sections_for
-    from audits.reporting.selectors import ReportFilters
 
-    return build_report(filters=ReportFilters(), group_by=GROUP_BY, sections=sections_for("csv"))
+    return build_report(selection=everything(), group_by=GROUP_BY, sections=sections_for("csv"))
 
 
 def frame_summary_path() -> list[dict[str, Any]]:
     """The summary from one row per deployment (the path of published tables), for comparison."""
     from audits.metrics import summarise
-    from audits.reporting.selectors import ReportFilters, deployments_frame, report_deployments
+    from audits.reporting.selectors import deployments_frame
 
-    return summarise(deployments_frame(report_deployments(ReportFilters())), GROUP_BY)
+    return summarise(deployments_frame(everything().deployments), GROUP_BY)
 
 
 def hand_written_sql() -> list[tuple]:
@@ -510,13 +515,7 @@ def stage_times() -> list[tuple[str, float]]:
     """
     from audits import metrics
     from audits.reporting.assemble import deployment_rows
-    from audits.reporting.selectors import (
-        ReportFilters,
-        alert_tallies,
-        condensed_deployments,
-        deployments_frame,
-        report_deployments,
-    )
+    from audits.reporting.selectors import alert_tallies, condensed_deployments, deployments_frame
 
     times: list[tuple[str, float]] = []
 
@@ -525,7 +524,7 @@ def stage_times() -> list[tuple[str, float]]:
         times.append((name, timing.best))
         return result
 
-    queryset = report_deployments(ReportFilters())
+    queryset = everything().deployments
     keys = [*GROUP_BY, "threshold"]
     condensed = step("condensed_deployments (SQL)", lambda: condensed_deployments(queryset, keys))
     deployments = step("deployments_frame (selector)", lambda: deployments_frame(queryset))
@@ -571,7 +570,7 @@ def profile_report(lines: int = 20) -> str:
 
 # --- Export memory ----------------------------------------------------------------------------
 
-SUBSETS = {"bodycam": {"modes": ["bodycam"]}, "all": {}}
+SUBSETS = {"bodycam": {"mode": ["bodycam"]}, "all": {}}
 SECTION_NAMES = (
     "totals",
     "groups",
@@ -632,13 +631,12 @@ def export_worker(subset: str, fmt: str) -> dict[str, Any]:
 
     from audits.reporting.build import build_report, sections_for
     from audits.reporting.renderers import RENDERERS
-    from audits.reporting.selectors import ReportFilters
 
     render = RENDERERS[fmt][0]
     connection.ensure_connection()
     start = reset_peak_rss()
     report = build_report(
-        filters=ReportFilters(**SUBSETS[subset]), group_by=GROUP_BY, sections=sections_for(fmt)
+        selection=everything(SUBSETS[subset]), group_by=GROUP_BY, sections=sections_for(fmt)
     )
     build_peak = peak_rss_since(start)
     before_render = reset_peak_rss()

@@ -12,14 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from audits.reporting import build
-from audits.reporting.admin import reports as admin_reports
-from audits.reporting.api import views as api_reports
+from audits.register.filtersets import deployment_filterset, report_selection
+from audits.reporting import build, services
 from audits.reporting.assemble import SECTIONS
 from audits.reporting.build import build_report, sections_for
-from audits.reporting.management.commands import frt_report
 from audits.reporting.renderers import RENDERERS
-from audits.reporting.selectors import ReportFilters
 from tests import personas
 from tests.api.conftest import client_for as api_client_for
 
@@ -38,8 +35,9 @@ def frozen_clock(monkeypatch):
 def both_renders(fmt: str, group_by: list[str] = GROUP_BY) -> tuple[bytes, bytes]:
     """(built with every section, built with the format's sections), rendered in `fmt`."""
     render, _content_type, _extension = RENDERERS[fmt]
-    whole = build_report(filters=ReportFilters(), group_by=group_by)
-    lean = build_report(filters=ReportFilters(), group_by=group_by, sections=sections_for(fmt))
+    selection = report_selection(deployment_filterset({}, None))
+    whole = build_report(selection=selection, group_by=group_by)
+    lean = build_report(selection=selection, group_by=group_by, sections=sections_for(fmt))
     return render(whole), render(lean)
 
 
@@ -89,15 +87,15 @@ def test_a_pdf_export_has_the_same_text_with_its_sections_only(frozen_clock):
 
 @pytest.fixture
 def built_sections(monkeypatch) -> list:
-    """The sections each build_report call of the export paths was asked for."""
+    """The sections each build_report call of the export paths (all through the report
+    service) was asked for."""
     asked: list = []
 
     def spy(**kwargs):
         asked.append(tuple(kwargs.get("sections", SECTIONS)))
         return build_report(**kwargs)
 
-    for module in (frt_report, api_reports, admin_reports):
-        monkeypatch.setattr(module, "build_report", spy)
+    monkeypatch.setattr(services, "build_report", spy)
     return asked
 
 

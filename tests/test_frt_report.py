@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from audits.ledger.models import LedgerEvent
 
@@ -97,3 +97,30 @@ def test_rates_are_proportions_not_percentages(met, capsys):
         for name in ("false_alert_rate_per_face", "false_alert_share_of_alerts", "precision"):
             rate = group[name]
             assert rate["value"] is None or 0 <= rate["ci_low"] <= rate["value"] <= 1
+
+
+def export_count() -> int:
+    return LedgerEvent.objects.filter(action="export").count()
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--force", "NOPE"], ["--force", "NOPE"]),
+        (["--force", "MPS", "NOPE"], ["--force", "NOPE"]),
+        (["--mode", "drone"], ["--mode", "drone"]),
+        (["--from", "2024-06-01", "--to", "2024-05-31"], ["--from", "2024-06-01", "2024-05-31"]),
+        (["--from", "2024-13-01"], ["--from", "valid date"]),
+        (["--group-by", "colour"], ["--group-by", "colour"]),
+        (["--interval", "bayes"], ["--interval", "bayes"]),
+    ],
+    ids=repr,
+)
+def test_a_bad_option_is_an_error_naming_it_and_no_export_is_recorded(met, capsys, args, named):
+    before = export_count()
+    capsys.readouterr()
+    with pytest.raises(CommandError) as refused:
+        call_command("frt_report", *args)
+    assert all(text in str(refused.value) for text in named), str(refused.value)
+    assert capsys.readouterr().out == ""
+    assert export_count() == before

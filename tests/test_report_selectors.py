@@ -12,16 +12,16 @@ from django.core.management import call_command
 from django.db.models import F
 
 from audits.metrics import DEMOGRAPHIC_ATTRIBUTES, demographic_differential, summarise
+from audits.register.filtersets import deployment_filterset, report_selection
 from audits.register.models import Alert, Deployment
+from audits.reporting import build
 from audits.reporting.assemble import SECTIONS
-from audits.reporting.build import build_report, sections_for
+from audits.reporting.build import sections_for
 from audits.reporting.selectors import (
-    ReportFilters,
     alert_tallies,
     alerts_frame,
     condensed_deployments,
     deployments_frame,
-    report_deployments,
 )
 from tests import personas
 from tests.metrics.test_condensed import assert_same
@@ -39,13 +39,27 @@ GROUPINGS = [
     ["quarter", "threshold", "mode"],
     [],
 ]
+# (the report's parameters, published records only), as the service takes them.
 FILTERS = [
-    ReportFilters(),
-    ReportFilters(modes=["bodycam"]),
-    ReportFilters(forces=["NMP", "EVC"], submitted_only=True),
-    ReportFilters(forces=["MPS"]),
-    ReportFilters(date_from=date(2024, 3, 1), date_to=date(2024, 9, 30)),
+    ({}, False),
+    ({"mode": "bodycam"}, False),
+    ({"force": ["NMP", "EVC"]}, True),
+    ({"force": "MPS"}, False),
+    ({"from": "2024-03-01", "to": "2024-09-30"}, False),
 ]
+EVERYTHING = ({}, False)
+
+
+def report_deployments(filters: tuple[dict, bool], user=None):
+    params, published_only = filters
+    filterset = deployment_filterset(params, user, published_only=published_only)
+    return report_selection(filterset).deployments
+
+
+def build_report(*, filters: tuple[dict, bool], user=None, **options):
+    params, published_only = filters
+    filterset = deployment_filterset(params, user, published_only=published_only)
+    return build.build_report(selection=report_selection(filterset), **options)
 
 
 def every_nth(n: int, offset: int = 0) -> list[int]:
@@ -85,7 +99,7 @@ def met(db) -> None:
     call_command("import_deployments", str(MET_GRID), verbosity=0)
 
 
-def assert_sql_summary_is_the_frame_summary(filters: ReportFilters) -> None:
+def assert_sql_summary_is_the_frame_summary(filters: tuple[dict, bool]) -> None:
     deployments = report_deployments(filters)
     frame = deployments_frame(deployments)
     for group_by in GROUPINGS:
@@ -106,11 +120,11 @@ def test_the_sql_summary_equals_the_frame_summary_with_unknown_fields(unknowns, 
 
 
 def test_the_sql_summary_equals_the_frame_summary_on_the_imported_met_grid(met):
-    assert_sql_summary_is_the_frame_summary(ReportFilters(forces=["MPS"]))
+    assert_sql_summary_is_the_frame_summary(({"force": "MPS"}, False))
 
 
 def test_the_sql_summary_keeps_year_quarter_month_and_threshold_keys_as_the_frame_does():
-    deployments = report_deployments(ReportFilters())
+    deployments = report_deployments(EVERYTHING)
     condensed = condensed_deployments(deployments, ["quarter", "month", "threshold"])
     keys = [group["key"] for group in summarise(condensed, ["year", "quarter", "month"])]
     assert isinstance(keys[0]["year"], int)
@@ -120,14 +134,14 @@ def test_the_sql_summary_keeps_year_quarter_month_and_threshold_keys_as_the_fram
 
 
 def test_the_sql_summary_of_nothing_is_the_frame_summary_of_nothing():
-    filters = ReportFilters(date_from=date.today() + timedelta(days=3650))
+    filters = ({"from": (date.today() + timedelta(days=3650)).isoformat()}, False)
     assert_sql_summary_is_the_frame_summary(filters)
     assert summarise(condensed_deployments(report_deployments(filters), ["year"]), []) == (
         summarise(deployments_frame(report_deployments(filters)), [])
     )
 
 
-def old_demographics(filters: ReportFilters) -> dict:
+def old_demographics(filters: tuple[dict, bool]) -> dict:
     """How the report counted before: every alert row in a frame (none: no demographics)."""
     alerts = alerts_frame(report_deployments(filters))
     if alerts.empty:
@@ -145,13 +159,13 @@ def test_the_report_demographics_from_sql_counts_equal_counting_every_alert(filt
 
 
 def test_the_demographics_equal_with_unadjudicated_alerts_and_blank_groups(unknowns):
-    report = build_report(filters=ReportFilters(), group_by=[], sections=["demographics"])
-    assert report["demographics"] == old_demographics(ReportFilters())
+    report = build_report(filters=EVERYTHING, group_by=[], sections=["demographics"])
+    assert report["demographics"] == old_demographics(EVERYTHING)
     assert report["demographics"]["perceived_sex"]["unknown_kind"] > 0
 
 
 def test_alert_tallies_count_every_alert_of_the_report_once():
-    deployments = report_deployments(ReportFilters(modes=["bodycam"]))
+    deployments = report_deployments(({"mode": "bodycam"}, False))
     tallies = alert_tallies(deployments)
     assert tallies["count"].sum() == Alert.objects.filter(deployment__in=deployments).count()
     assert not tallies.duplicated(["kind", *DEMOGRAPHIC_ATTRIBUTES]).any()
@@ -159,17 +173,17 @@ def test_alert_tallies_count_every_alert_of_the_report_once():
 
 def test_a_report_in_a_forces_scope_equals_the_frame_figures_in_that_scope(unknowns):
     user = personas.recorder("WSP")
-    report = build_report(filters=ReportFilters(), group_by=["month"], user=user)
-    frame = deployments_frame(report_deployments(ReportFilters(), user))
+    report = build_report(filters=EVERYTHING, group_by=["month"], user=user)
+    frame = deployments_frame(report_deployments(EVERYTHING, user))
     assert {row["force"] for row in report["deployments"]} == {"WSP"}
     assert_same(report["groups"], summarise(frame, ["month"]))
     assert_same(report["by_threshold"], summarise(frame, ["threshold"]))
 
 
 def test_a_csv_report_builds_only_its_sections_with_the_same_figures():
-    whole = build_report(filters=ReportFilters(), group_by=["force", "month"])
+    whole = build_report(filters=EVERYTHING, group_by=["force", "month"])
     csv = build_report(
-        filters=ReportFilters(), group_by=["force", "month"], sections=sections_for("csv")
+        filters=EVERYTHING, group_by=["force", "month"], sections=sections_for("csv")
     )
     assert (csv["totals"], csv["groups"]) == (whole["totals"], whole["groups"])
     assert list(csv) == list(whole)
@@ -178,17 +192,29 @@ def test_a_csv_report_builds_only_its_sections_with_the_same_figures():
 
 
 def test_every_section_asked_for_alone_is_the_one_of_the_whole_report():
-    whole = build_report(filters=ReportFilters(), group_by=["quarter"])
+    whole = build_report(filters=EVERYTHING, group_by=["quarter"])
     for section in SECTIONS:
-        alone = build_report(filters=ReportFilters(), group_by=["quarter"], sections=[section])
+        if section == "definitions":
+            continue
+        alone = build_report(filters=EVERYTHING, group_by=["quarter"], sections=[section])
         assert alone[section] == whole[section], section
+
+
+def test_the_appendix_defines_the_figures_of_the_sections_beside_it():
+    alone = build_report(filters=EVERYTHING, group_by=[], sections=["definitions"])
+    assert alone["definitions"] == []
+    with_demographics = build_report(
+        filters=EVERYTHING, group_by=[], sections=["demographics", "definitions"]
+    )
+    names = [entry["name"] for entry in with_demographics["definitions"]]
+    assert names == ["demographic_differential", "rate_ratio"]
 
 
 def test_a_csv_report_reads_a_few_rows_in_a_few_queries(django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
-        build_report(filters=ReportFilters(), group_by=["force", "month"], sections=["groups"])
+        build_report(filters=EVERYTHING, group_by=["force", "month"], sections=["groups"])
 
 
 def test_an_unknown_section_is_refused():
     with pytest.raises(ValueError, match="sections"):
-        build_report(filters=ReportFilters(), group_by=[], sections=["appendix"])
+        build_report(filters=EVERYTHING, group_by=[], sections=["appendix"])

@@ -15,7 +15,8 @@ READ_ALL = "view_all_forces"
 
 
 def assignable_users(finding: Finding) -> QuerySet:
-    """The active staff users who can read the finding (audits.register.scoping: everyone who reads all
+    """The active staff users who can read the finding (audits.register.scoping: everyone who reads
+    all
     forces, and the users of its force): only they can work on it."""
     reads_all = (
         Q(is_superuser=True)

@@ -1,4 +1,5 @@
-"""The append-only, hash-chained ledger of every change (see audits/ledger/services.py for the chain)."""
+"""The append-only, hash-chained ledger of every change (see audits/ledger/services.py for the
+chain)."""
 
 from typing import ClassVar
 

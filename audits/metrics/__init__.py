@@ -39,6 +39,7 @@ from audits.metrics.deployments import (
     summarise_sums,
 )
 from audits.metrics.intervals import (
+    IntervalMethod,
     Rate,
     clopper_pearson,
     rate,
@@ -80,6 +81,7 @@ __all__ = [
     "TIMELINESS_COLUMNS",
     "WATCHLIST_CATEGORY_COLUMNS",
     "WATCHLIST_COLUMNS",
+    "IntervalMethod",
     "MetricDefinition",
     "Rate",
     "authorisation_lead_times",

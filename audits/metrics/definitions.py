@@ -8,6 +8,7 @@ T = TC + TU; FA = FC + FU; E engagements; R arrests; D deployments; H deployment
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 
 
@@ -184,8 +185,14 @@ INTERVAL_NOTE = (
 )
 
 
-def definitions_as_dicts() -> list[dict[str, str]]:
-    return [asdict(definition) for definition in METRIC_DEFINITIONS]
+def definitions_as_dicts(names: Collection[str] | None = None) -> list[dict[str, str]]:
+    """The definitions as plain dicts, in the order above; `names` (default: all) keeps only
+    those figures, so that a report's appendix lists what the report shows."""
+    return [
+        asdict(definition)
+        for definition in METRIC_DEFINITIONS
+        if names is None or definition.name in names
+    ]
 
 
 def definition(name: str) -> MetricDefinition:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from audits.metrics._frame import is_unknown, rate_dict, text_or_none
 from audits.metrics.columns import ALERT_KINDS, DEMOGRAPHIC_ATTRIBUTES, FALSE_KINDS, require_columns
-from audits.metrics.intervals import rate_ratio
+from audits.metrics.intervals import IntervalMethod, rate_ratio
 
 UNKNOWN_GROUP = "unknown"
 COUNT_COLUMNS = ("group", "alerts", "false_alerts", "unknown_kind")
@@ -108,7 +108,7 @@ def differential_from_counts(
     counts: pd.DataFrame,
     attribute: str,
     reference: str | None = None,
-    method: str = "wilson",
+    method: str = IntervalMethod.WILSON,
     faces_by_group: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """The figures from `demographic_counts`: per group, false_alert_share_of_alerts
@@ -141,7 +141,7 @@ def demographic_differential(
     alerts: pd.DataFrame,
     attribute: str,
     reference: str | None = None,
-    method: str = "wilson",
+    method: str = IntervalMethod.WILSON,
     faces_by_group: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Per group g of `attribute`, from one row per alert: alerts A_g and false alerts FA_g

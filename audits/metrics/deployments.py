@@ -30,7 +30,7 @@ import pandas as pd
 from audits.metrics._frame import numeric, rate_dict, ratio
 from audits.metrics._grouping import columns_for, group_codes
 from audits.metrics.columns import require_columns
-from audits.metrics.intervals import as_count
+from audits.metrics.intervals import IntervalMethod, as_count
 
 COUNT_COLUMNS = (
     "faces_seen",
@@ -237,7 +237,7 @@ def _check_group_by(group_by: Sequence[str]) -> None:
 
 
 def summarise_sums(
-    sums: pd.DataFrame, group_by: Sequence[str] = (), method: str = "wilson"
+    sums: pd.DataFrame, group_by: Sequence[str] = (), method: str = IntervalMethod.WILSON
 ) -> list[dict[str, Any]]:
     """One dict per group, sorted by key, from a frame of SUM_COLUMNS and key columns (see
     `summarise`). Rows with the same key are added up, so the frame may be finer than the
@@ -259,7 +259,7 @@ def summarise_sums(
 
 
 def summarise(
-    frame: pd.DataFrame, group_by: Sequence[str] = (), method: str = "wilson"
+    frame: pd.DataFrame, group_by: Sequence[str] = (), method: str = IntervalMethod.WILSON
 ) -> list[dict[str, Any]]:
     """One dict per group, sorted by key: counts, section 4 rates (as `Rate.to_dict()`) and
     plain ratios. `group_by` takes any of GROUP_KEYS; empty gives one group with key {}.

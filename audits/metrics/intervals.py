@@ -9,13 +9,31 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from numbers import Integral, Real
 from typing import Any
 
 from scipy.stats import beta, norm
 
-METHODS = ("wilson", "exact")
+
+class IntervalMethod(StrEnum):
+    """How a rate's 95% interval is computed: the one list of choices (the API, the command,
+    the admin and the reports all take it)."""
+
+    WILSON = "wilson"  # Wilson score, the default
+    EXACT = "exact"  # Clopper-Pearson
+
+    @property
+    def label(self) -> str:
+        return INTERVAL_LABELS[self]
+
+
+INTERVAL_LABELS = {
+    IntervalMethod.WILSON: "Wilson score",
+    IntervalMethod.EXACT: "Clopper-Pearson (exact)",
+}
+METHODS = tuple(IntervalMethod)
 
 
 @dataclass(frozen=True)
@@ -159,16 +177,17 @@ def _check_trials(k: Any, n: Any, confidence: float, what: str) -> tuple[int, in
     return k, n
 
 
-def rate(k: int, n: int, method: str = "wilson", confidence: float = 0.95) -> Rate:
+def rate(k: int, n: int, method: str = IntervalMethod.WILSON, confidence: float = 0.95) -> Rate:
     """k out of n as a `Rate`; with n == 0 the value and interval are None (unknown, not zero)."""
     if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        raise ValueError(f"method must be one of {tuple(map(str, METHODS))}, got {method!r}")
+    method = IntervalMethod(method)
     k, n = _check_counts(k, n)
     _check_confidence(confidence)
     if n == 0:
         return Rate(k=k, n=n, value=None, ci_low=None, ci_high=None, method=method)
     # Checked once above: the unchecked forms keep a per-deployment table cheap.
-    if method == "wilson":
+    if method is IntervalMethod.WILSON:
         low, high = _wilson(k, n, _z(confidence))
     else:
         low, high = _clopper_pearson(k, n, confidence)

@@ -5,7 +5,7 @@ Same rules as `deployments.derive_counts`, which applies them to a whole frame: 
 known), otherwise the published true total; false = confirmed + unconfirmed, same rule.
 """
 
-from audits.metrics.intervals import Rate, rate
+from audits.metrics.intervals import IntervalMethod, Rate, rate
 
 
 def _split_sum(first: int | None, second: int | None) -> int | None:
@@ -24,7 +24,7 @@ def false_alerts(confirmed: int | None, unconfirmed: int | None) -> int | None:
 
 
 def false_alert_rate_per_face(
-    false: int | None, faces: int | None, method: str = "wilson"
+    false: int | None, faces: int | None, method: str = IntervalMethod.WILSON
 ) -> Rate | None:
     if false is None or faces is None or faces == 0:
         return None
@@ -32,7 +32,7 @@ def false_alert_rate_per_face(
 
 
 def false_alert_share_of_alerts(
-    false: int | None, alerts: int | None, method: str = "wilson"
+    false: int | None, alerts: int | None, method: str = IntervalMethod.WILSON
 ) -> Rate | None:
     if false is None or alerts is None or alerts == 0:
         return None

@@ -17,6 +17,7 @@ import pandas as pd
 from audits.metrics._frame import known_bool, rate_dict, text_or_none
 from audits.metrics._grouping import columns_for, group_rows
 from audits.metrics.columns import require_columns
+from audits.metrics.intervals import IntervalMethod
 
 COUNT_KEYS = ("year", "quarter", "month", "force", "mode", "offence_type", "purpose")
 RATE_COLUMNS = ("mode", "offence_type", "possible_match", "corroboration_recorded")
@@ -39,7 +40,7 @@ def _flag_rate(flags: pd.Series, among: pd.Series, method: str) -> dict[str, Any
     return rate_dict(int((true & eligible).sum()), int(eligible.sum()), method)
 
 
-def search_rates(frame: pd.DataFrame, method: str = "wilson") -> dict[str, Any]:
+def search_rates(frame: pd.DataFrame, method: str = IntervalMethod.WILSON) -> dict[str, Any]:
     """possible_match_rate over all searches; corroboration_rate among possible matches (a match
     is a lead only, so each should carry corroboration); two_person_review_rate over all
     searches; offence_type_recorded over all searches; oifr_legal_condition_recorded over OIFR
@@ -66,7 +67,7 @@ def search_rates(frame: pd.DataFrame, method: str = "wilson") -> dict[str, Any]:
 
 
 def search_summary(
-    frame: pd.DataFrame, group_by: Sequence[str] = ("mode",), method: str = "wilson"
+    frame: pd.DataFrame, group_by: Sequence[str] = ("mode",), method: str = IntervalMethod.WILSON
 ) -> list[dict[str, Any]]:
     """`search_rates` per group (by default per mode, RFR and OIFR), sorted by key."""
     unsupported = [key for key in group_by if key not in COUNT_KEYS]

@@ -18,6 +18,7 @@ import pandas as pd
 from audits.metrics._frame import numeric, paired_sums, rate_dict
 from audits.metrics.columns import require_columns
 from audits.metrics.deployments import SPLIT_COLUMNS, derive_counts
+from audits.metrics.intervals import IntervalMethod
 
 FpirTable = Sequence[Mapping[str, float]]
 
@@ -31,7 +32,7 @@ THRESHOLD_TOLERANCE = 1e-9
 
 
 def threshold_compliance(
-    frame: pd.DataFrame, minimum: float, method: str = "wilson"
+    frame: pd.DataFrame, minimum: float, method: str = IntervalMethod.WILSON
 ) -> dict[str, Any]:
     """Share of deployments with a known threshold at or above the policy `minimum`.
 
@@ -91,7 +92,7 @@ def expected_fpir(
 
 
 def lab_vs_field(
-    frame: pd.DataFrame, table: FpirTable = DEFAULT_FPIR_TABLE, method: str = "wilson"
+    frame: pd.DataFrame, table: FpirTable = DEFAULT_FPIR_TABLE, method: str = IntervalMethod.WILSON
 ) -> list[dict[str, Any]]:
     """Per known threshold: the observed false alerts per face (deployments with faces seen and
     false alerts known) beside the expected FPIR at the mean known watchlist size.

@@ -16,6 +16,7 @@ import pandas as pd
 
 from audits.metrics._frame import dates, known_bool, numeric, rate_dict
 from audits.metrics.columns import require_columns
+from audits.metrics.intervals import IntervalMethod
 
 HOUR = pd.Timedelta(hours=1)
 
@@ -56,7 +57,7 @@ def authorisation_lead_times(frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def reviews_within_policy(
-    frame: pd.DataFrame, as_of: datetime | None = None, method: str = "wilson"
+    frame: pd.DataFrame, as_of: datetime | None = None, method: str = IntervalMethod.WILSON
 ) -> dict[str, Any]:
     """Share of deployments reviewed within review_due_days of their end."""
     require_columns(
@@ -67,7 +68,7 @@ def reviews_within_policy(
 
 
 def deletions_on_time(
-    frame: pd.DataFrame, as_of: datetime | None = None, method: str = "wilson"
+    frame: pd.DataFrame, as_of: datetime | None = None, method: str = IntervalMethod.WILSON
 ) -> dict[str, Any]:
     """Share of deployments whose biometric data was deleted by deletion_due_at."""
     require_columns(frame, ("record", "deletion_due_at", "deleted_at"), "deletions_on_time")
@@ -80,7 +81,7 @@ def urgent_authority_confirmed(
     frame: pd.DataFrame,
     limit_hours: float,
     as_of: datetime | None = None,
-    method: str = "wilson",
+    method: str = IntervalMethod.WILSON,
 ) -> dict[str, Any]:
     """Among urgent (oral) authorisations, the share confirmed in writing within `limit_hours`
     of authorised_at. The limit is force policy, so it is a parameter, not a constant.
@@ -99,7 +100,7 @@ def timeliness_summary(
     *,
     urgent_limit_hours: float,
     as_of: datetime | None = None,
-    method: str = "wilson",
+    method: str = IntervalMethod.WILSON,
 ) -> dict[str, Any]:
     """All four timeliness figures for a frame holding every TIMELINESS_COLUMNS column."""
     return {

@@ -12,6 +12,7 @@ import pandas as pd
 
 from audits.metrics._frame import numeric, paired_sums, rate_dict, sum_counts, text_or_none
 from audits.metrics.columns import require_columns
+from audits.metrics.intervals import IntervalMethod
 
 
 def _stats(values: pd.Series) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def _stats(values: pd.Series) -> dict[str, Any]:
 
 
 def category_shares(
-    categories: pd.DataFrame, records: pd.Series | None = None, method: str = "wilson"
+    categories: pd.DataFrame, records: pd.Series | None = None, method: str = IntervalMethod.WILSON
 ) -> list[dict[str, Any]]:
     """Each category's share of all categorised entries (sum of counts), largest first.
 
@@ -60,7 +61,7 @@ def category_shares(
 def watchlist_proportionality(
     watchlists: pd.DataFrame,
     categories: pd.DataFrame | None = None,
-    method: str = "wilson",
+    method: str = IntervalMethod.WILSON,
 ) -> dict[str, Any]:
     """Size statistics, under-18 share, share not wanted for arrest, oldest image age and (with
     the long category frame) category shares, over the watchlists in the frame.

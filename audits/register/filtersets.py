@@ -4,17 +4,22 @@ that what a user filtered is exactly what gets listed and exported.
 Use: `DeploymentFilterSet(params, queryset=scope(Deployment.objects.all(), user), request=request)`
 then `.qs`. The queryset passed in is already scoped; the filters only narrow it. `request` lets
 the force filter offer only the forces the user may read (without it every force is offered).
-`report_filters(filterset)` turns the same parameters into the ReportFilters of `frt_report`.
+`report_selection(filterset)` gives what a report on the same parameters covers (frt_report,
+the API's /reports/, the admin's report page and the public page all take it).
 
 Every number a filter takes is bounded, so that a huge or negative value is a form error (400),
 never a database error.
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -43,7 +48,6 @@ from audits.register.models import (
 from audits.register.models.base import Mode
 from audits.register.models.deployments import KINDS_OF_MODE
 from audits.register.scoping import scope
-from audits.reporting.selectors import ReportFilters
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 LARGEST_ID = 2**63 - 1
@@ -204,10 +208,58 @@ class DeploymentFilterSet(filters.FilterSet):
 # The DeploymentFilterSet parameters a report (frt_report) can apply; any other is refused
 # rather than silently ignored, so an export never covers more than the user filtered.
 REPORT_PARAMETERS = ("from", "to", "year", "force", "mode")
+# What the public page publishes: records a force has submitted, nothing in draft.
+PUBLISHED_STATUSES = (Status.SUBMITTED, Status.REVIEWED)
 
 
-def report_filters(filterset: DeploymentFilterSet) -> ReportFilters:
-    """The ReportFilters for exactly what the user filtered, or ValidationError."""
+@dataclass(frozen=True)
+class Reader:
+    """What the filters read of a request: who asks (the force filter offers only the forces
+    they may read). For callers without a request, such as the report service."""
+
+    user: AbstractBaseUser
+
+
+def as_query(params) -> QueryDict:
+    """Query parameters as a QueryDict (what the FilterSet and forms read); a list value is a
+    repeated parameter, None leaves it out."""
+    if isinstance(params, QueryDict):
+        return params
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        query.setlist(name, [str(item) for item in values if item is not None])
+    return query
+
+
+def deployment_filterset(
+    params, user: AbstractBaseUser | None, *, published_only: bool = False
+) -> DeploymentFilterSet:
+    """The deployment filters over the deployments in the user's scope; without a user (the
+    command line, the public page) over every deployment, every force a choice.
+    `published_only` narrows them to the submitted and reviewed ones (the public page)."""
+    params = as_query(params)
+    deployments = Deployment.objects.all()
+    if published_only:
+        deployments = deployments.filter(status__in=PUBLISHED_STATUSES)
+    if user is None:
+        return DeploymentFilterSet(params, deployments)
+    return DeploymentFilterSet(params, scope(deployments, user), request=Reader(user))
+
+
+@dataclass(frozen=True)
+class ReportSelection:
+    """What a report covers: the filterset's deployments (never withdrawn ones), and the
+    filters as the report prints them (a year folded into the period)."""
+
+    deployments: QuerySet[Deployment]
+    filters: dict[str, Any]
+
+
+def report_selection(filterset: DeploymentFilterSet) -> ReportSelection:
+    """The deployments of exactly what the user filtered, or ValidationError naming each
+    parameter and why: invalid, one a report cannot apply, or a period ending before it starts.
+    """
     if not filterset.is_valid():
         raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
     data = filterset.form.cleaned_data
@@ -218,17 +270,27 @@ def report_filters(filterset: DeploymentFilterSet) -> ReportFilters:
     ]
     if refused:
         raise ValidationError({name: "A report cannot be filtered by this." for name in refused})
+    if data.get("from") and data.get("to") and data["from"] > data["to"]:
+        raise ValidationError(
+            {"from": f"{data['from']} is after the last day ({data['to']}): no period."}
+        )
+    return ReportSelection(
+        deployments=filterset.qs.exclude(status=Status.WITHDRAWN), filters=_printed(data)
+    )
+
+
+def _printed(data: dict[str, Any]) -> dict[str, Any]:
     date_from, date_to = data.get("from"), data.get("to")
     if data.get("year") is not None:
         year = data["year"]
         date_from = max(filter(None, [date_from, date(year, 1, 1)]))
         date_to = min(filter(None, [date_to, date(year, 12, 31)]))
-    return ReportFilters(
-        date_from=date_from,
-        date_to=date_to,
-        forces=[force.code for force in data.get("force") or []],
-        modes=list(data.get("mode") or []),
-    )
+    return {
+        "from": date_from.isoformat() if date_from else None,
+        "to": date_to.isoformat() if date_to else None,
+        "force": sorted(force.code for force in data.get("force") or []),
+        "mode": sorted(data.get("mode") or []),
+    }
 
 
 def _is_set(value) -> bool:

@@ -32,7 +32,8 @@ COMMISSIONER = "Commissioner"
 AUDITOR = "Auditor"
 ADMINISTRATOR = "Administrator"
 
-# codenames in ROLE_APPS (unique across them); the administrator also gets every auth permission (users, groups)
+# codenames in ROLE_APPS (unique across them); the administrator also gets every auth permission
+# (users, groups)
 ROLES: dict[str, list[str]] = {
     FORCE_RECORDER: [
         *_perms(["view"], READ_MODELS),

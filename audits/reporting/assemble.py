@@ -30,6 +30,7 @@ from audits.metrics import (
     tally_alerts,
 )
 from audits.metrics import record as per_record
+from audits.metrics.deployments import RATES, RATIOS
 
 TITLE = "Facial recognition oversight report"
 SUMMARY_SECTIONS = ("totals", "groups", "by_threshold")
@@ -43,6 +44,25 @@ SECTIONS = (
     "definitions",
 )
 DICT_SECTIONS = ("totals", "demographics")  # the others are lists
+# The defined figures (audits/metrics/definitions.py) each section shows, for the appendix.
+SUMMARY_FIGURES = (
+    *(name for name, _, _ in RATES),
+    "arrests_per_deployment",
+    *(name for name, _, _ in RATIOS),
+)
+SECTION_FIGURES: dict[str, tuple[str, ...]] = {
+    "totals": SUMMARY_FIGURES,
+    "groups": SUMMARY_FIGURES,
+    "by_threshold": SUMMARY_FIGURES,
+    "deployments": ("false_alert_rate_per_face",),
+    "lab_vs_field": ("lab_vs_field",),
+    "demographics": ("demographic_differential", "rate_ratio"),
+}
+
+
+def figures_shown(sections: Collection[str]) -> set[str]:
+    """The defined figures that these sections of a report show."""
+    return {name for section in sections for name in SECTION_FIGURES.get(section, ())}
 
 
 def _plain(value: Any) -> Any:
@@ -233,5 +253,5 @@ def assemble_report(
             alert_tallies = tally_alerts(alerts)
         report["demographics"] = _demographics(alert_tallies, method)
     if "definitions" in sections:
-        report["definitions"] = definitions_as_dicts()
+        report["definitions"] = definitions_as_dicts(figures_shown(sections))
     return report

@@ -1,4 +1,5 @@
-"""Build a report for a user: select in scope, assemble, record the export in the ledger.
+"""Build a report on a selection of deployments (`filtersets.report_selection`): assemble, and
+record an export in the ledger. Callers go through `audits.reporting.services`.
 
 `build_report(..., sections=...)` builds only the sections asked for (see
 `audits.reporting.assemble.SECTIONS`); `sections_for(format)` names the ones a format shows. Each
@@ -17,15 +18,11 @@ from django.utils import timezone
 
 from audits.ledger import services as ledger
 from audits.ledger.models import LedgerAction
+from audits.metrics.intervals import IntervalMethod
+from audits.register.filtersets import ReportSelection
 from audits.register.scoping import user_force
 from audits.reporting.assemble import ROW_SECTIONS, SECTIONS, SUMMARY_SECTIONS, assemble_report
-from audits.reporting.selectors import (
-    ReportFilters,
-    alert_tallies,
-    condensed_deployments,
-    deployments_frame,
-    report_deployments,
-)
+from audits.reporting.selectors import alert_tallies, condensed_deployments, deployments_frame
 
 # What each export shows; every other format shows every section.
 FORMAT_SECTIONS: dict[str, tuple[str, ...]] = {"csv": ("totals", "groups")}
@@ -46,19 +43,18 @@ def _summary_keys(group_by: Sequence[str], sections: Collection[str]) -> list[st
 
 def build_report(
     *,
-    filters: ReportFilters,
+    selection: ReportSelection,
     group_by: Sequence[str],
-    method: str = "wilson",
-    user: AbstractBaseUser | None = None,
+    method: str = IntervalMethod.WILSON,
     sections: Collection[str] = SECTIONS,
 ) -> dict[str, Any]:
-    """The report over the deployments in the user's scope; `sections` (default: all) limits
-    the work to what the caller will show, the other sections left empty.
+    """The report over the selected deployments; `sections` (default: all) limits the work to
+    what the caller will show, the other sections left empty.
     """
     # One transaction, so the figures and the ledger head printed with them belong together.
     with transaction.atomic():
         head = ledger.head_hash()
-        deployments = report_deployments(filters, user)
+        deployments = selection.deployments
         wants = set(sections)
         return assemble_report(
             deployments=deployments_frame(deployments) if wants & set(ROW_SECTIONS) else None,
@@ -66,7 +62,7 @@ def build_report(
             if wants & set(SUMMARY_SECTIONS)
             else None,
             alert_tallies=alert_tallies(deployments) if "demographics" in wants else None,
-            filters=filters.as_dict(),
+            filters=selection.filters,
             group_by=group_by,
             method=method,
             ledger_head=head,

@@ -8,13 +8,11 @@ from one query's plain tuples, without model instances, so large registers stay 
 
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from itertools import islice
 
 import numpy as np
 import pandas as pd
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Case,
     Count,
@@ -31,48 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 
 from audits.metrics import DEMOGRAPHIC_ATTRIBUTES
-from audits.register.models import Alert, Deployment, Force, Status, UseCase
-from audits.register.models.deployments import KINDS_OF_MODE, MODE_OF_KIND
-from audits.register.scoping import scope
-
-
-@dataclass(frozen=True)
-class ReportFilters:
-    date_from: date | None = None
-    date_to: date | None = None
-    forces: list[str] = field(default_factory=list)
-    modes: list[str] = field(default_factory=list)
-    submitted_only: bool = False  # the public page: nothing in draft
-
-    def as_dict(self) -> dict:
-        return {
-            "from": self.date_from.isoformat() if self.date_from else None,
-            "to": self.date_to.isoformat() if self.date_to else None,
-            "force": sorted(self.forces),
-            "mode": sorted(self.modes),
-        }
-
-
-def report_deployments(
-    filters: ReportFilters, user: AbstractBaseUser | None = None
-) -> QuerySet[Deployment]:
-    """The deployments a report covers: in the user's scope, never withdrawn ones."""
-    queryset = Deployment.objects.exclude(status=Status.WITHDRAWN)
-    if filters.submitted_only:
-        queryset = queryset.filter(status__in=[Status.SUBMITTED, Status.REVIEWED])
-    if user is not None:
-        queryset = scope(queryset, user)
-    if filters.date_from:
-        queryset = queryset.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        queryset = queryset.filter(date__lte=filters.date_to)
-    if filters.forces:
-        queryset = queryset.filter(force__code__in=filters.forces)
-    if filters.modes:
-        kinds = [kind for mode in filters.modes for kind in KINDS_OF_MODE.get(mode, [mode])]
-        queryset = queryset.filter(kind__in=kinds)
-    return queryset
-
+from audits.register.models import Alert, Deployment, Force, UseCase
+from audits.register.models.deployments import MODE_OF_KIND
 
 DEPLOYMENT_FIELDS = [
     "reference",

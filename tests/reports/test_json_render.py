@@ -35,3 +35,27 @@ def test_non_ascii_text_is_kept_as_written(report):
 def test_a_nan_is_an_error_not_a_silent_NaN_token(report):
     with pytest.raises(ValueError):
         render_json({**report, "title": math.nan})
+
+
+# Defined in audits/metrics/definitions.py for the metrics a later issue adds to reports.
+NOT_IN_A_REPORT = (
+    "watchlist_size",
+    "category_shares",
+    "under_18_share",
+    "threshold_compliance",
+    "authorisation_lead_time",
+    "review_within_policy",
+    "searches_by",
+    "possible_match_rate",
+    "oifr_legal_condition_recorded",
+)
+
+
+def test_the_appendix_defines_every_figure_the_report_shows_and_no_other(report):
+    names = [entry["name"] for entry in report["definitions"]]
+    rates = {name for name, value in report["totals"].items() if isinstance(value, dict)}
+    measured = (rates - {"known"}) | {"arrests_per_deployment", "arrests_per_hour", "one_in"}
+    assert measured <= set(names)
+    assert {"lab_vs_field", "demographic_differential", "rate_ratio"} <= set(names)
+    assert not set(NOT_IN_A_REPORT) & set(names)
+    assert len(names) == 14

@@ -23,7 +23,8 @@ _INNERMOST = re.compile(r"\[\]|\{\}")
 
 
 class BodyTooLarge(APIException):
-    # Here, not in audits.register.api.errors: that module imports DRF's views, which read this parser
+    # Here, not in audits.register.api.errors: that module imports DRF's views, which read this
+    # parser
     # from the settings while it is being imported.
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"

@@ -1,4 +1,5 @@
-"""Reading an uploaded table (CSV or XLSX) as text, for every import, within audits.register.imports.limits.
+"""Reading an uploaded table (CSV or XLSX) as text, for every import, within
+audits.register.imports.limits.
 
 Every cell comes back as the text a person sees, header included, so that nothing is coerced on
 the way in: each import parses its own columns and reports what it cannot read. Every limit is

@@ -6,8 +6,8 @@ from typing import Any
 from django.template.response import TemplateResponse
 
 from audits.register.admin.site import DASHBOARD_PANELS
-from audits.reporting.build import build_report
-from audits.reporting.selectors import ReportFilters, report_deployments
+from audits.register.filtersets import deployment_filterset, report_selection
+from audits.reporting.services import report_build
 
 
 def watchlist_size_over_time(points: list[tuple[Any, int]]):
@@ -34,11 +34,11 @@ def dashboard_view(model_admin, request):
     from audits.reporting.renderers import charts  # matplotlib loads only when a chart is drawn
 
     user = request.user
-    over_time = build_report(filters=ReportFilters(), group_by=["quarter", "threshold"], user=user)
-    by_place = build_report(filters=ReportFilters(), group_by=["location"], user=user)
+    over_time = report_build(user=user, params={"group_by": ["quarter", "threshold"]})
+    by_place = report_build(user=user, params={"group_by": ["location"]})
     sizes = list(
-        report_deployments(ReportFilters(), user)
-        .filter(watchlist__isnull=False)
+        report_selection(deployment_filterset({}, user))
+        .deployments.filter(watchlist__isnull=False)
         .order_by("date")
         .values_list("date", "watchlist__size")
     )

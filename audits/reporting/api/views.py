@@ -1,8 +1,8 @@
 """/api/v1/reports/: frt_report over HTTP, in the caller's scope, recorded as an export.
 
-The filters are the deployment list's (DeploymentFilterSet), turned into the command's
-ReportFilters, so a report covers exactly the deployments the same parameters list (less
-withdrawn ones, which no report counts).
+The filters are the deployment list's (DeploymentFilterSet), so a report covers exactly the
+deployments the same parameters list (less withdrawn ones, which no report counts); the report
+service (`audits.reporting.services.report_export`) validates, builds, renders and records.
 """
 
 from django.http import HttpResponse
@@ -12,13 +12,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from audits.metrics import GROUP_KEYS
-from audits.register.filtersets import DEPLOYMENT_MODES, DeploymentFilterSet, report_filters
-from audits.register.models import Deployment
-from audits.register.scoping import scope
-from audits.reporting.api.serializers import INTERVALS, ReportOptionsInput
-from audits.reporting.build import build_report, record_export, sections_for
+from audits.metrics import GROUP_KEYS, IntervalMethod
+from audits.register.filtersets import DEPLOYMENT_MODES
 from audits.reporting.renderers import RENDERERS
+from audits.reporting.services import report_export
 
 
 def _parameter(name: str, description: str, **kwargs) -> OpenApiParameter:
@@ -35,7 +32,11 @@ REPORT_PARAMETERS = [
     _parameter("mode", "lfr or bodycam (repeatable).", enum=[m for m, _ in DEPLOYMENT_MODES]),
     _parameter("group_by", "Grouping (repeatable; default year).", enum=list(GROUP_KEYS)),
     _parameter("format", "Output format (default json).", enum=sorted(RENDERERS)),
-    _parameter("interval", "Confidence interval method (default wilson).", enum=INTERVALS),
+    _parameter(
+        "interval",
+        "Confidence interval method (default wilson).",
+        enum=[method.value for method in IntervalMethod],
+    ),
 ]
 REPORT_RESPONSES = {
     (200, content_type.split(";")[0]): OpenApiResponse(
@@ -52,22 +53,9 @@ class ReportView(APIView):
     @extend_schema(parameters=REPORT_PARAMETERS, responses=REPORT_RESPONSES)
     def get(self, request: Request) -> HttpResponse:
         """The oversight metrics with their intervals, as `manage.py frt_report` gives them."""
-        options = ReportOptionsInput(data=request.query_params)
-        options.is_valid(raise_exception=True)
-        deployments = scope(Deployment.objects.all(), request.user)
-        filterset = DeploymentFilterSet(request.query_params, deployments, request=request)
-        fmt = options.validated_data["format"]
-        report = build_report(
-            filters=report_filters(filterset),
-            group_by=options.validated_data["group_by"],
-            method=options.validated_data["interval"],
-            user=request.user,
-            sections=sections_for(fmt),
-        )
-        render, content_type, extension = RENDERERS[fmt]
-        content = render(report)
-        record_export(report, fmt, user=request.user)
-        response = HttpResponse(content, content_type=content_type)
+        fmt = request.query_params.get("format", "json")
+        export = report_export(user=request.user, params=request.query_params, fmt=fmt)
+        response = HttpResponse(export.content, content_type=export.content_type)
         if fmt != "json":
-            response["Content-Disposition"] = f'attachment; filename="frt-report.{extension}"'
+            response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
         return response

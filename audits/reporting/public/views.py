@@ -9,13 +9,11 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from audits.ledger import services as ledger
-from audits.register.models import Force, Status
-from audits.reporting.assemble import assemble_report
+from audits.register.filtersets import PUBLISHED_STATUSES
+from audits.register.models import Force
 from audits.reporting.flatten import escape_cell
-from audits.reporting.selectors import ReportFilters, deployments_frame, report_deployments
+from audits.reporting.services import report_build
 
 # What the public page leaves out, and why (shown on the page and in the JSON).
 WITHHELD = [
@@ -58,15 +56,19 @@ COLUMNS = [
 ]
 
 
+# What the page and its downloads show of a report.
+SECTIONS = ("totals", "groups", "deployments")
+
+
 def force_report(force: Force) -> dict[str, Any]:
-    filters = ReportFilters(forces=[force.code], submitted_only=True)
-    report = assemble_report(
-        deployments=deployments_frame(report_deployments(filters)),
-        filters=filters.as_dict(),
-        group_by=["year"],
-        method="wilson",
-        ledger_head=ledger.head_hash(),
-        generated_at=timezone.now().isoformat(timespec="seconds"),
+    """The force's submitted and reviewed deployments by year, as the report service builds
+    them for anyone (no user: no scope but the published records). The downloads are the page's
+    own tables, not exports: nothing is recorded, so that no visitor writes to the ledger."""
+    report = report_build(
+        user=None,
+        params={"force": force.code, "group_by": "year"},
+        sections=SECTIONS,
+        published_only=True,
     )
     report["deployments"].sort(key=lambda row: (row["date"], row["record"]), reverse=True)
     return report
@@ -74,9 +76,7 @@ def force_report(force: Force) -> dict[str, Any]:
 
 def index(request):
     forces = (
-        Force.objects.filter(deployments__status__in=[Status.SUBMITTED, Status.REVIEWED])
-        .distinct()
-        .order_by("name")
+        Force.objects.filter(deployments__status__in=PUBLISHED_STATUSES).distinct().order_by("name")
     )
     return render(request, "public/index.html", {"forces": forces})
 

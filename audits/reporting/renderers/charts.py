@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from audits.metrics import IntervalMethod
 from audits.metrics import record as per_record
 from audits.metrics.formatting import percent
 
@@ -175,7 +176,7 @@ def _paint_time_series(series: dict[str, list[Point]], xlabel: str) -> Callable[
 
 
 def _deployment_points(report: Mapping[str, Any]) -> list[Point]:
-    method = report.get("interval_method") or "wilson"
+    method = report.get("interval_method") or IntervalMethod.WILSON
     points = []
     for row in report.get("deployments") or []:
         figure = per_record.false_alert_rate_per_face(

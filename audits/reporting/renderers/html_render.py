@@ -10,6 +10,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from audits.metrics.intervals import INTERVAL_LABELS
+
 COUNT_COLUMNS = (
     ("deployments", "Deployments"),
     ("faces_seen", "Faces seen"),
@@ -21,7 +23,6 @@ COUNT_COLUMNS = (
     ("hours", "Hours"),
 )
 HEADLINE_RATES = ("false_alert_rate_per_face", "false_alert_share_of_alerts")
-INTERVAL_LABELS = {"wilson": "Wilson score", "exact": "Clopper-Pearson (exact)"}
 TEMPLATE = "reports/report.html"
 
 

@@ -1,5 +1,6 @@
 """Template filters for reports: counts with thousands separators, rates as percentages with
-their interval and "1 in N", built on `audits.metrics.formatting` so that the admin, the HTML report and
+their interval and "1 in N", built on `audits.metrics.formatting` so that the admin, the HTML
+report and
 the PDF read the same. Inputs are the report dictionary's values (rates as dicts).
 """
 

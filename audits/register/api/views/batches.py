@@ -1,7 +1,8 @@
 """Batch ingestion: POST {"items": [...]} of up to MAX_BATCH_ITEMS alerts, searches or device
 sessions, all or nothing and idempotent by each item's external_id.
 
-Only the envelope is checked here; the items go as plain dicts to audits/register/services/batches.py,
+Only the envelope is checked here; the items go as plain dicts to
+audits/register/services/batches.py,
 which reads every field of every item (a per-item DRF serializer would cost more than the
 insert). 201 when anything was created, 200 for a repeat that created nothing.
 """

@@ -1,69 +1,70 @@
 import sys
-from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from audits.metrics import GROUP_KEYS
-from audits.reporting.build import build_report, record_export, sections_for
+from audits.metrics import IntervalMethod
 from audits.reporting.renderers import RENDERERS
-from audits.reporting.selectors import KINDS_OF_MODE, ReportFilters
+from audits.reporting.services import report_export
+
+# The report parameters (audits.reporting.services) by the option that gives them.
+OPTIONS = {
+    "from": "date_from",
+    "to": "date_to",
+    "force": "force",
+    "mode": "mode",
+    "group_by": "group_by",
+    "interval": "interval",
+}
 
 
-def iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+def option_errors(error: ValidationError) -> str:
+    """The report service's errors by the command's option names: "--force: ..."."""
+    return "; ".join(
+        f"--{name.replace('_', '-')}: {' '.join(messages)}"
+        for name, messages in sorted(error.message_dict.items())
+    )
 
 
 class Command(BaseCommand):
     help = (
         "Compute the oversight metrics with their intervals and export them as JSON (to standard "
-        "output unless -o is given), CSV, XLSX, PDF or HTML."
+        "output unless -o is given), CSV, XLSX, PDF or HTML. Options are checked as the API "
+        "checks its parameters: a bad one is an error, and no export is recorded."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--from", dest="date_from", type=iso_date, help="first day (YYYY-MM-DD)"
-        )
-        parser.add_argument("--to", dest="date_to", type=iso_date, help="last day (YYYY-MM-DD)")
+        parser.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD)")
+        parser.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD)")
         parser.add_argument("--force", nargs="+", default=[], metavar="CODE")
-        parser.add_argument("--mode", nargs="+", default=[], choices=sorted(KINDS_OF_MODE))
-        parser.add_argument("--group-by", nargs="+", default=["year"], choices=GROUP_KEYS)
+        parser.add_argument("--mode", nargs="+", default=[], help="lfr or bodycam")
+        parser.add_argument("--group-by", nargs="+", default=["year"], metavar="KEY")
         parser.add_argument("--format", default="json", choices=sorted(RENDERERS))
-        parser.add_argument("--interval", default="wilson", choices=["wilson", "exact"])
+        parser.add_argument(
+            "--interval",
+            default=IntervalMethod.WILSON,
+            help=" or ".join(method.value for method in IntervalMethod),
+        )
         parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
     def handle(self, *args, **options):
         fmt = options["format"]
         if fmt != "json" and options["output"] is None:
             raise CommandError(f"--format {fmt} writes a file: give -o PATH")
-        filters = ReportFilters(
-            date_from=options["date_from"],
-            date_to=options["date_to"],
-            forces=options["force"],
-            modes=options["mode"],
-        )
-        with tqdm(total=3, desc="report", unit="step", file=sys.stderr, disable=None) as bar:
-            report = build_report(
-                filters=filters,
-                group_by=options["group_by"],
-                method=options["interval"],
-                sections=sections_for(fmt),
-            )
-            bar.update()
-            render, _content_type, _extension = RENDERERS[fmt]
-            content = render(report)
-            bar.update()
-            record_export(report, fmt, user=None)
+        params = {name: options[option] for name, option in OPTIONS.items()}
+        with tqdm(total=1, desc="report", unit="step", file=sys.stderr, disable=None) as bar:
+            try:
+                export = report_export(user=None, params=params, fmt=fmt)
+            except ValidationError as error:
+                raise CommandError(option_errors(error)) from None
             bar.update()
         if options["output"] is None:
-            self.stdout.write(content.decode())
+            self.stdout.write(export.content.decode())
         else:
-            options["output"].write_bytes(content)
+            options["output"].write_bytes(export.content)
             self.stderr.write(
-                f"Wrote {options['output']} ({len(content):,} bytes; ledger head "
-                f"{report['ledger_head']})."
+                f"Wrote {options['output']} ({len(export.content):,} bytes; ledger head "
+                f"{export.report['ledger_head']})."
             )

@@ -1,0 +1,97 @@
+"""The one way to a report: parameters in, validated by the deployment FilterSet and the report's
+options, built, and for an export rendered and recorded in the ledger.
+
+The admin's report page and its downloads, /api/v1/reports/, `manage.py frt_report` and the
+public page all come here, so that the same parameters give the same report everywhere.
+`params` is a mapping of query parameters (a QueryDict, or a dict whose values are strings or
+lists of strings): the filters (`filtersets.REPORT_PARAMETERS`) and the options `group_by`
+(repeatable, default year) and `interval` (an `IntervalMethod`, default wilson).
+"""
+
+from collections.abc import Collection, Mapping
+from typing import Any, NamedTuple
+
+from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+
+from audits.metrics import GROUP_KEYS, IntervalMethod
+from audits.register.filtersets import as_query, deployment_filterset, report_selection
+from audits.reporting.assemble import SECTIONS
+from audits.reporting.build import build_report, record_export, sections_for
+from audits.reporting.renderers import RENDERERS
+
+DEFAULT_GROUP_BY = ("year",)
+MAX_GROUP_KEYS = 8
+
+
+class ReportOptionsForm(forms.Form):
+    """The report's own options (the filters are the deployment list's)."""
+
+    group_by = forms.MultipleChoiceField(
+        required=False,
+        choices=[(key, key.replace("_", " ")) for key in GROUP_KEYS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interval = forms.ChoiceField(
+        choices=[(method.value, method.label) for method in IntervalMethod], required=False
+    )
+
+    def clean_group_by(self) -> list[str]:
+        keys = self.cleaned_data["group_by"]
+        if len(keys) > MAX_GROUP_KEYS:
+            raise ValidationError(f"At most {MAX_GROUP_KEYS} keys, got {len(keys)}.")
+        return keys or list(DEFAULT_GROUP_BY)
+
+    def clean_interval(self) -> IntervalMethod:
+        return IntervalMethod(self.cleaned_data["interval"] or IntervalMethod.WILSON)
+
+
+class Export(NamedTuple):
+    content: bytes
+    content_type: str
+    filename: str
+    report: dict[str, Any]
+
+
+def report_build(
+    *,
+    user: AbstractBaseUser | None,
+    params: Mapping[str, Any],
+    sections: Collection[str] = SECTIONS,
+    published_only: bool = False,
+) -> dict[str, Any]:
+    """The report on these parameters in the user's scope (None: every deployment), or
+    ValidationError naming each bad parameter and why. `published_only`: submitted and
+    reviewed records alone (the public page). Nothing is recorded: see `report_export`."""
+    query = as_query(params)
+    filterset = deployment_filterset(query, user, published_only=published_only)
+    options = ReportOptionsForm(query)
+    errors: dict[str, Any] = {}
+    try:
+        selection = report_selection(filterset)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if not options.is_valid():
+        errors.update(options.errors)
+    if errors:
+        raise ValidationError(errors)
+    return build_report(
+        selection=selection,
+        group_by=options.cleaned_data["group_by"],
+        method=options.cleaned_data["interval"],
+        sections=sections,
+    )
+
+
+def report_export(*, user: AbstractBaseUser | None, params: Mapping[str, Any], fmt: str) -> Export:
+    """The report on these parameters rendered in `fmt`, its export recorded in the ledger
+    (by `user`; None: the command line). ValidationError, and nothing recorded, on a bad
+    parameter or format."""
+    if fmt not in RENDERERS:
+        raise ValidationError({"format": f"{fmt!r} is not one of {sorted(RENDERERS)}."})
+    report = report_build(user=user, params=params, sections=sections_for(fmt))
+    render, content_type, extension = RENDERERS[fmt]
+    content = render(report)
+    record_export(report, fmt, user=user)
+    return Export(content, content_type, f"frt-report.{extension}", report)
