@@ -169,13 +169,25 @@ def test_every_error_names_its_row_and_column_and_nothing_is_written(client, dep
         (7, "external_id"),
         (8, "occurred_at"),
     ]
-    messages = {error.row: error.message for error in result.errors}
+    messages = {error.row: error.reason for error in result.errors}
     assert messages[3] == "Must be within 0..1 (1.7 given)."
     assert messages[4] == "No outcome 'arrested'."
     assert messages[5] == "Must be true or false."
     assert messages[6] == "No deployment 'NMP-NOT-OURS'."
     assert messages[7] == "Repeats row 2 (same deployment and external_id)."
     assert "has no UTC offset" in messages[8]
+    values = {error.row: error.value for error in result.errors}  # as the service was sent it
+    assert values == {
+        3: "1.7",  # a score goes to the service as decimal text
+        4: "arrested",
+        5: "maybe",
+        6: "NMP-NOT-OURS",
+        7: "IMP-1",
+        8: "2025-06-03 11:00",
+    }
+    assert "<td>3</td><td>score</td><td>1.7</td><td>Must be within 0..1 (1.7 given).</td>" in (
+        preview.content.decode()
+    )
     assert actions(preview)[0] == (2, "")  # fine itself: what it does is known once all are fixed
     assert actions(preview)[1] == (3, ERROR)
     page = preview.content.decode()
@@ -187,7 +199,7 @@ def test_layout_errors_are_reported_once_for_the_file(client, deployment):
     header = [name for name in HEADER if name != "occurred_at"] + ["face_image"]
     rows = [{**row(n), "face_image": "x.jpg"} for n in range(1, 4)]
     result = upload(client, csv_bytes(rows, header)).context["result"]
-    assert [(error.row, error.column, error.message) for error in result.errors] == [
+    assert [(error.row, error.column, error.reason) for error in result.errors] == [
         (1, "face_image", f"Unknown column; the columns are: {', '.join(ALERT_KEYS)}."),
         (1, "occurred_at", "This column is missing: every alert needs it."),
     ]
@@ -221,7 +233,7 @@ def test_a_time_the_clocks_repeat_is_refused_rather_than_guessed(tmp_path, deplo
     path.write_bytes(csv_bytes([row(1, occurred_at="2025-10-26 01:30")]))
     result = import_file(ALERTS, path, user=None, force=deployment.force, time_zone="Europe/London")
     assert [(e.row, e.column) for e in result.errors] == [(2, "occurred_at")]
-    assert "repeated in Europe/London" in result.errors[0].message
+    assert "repeated in Europe/London" in result.errors[0].reason
 
 
 def test_a_file_of_more_than_one_batch_is_all_or_nothing(tmp_path, deployment, monkeypatch):
@@ -306,7 +318,7 @@ def test_a_file_of_searches_goes_through_the_search_service(client):
     rows = [search, {**search, "external_id": "IMP-S2", "rank_limit": "six"}]
     preview = upload(client, table(rows), "searches.csv", "Europe/London", url)
     errors = preview.context["result"].errors
-    assert [(e.row, e.column, e.message) for e in errors] == [
+    assert [(e.row, e.column, e.reason) for e in errors] == [
         (3, "rank_limit", "Must be a whole number.")
     ]
     rows[1]["rank_limit"] = "8"
@@ -402,7 +414,7 @@ def test_cells_are_read_strictly(client, deployment):
         row(6, external_id="  IMP-6  ", outcome=" arrest "),  # spaces around are layout
     ]
     result = upload(client, csv_bytes(rows)).context["result"]
-    assert [(e.row, e.column, e.message) for e in result.errors] == [
+    assert [(e.row, e.column, e.reason) for e in result.errors] == [
         (2, "engagement_duration_seconds", "Must be a number of seconds."),
         (3, "engagement_duration_seconds", "Must be a number of seconds."),
         (4, "score", "'0.7_1' is not a plain decimal number."),
@@ -410,8 +422,8 @@ def test_cells_are_read_strictly(client, deployment):
         (5, "engaged", "Blank: write true or false."),
         (6, "occurred_at", "'2025-06-03' has a date but no time of day."),
     ]
-    assert result.rows[5].item["external_id"] == "IMP-6"
-    assert result.rows[5].item["outcome"] == "arrest"
+    assert result.rows[5].record["external_id"] == "IMP-6"
+    assert result.rows[5].record["outcome"] == "arrest"
 
 
 def test_a_local_time_the_clocks_skip_is_refused(tmp_path, deployment):
@@ -419,14 +431,14 @@ def test_a_local_time_the_clocks_skip_is_refused(tmp_path, deployment):
     path.write_bytes(csv_bytes([row(1, occurred_at="2025-03-30 01:30")]))
     result = import_file(ALERTS, path, user=None, force=deployment.force, time_zone="Europe/London")
     assert [(e.row, e.column) for e in result.errors] == [(2, "occurred_at")]
-    assert "skipped or repeated in Europe/London" in result.errors[0].message
+    assert "skipped or repeated in Europe/London" in result.errors[0].reason
 
 
 def test_nothing_is_added_to_a_submitted_deployment(client, deployment):
     record_submit(user=None, instance=deployment)
     result = upload(client, csv_bytes([row(1)])).context["result"]
     assert [(e.row, e.column) for e in result.errors] == [(2, "deployment")]
-    assert "is submitted: it is locked" in result.errors[0].message
+    assert "is submitted: it is locked" in result.errors[0].reason
 
 
 def test_a_superuser_chooses_the_force_and_a_user_without_one_has_none_to_choose(deployment):
@@ -445,7 +457,7 @@ def test_a_superuser_chooses_the_force_and_a_user_without_one_has_none_to_choose
 def test_every_column_of_every_kind_is_a_key_its_service_takes(kind, deployment):
     with pytest.raises(batches.BatchInvalid) as invalid:
         kind.ingest(user=None, items=[dict.fromkeys(kind.keys, "?")], force=deployment.force)
-    assert all(error["message"] != "Unknown field." for error in invalid.value.errors)
+    assert all(error.reason != "Unknown field." for error in invalid.value.errors)
 
 
 def test_uploads_left_unconfirmed_for_a_day_are_deleted(client, uploads):

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -112,3 +113,28 @@ def test_an_over_size_upload_is_refused_naming_the_limit(tmp_path):
     page = response.content.decode()
     assert f"The file is {too_big:,} bytes; the limit is {UPLOAD_BYTES:,}." in page
     assert "plan" not in response.context
+
+
+def test_the_preview_names_the_file_and_every_errors_value():
+    content = MET_GRID.read_text().replace(",48700,", ",-48700,")
+    page = upload(client_for(personas.commissioner()), content.encode()).content.decode()
+    assert "<strong>grid.csv</strong>" in page
+    assert (
+        "<td>20</td><td>MPS-019</td><td>faces_seen_estimate</td><td>-48700</td>"
+        "<td>&#x27;-48700&#x27; is negative</td>"
+    ) in page
+
+
+def test_confirming_refuses_when_the_register_changed_since_the_preview():
+    client = client_for(personas.commissioner())
+    preview = upload(client, MET_GRID.read_bytes())
+    assert preview.context["created"] == 32
+    call_command("import_deployments", str(MET_GRID))  # meanwhile, the same rows by the command
+    events = LedgerEvent.objects.count()
+    confirm = {"confirm_preview": preview.context["confirmation"], "confirm": "1"}
+    response = client.post(IMPORT, confirm)
+    assert response.status_code == 200
+    assert "The file or the register changed since the preview" in response.content.decode()
+    assert (response.context["created"], response.context["unchanged"]) == (0, 32)
+    assert LedgerEvent.objects.count() == events  # nothing written: not even the file's event
+    assert Deployment.objects.filter(force__code="MPS").count() == 32

@@ -7,14 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from audits.ledger import canonical_json
 from audits.ledger.models import LedgerEvent
-from audits.ledger.services import canonical_json
+from audits.register.imports.protocol import RowError
 from audits.register.models import Alert, Deployment, DeviceSession, Force, Search, Status
 from audits.register.services import batches
 from audits.register.services.batches import (
@@ -161,7 +163,7 @@ def recorder(deployment):
 
 
 def errors_of(raised: pytest.ExceptionInfo) -> list[tuple[int | None, str]]:
-    return [(error["index"], error["field"]) for error in raised.value.errors]
+    return [(error.row, error.column) for error in raised.value.errors]
 
 
 def ledger_count() -> int:
@@ -210,7 +212,7 @@ def test_a_stored_item_sent_with_other_content_is_an_error_not_an_overwrite(kind
     with pytest.raises(BatchInvalid) as raised:
         kind.ingest(user=recorder, items=[kind.item(1), kind.item(0, **kind.change)])
     assert errors_of(raised) == [(1, "external_id")]
-    message = raised.value.errors[0]["message"]
+    message = raised.value.errors[0].reason
     assert f"Already present with different content ({next(iter(kind.change))})" in message
     assert "corrections are amendments" in message
     assert kind.rows().count() == 1
@@ -223,11 +225,9 @@ def test_one_bad_item_among_good_ones_writes_nothing(kind, recorder):
     with pytest.raises(BatchInvalid) as raised:
         kind.ingest(user=recorder, items=items)
     assert raised.value.errors == [
-        {
-            "index": 1,
-            "field": kind.time_field,
-            "message": "'yesterday' is not an ISO 8601 date and time.",
-        }
+        RowError(
+            1, kind.time_field, "'yesterday' is not an ISO 8601 date and time.", value="yesterday"
+        )
     ]
     assert kind.rows().count() == 0
     assert ledger_count() == events
@@ -249,7 +249,7 @@ def test_every_bad_item_and_every_bad_field_is_listed(kind, recorder):
         (2, kind.bad_number),
         (3, "non_field_errors"),
     ]
-    assert all(error["message"] for error in raised.value.errors)
+    assert all(error.reason for error in raised.value.errors)
     assert kind.rows().count() == 0
 
 
@@ -258,7 +258,7 @@ def test_an_unknown_field_is_an_error_not_dropped(kind, recorder):
     with pytest.raises(BatchInvalid) as raised:
         kind.ingest(user=recorder, items=[kind.item(0, force="NMP", id=5)])
     assert errors_of(raised) == [(0, "force"), (0, "id")]
-    assert raised.value.errors[0]["message"] == "Unknown field."
+    assert raised.value.errors[0].reason == "Unknown field."
 
 
 @every_kind
@@ -276,7 +276,7 @@ def test_an_external_id_twice_in_one_batch_is_an_error(kind, recorder):
     with pytest.raises(BatchInvalid) as raised:
         kind.ingest(user=recorder, items=items)
     assert errors_of(raised) == [(2, "external_id")]
-    assert "item 0" in raised.value.errors[0]["message"]
+    assert "item 0" in raised.value.errors[0].reason
 
 
 @every_kind
@@ -293,7 +293,8 @@ def test_more_than_the_maximum_of_items_is_refused_whole(kind, recorder):
     with pytest.raises(BatchInvalid) as raised:
         kind.ingest(user=recorder, items=items)
     assert errors_of(raised) == [(None, "items")]
-    assert "10000" in raised.value.errors[0]["message"]
+    message = f"At most {MAX_BATCH_ITEMS} items in one batch ({MAX_BATCH_ITEMS + 1} given)."
+    assert raised.value.errors[0].reason == message
 
 
 @every_kind
@@ -399,9 +400,9 @@ def test_another_forces_deployment_reads_as_not_found(kind, recorder):
     with pytest.raises(BatchInvalid) as raised:
         kind.ingest(user=recorder, items=items)
     first, second = raised.value.errors
-    assert (first["index"], first["field"]) == (0, "deployment")
-    assert first["message"] == "No deployment 'BATCH-NMP'."
-    assert second["message"] == "No deployment 'NO-SUCH'."
+    assert (first.row, first.column, first.value) == (0, "deployment", "BATCH-NMP")
+    assert first.reason == "No deployment 'BATCH-NMP'."
+    assert second.reason == "No deployment 'NO-SUCH'."
 
 
 @kinds_with_deployment
@@ -411,7 +412,7 @@ def test_nothing_is_added_to_a_submitted_deployment(kind, recorder, deployment):
     with pytest.raises(BatchInvalid) as raised:
         kind.ingest(user=recorder, items=items)
     assert errors_of(raised) == [(0, "deployment")]
-    assert "is submitted: it is locked" in raised.value.errors[0]["message"]
+    assert "is submitted: it is locked" in raised.value.errors[0].reason
     assert kind.rows().count() == 0
 
 
@@ -506,7 +507,7 @@ def test_an_alert_number_out_of_its_range_is_an_error(recorder, field, value, me
     with pytest.raises(BatchInvalid) as raised:
         ingest_alerts(user=recorder, items=[alert_item(0, **{field: value})])
     assert errors_of(raised) == [(0, field)]
-    assert message in raised.value.errors[0]["message"]
+    assert message in raised.value.errors[0].reason
 
 
 @pytest.mark.parametrize(
@@ -585,3 +586,10 @@ def test_a_device_session_is_stored_with_its_values(recorder, deployment):
     session = DeviceSession.objects.get(deployment=deployment, external_id="BD-0")
     assert (session.device_id, session.faces_seen, session.alerts) == ("BWV-7", 800, None)
     assert session.end - session.start == timedelta(hours=2)
+
+
+def test_the_readme_states_the_batch_limit_of_the_service():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    limit = f"{MAX_BATCH_ITEMS:,}"
+    assert f'with `{{"items": [...]}}` (up to {limit}, each with its own `external_id`)' in readme
+    assert f"`device-sessions/`), {limit}\n  rows per batch" in readme

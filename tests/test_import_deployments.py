@@ -106,10 +106,10 @@ def test_an_xlsx_grid_imports_the_same(tmp_path):
 @pytest.mark.parametrize(
     ("row_id", "column", "value", "expected"),
     [
-        ("MPS-010", "arrests", "-1", "row 10 (MPS-010), column arrests"),
-        ("MPS-011", "threshold", "abc", "row 11 (MPS-011), column threshold"),
-        ("MPS-012", "row_id", "MPS-011", "row 12 (MPS-011), column row_id"),
-        ("MPS-013", "duration", "about eight hours", "row 13 (MPS-013), column duration"),
+        ("MPS-010", "arrests", "-1", "row 11 (MPS-010), column arrests"),
+        ("MPS-011", "threshold", "abc", "row 12 (MPS-011), column threshold"),
+        ("MPS-012", "row_id", "MPS-011", "row 13 (MPS-011), column row_id"),
+        ("MPS-013", "duration", "about eight hours", "row 14 (MPS-013), column duration"),
     ],
 )
 def test_a_bad_cell_fails_naming_row_and_column_and_writes_nothing(
@@ -147,7 +147,7 @@ def test_an_end_before_its_start_fails_naming_row_and_column(tmp_path, capsys):
     before = state()
     with pytest.raises(CommandError):
         call_command("import_deployments", str(grid))
-    assert "row 20 (MPS-020), column end" in capsys.readouterr().err
+    assert "row 21 (MPS-020), column end" in capsys.readouterr().err
     assert state() == before
 
 

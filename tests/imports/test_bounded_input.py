@@ -303,8 +303,8 @@ def test_a_line_break_inside_a_quoted_cell_stays_in_its_row_and_errors_name_the_
 ):
     rows = list(csv.reader(io.StringIO(MET_GRID.read_text(), newline="")))
     notes, size = rows[0].index("notes"), rows[0].index("watchlist_size")
-    rows[1][notes] = "crowd\rdispersed\r\nearly"  # MPS-001, body row 1
-    rows[5][size] = "abc"  # MPS-005, body row 5
+    rows[1][notes] = "crowd\rdispersed\r\nearly"  # MPS-001, row 2 under the header
+    rows[5][size] = "abc"  # MPS-005, row 6
     path = tmp_path / "grid.csv"
     with path.open("w", newline="") as file:
         csv.writer(file).writerows(rows)
@@ -312,7 +312,7 @@ def test_a_line_break_inside_a_quoted_cell_stays_in_its_row_and_errors_name_the_
     assert len(table) == len(rows)
     assert table[1][notes] == "crowd\rdispersed\r\nearly"
     (error,) = parse_published_table(path).errors
-    assert (error.row_number, error.row_id, error.column) == (5, "MPS-005", "watchlist_size")
+    assert (error.row, error.record, error.column) == (6, "MPS-005", "watchlist_size")
 
 
 def test_a_formula_without_a_saved_value_is_an_error_naming_the_cell(tmp_path):

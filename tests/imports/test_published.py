@@ -58,7 +58,7 @@ def only_error(result: ParseResult) -> RowError:
 def test_the_met_grid_parses_every_row_without_errors(met):
     assert met.ok, format_errors(met.errors)
     assert len(met.rows) == 32
-    assert [r.row_number for r in met.rows] == list(range(1, 33))
+    assert [r.row_number for r in met.rows] == list(range(2, 34))  # under the header, row 1
     assert {r.force for r in met.rows} == {"MPS"}
 
 
@@ -141,7 +141,7 @@ def test_other_file_types_are_refused(tmp_path):
     path = tmp_path / "grid.json"
     path.write_text("{}")
     error = only_error(parse_published_table(path))
-    assert error.row_number == 0
+    assert error.row is None
     assert str(error) == "file: grid.json: expected a .csv or .xlsx file, not '.json'"
 
 
@@ -163,7 +163,7 @@ def test_an_empty_file_is_an_error(tmp_path):
 def test_a_missing_column_is_named_and_no_rows_are_returned(tmp_path):
     path = write_grid(read_grid().drop(columns=["threshold"]), tmp_path)
     error = only_error(parse_published_table(path))
-    assert error == RowError(0, None, "threshold", "missing required column")
+    assert error == RowError(1, "threshold", "missing required column")
     assert str(error) == "header, column threshold: missing required column"
 
 
@@ -216,28 +216,28 @@ def test_start_and_end_columns_are_optional_and_parsed(tmp_path):
             "MPS-010",
             "threshold",
             "abc",
-            "row 10 (MPS-010), column threshold: 'abc' is not a number",
+            "row 11 (MPS-010), column threshold: 'abc' is not a number",
         ),
         (
             "MPS-010",
             "threshold",
             "1.5",
-            "row 10 (MPS-010), column threshold: '1.5' is outside 0..1",
+            "row 11 (MPS-010), column threshold: '1.5' is outside 0..1",
         ),
-        ("MPS-005", "arrests", "-1", "row 5 (MPS-005), column arrests: '-1' is negative"),
+        ("MPS-005", "arrests", "-1", "row 6 (MPS-005), column arrests: '-1' is negative"),
         (
             "MPS-005",
             "faces_seen_estimate",
             "3.5",
-            "row 5 (MPS-005), column faces_seen_estimate: '3.5' is not a whole number",
+            "row 6 (MPS-005), column faces_seen_estimate: '3.5' is not a whole number",
         ),
-        ("MPS-005", "watchlist_size", "many", "row 5 (MPS-005), column watchlist_size: "),
-        ("MPS-012", "duration", "about 5 hours", "row 12 (MPS-012), column duration: "),
-        ("MPS-012", "date", "20/04/2023", "row 12 (MPS-012), column date: "),
-        ("MPS-012", "date", "", "row 12 (MPS-012), column date: a date is required"),
-        ("MPS-012", "location", " ", "row 12 (MPS-012), column location: a value is required"),
-        ("MPS-012", "page", "0", "row 12 (MPS-012), column page: page numbers start at 1"),
-        ("MPS-012", "row_id", "", "row 12, column row_id: a value is required"),
+        ("MPS-005", "watchlist_size", "many", "row 6 (MPS-005), column watchlist_size: "),
+        ("MPS-012", "duration", "about 5 hours", "row 13 (MPS-012), column duration: "),
+        ("MPS-012", "date", "20/04/2023", "row 13 (MPS-012), column date: "),
+        ("MPS-012", "date", "", "row 13 (MPS-012), column date: a date is required"),
+        ("MPS-012", "location", " ", "row 13 (MPS-012), column location: a value is required"),
+        ("MPS-012", "page", "0", "row 13 (MPS-012), column page: page numbers start at 1"),
+        ("MPS-012", "row_id", "", "row 13, column row_id: a value is required"),
     ],
 )
 def test_a_bad_cell_is_reported_with_its_row_and_column(tmp_path, row_id, column, value, message):
@@ -260,16 +260,16 @@ def test_na_in_any_spelling_means_unknown(tmp_path):
 def test_a_duplicate_row_id_is_an_error_naming_the_first_row(tmp_path):
     path = grid_with(tmp_path, {("MPS-007", "row_id"): "MPS-006"})
     error = only_error(parse_published_table(path))
-    assert str(error) == "row 7 (MPS-006), column row_id: duplicate row_id, first used on row 6"
+    assert str(error) == "row 8 (MPS-006), column row_id: duplicate row_id, first used on row 7"
 
 
 def test_an_end_before_its_start_is_an_error_on_end(tmp_path):
     frame = read_grid().assign(start="", end="")
     frame.loc[2, ["start", "end"]] = ["2020-02-27T16:00", "2020-02-27T09:00"]
     error = only_error(parse_published_table(write_grid(frame, tmp_path)))
-    assert error.row_number == 3
+    assert (error.row, error.value) == (4, "2020-02-27T09:00")
     assert error.column == "end"
-    assert str(error).startswith("row 3 (MPS-003), column end: 2020-02-27T09:00:00 is before start")
+    assert str(error).startswith("row 4 (MPS-003), column end: 2020-02-27T09:00:00 is before start")
 
 
 def test_mixing_a_timezone_and_none_in_start_and_end_is_an_error(tmp_path):
@@ -288,7 +288,7 @@ def test_total_alerts_must_equal_true_plus_false(tmp_path):
     path = grid_with(tmp_path, {("MPS-027", "total_alerts"): "7"})
     error = only_error(parse_published_table(path))
     assert str(error) == (
-        "row 27 (MPS-027), column total_alerts: 7 is not true (5) + false (1) alerts (6)"
+        "row 28 (MPS-027), column total_alerts: 7 is not true (5) + false (1) alerts (6)"
     )
 
 
@@ -330,7 +330,7 @@ def test_every_bad_row_is_reported_not_just_the_first(tmp_path):
     }
     result = parse_published_table(grid_with(tmp_path, edits))
     assert result.rows == []
-    assert [(e.row_id, e.column) for e in result.errors] == [
+    assert [(e.record, e.column) for e in result.errors] == [
         ("MPS-003", "arrests"),
         ("MPS-010", "duration"),
         ("MPS-010", "threshold"),
@@ -345,8 +345,8 @@ def test_blank_lines_are_skipped_but_still_counted(tmp_path):
     path.write_text("\n".join([*lines[:3], "", *lines[3:]]) + "\n", encoding="utf-8")
     result = parse_published_table(path)
     assert len(result.rows) == 32
-    # The blank line is row 3, so MPS-003 is now on row 4, where a person would find it.
-    assert row(result, "MPS-003").row_number == 4
+    # The blank line is row 4, so MPS-003 is now on row 5, where a person would find it.
+    assert row(result, "MPS-003").row_number == 5
 
 
 # Force
@@ -356,7 +356,7 @@ def test_rows_of_another_force_are_errors(tmp_path):
     path = grid_with(tmp_path, {("MPS-005", "force"): "SWP"})
     error = only_error(parse_published_table(path, force="MPS"))
     assert (
-        str(error) == "row 5 (MPS-005), column force: 'SWP' is not the force being imported ('MPS')"
+        str(error) == "row 6 (MPS-005), column force: 'SWP' is not the force being imported ('MPS')"
     )
 
 
@@ -372,12 +372,14 @@ def test_a_blank_force_is_an_error_when_no_force_is_given(tmp_path):
 
 def test_format_errors_gives_one_line_per_error():
     errors = [
-        RowError(0, None, "page", "missing required column"),
-        RowError(27, "MPS-027", "threshold", "'abc' is not a number"),
-        RowError(3, None, None, "something else"),
+        RowError(1, "page", "missing required column"),
+        RowError(28, "threshold", "'abc' is not a number", value="abc", record="MPS-027"),
+        RowError(4, None, "something else"),
+        RowError(None, None, "grid.csv cannot be read: it is empty"),
     ]
     assert format_errors(errors) == (
         "header, column page: missing required column\n"
-        "row 27 (MPS-027), column threshold: 'abc' is not a number\n"
-        "row 3: something else"
+        "row 28 (MPS-027), column threshold: 'abc' is not a number\n"
+        "row 4: something else\n"
+        "file: grid.csv cannot be read: it is empty"
     )

@@ -61,7 +61,7 @@ def test_a_commissioners_import_never_changes_a_record_the_force_entered(tmp_pat
     commissioner = personas.commissioner()
     before, events = stored(deployment), LedgerEvent.objects.count()
     plan = plan_import(grid(tmp_path, deployment), user=commissioner)
-    assert [error.row_id for error in plan.errors] == [deployment.reference]
+    assert [error.record for error in plan.errors] == [deployment.reference]
     assert "withdrawn" in plan.errors[0].reason or "entered by NMP itself" in plan.errors[0].reason
     with pytest.raises(ValueError, match="cannot be applied"):
         apply_import(plan, user=commissioner)

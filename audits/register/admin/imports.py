@@ -16,7 +16,6 @@ from pathlib import Path
 from django import forms, urls
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
@@ -24,17 +23,19 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from audits.register.imports.batch_files import (
-    CREATE,
-    KINDS,
-    PRESENT,
-    TIME_ZONES,
-    FileImport,
-    FileKind,
-    import_file,
-)
+from audits.register.imports.batch_files import KINDS, TIME_ZONES, FileKind, import_file
 from audits.register.imports.deployments import apply_import, authorise_import, plan_import
 from audits.register.imports.limits import UPLOAD_BYTES
+from audits.register.imports.protocol import (
+    CREATE,
+    PRESENT,
+    REVISE,
+    UNCHANGED,
+    Confirmation,
+    ImportPreview,
+    confirmation_read,
+    confirmation_sign,
+)
 from audits.register.imports.tables import SUFFIXES
 from audits.register.models import Force
 from audits.register.scoping import user_force
@@ -101,7 +102,7 @@ def import_view(model_admin, request):
         force = form.cleaned_data["force"] or None
         plan = plan_import(UPLOADS / token, force, source_name=upload.name, user=request.user)
         try:
-            authorise_import(request.user, {row.row.force for row in plan.rows})
+            authorise_import(request.user, _grid_forces(plan))
         except PermissionDenied as refusal:
             (UPLOADS / token).unlink(missing_ok=True)
             messages.error(request, str(refusal))
@@ -110,42 +111,31 @@ def import_view(model_admin, request):
     return _page(model_admin, request, "Import a published deployment grid", form=form)
 
 
-# What a grid preview's "Confirm" posts back, signed as the batch import's is: the upload, the
-# user, the force, the file's name and digest. Unsigned, a changed force or source name would be
-# imported and recorded in the ledger as if it had been previewed.
+# The salts of the two confirmations: a preview of one kind never confirms another.
 GRID_CONFIRMATION_SALT = "audits.register.admin.imports.grid"
+CONFIRMATION_SALT = "audits.register.admin.imports.batch"
 
 
-def _grid_preview(model_admin, request, plan, token: str, force: str):
-    confirmation = {
-        "token": token,
-        "user": request.user.pk,
-        "force": force,
-        "source": plan.source_name,
-        "digest": plan.digest,
-    }
-    return _page(
-        model_admin,
-        request,
-        "Preview the import",
-        plan=plan,
-        confirmation=signing.dumps(confirmation, salt=GRID_CONFIRMATION_SALT),
+def _grid_forces(plan: ImportPreview) -> set[str]:
+    return {row.record.force for row in plan.rows}
+
+
+def _grid_preview(model_admin, request, plan: ImportPreview, token: str, force: str):
+    confirmation = confirmation_sign(
+        plan, salt=GRID_CONFIRMATION_SALT, user_pk=request.user.pk, token=token, force=force
     )
+    return _page(model_admin, request, "Preview the import", plan=plan, confirmation=confirmation)
 
 
-def _signed_preview(request, salt: str) -> tuple[dict, Path] | None:
+def _confirmation(request, salt: str) -> tuple[Confirmation, Path] | None:
     """The preview this user was shown, as its signed "Confirm" posts it back, and its upload;
     None if the signature, the age, the user or the upload does not hold."""
-    try:
-        preview = signing.loads(
-            request.POST.get("confirm_preview", ""), salt=salt, max_age=UPLOAD_MAX_AGE
-        )
-    except signing.BadSignature:
-        return None
-    path = _stored(preview["token"])
-    if path is None or preview["user"] != request.user.pk:
-        return None
-    return preview, path
+    signed = request.POST.get("confirm_preview", "")
+    confirmation = confirmation_read(
+        signed, salt=salt, user_pk=request.user.pk, max_age=UPLOAD_MAX_AGE
+    )
+    path = _stored(confirmation.token) if confirmation is not None else None
+    return None if path is None else (confirmation, path)
 
 
 def _expired(request):
@@ -153,23 +143,29 @@ def _expired(request):
     return redirect(request.path)
 
 
+def _changed(request) -> None:
+    messages.error(request, "The file or the register changed since the preview; check again.")
+
+
 def _confirm(model_admin, request):
-    signed = _signed_preview(request, GRID_CONFIRMATION_SALT)
-    if signed is None:
+    confirmed = _confirmation(request, GRID_CONFIRMATION_SALT)
+    if confirmed is None:
         return _expired(request)
-    preview, path = signed
-    plan = plan_import(path, preview["force"] or None, preview["source"], user=request.user)
-    if plan.digest != preview["digest"] or not plan.ok:
-        messages.error(request, "The file or the register changed since the preview; check again.")
-        return _grid_preview(model_admin, request, plan, path.name, preview["force"])
-    authorise_import(request.user, {row.row.force for row in plan.rows})
-    outcome = apply_import(plan, user=request.user)
+    confirmation, path = confirmed
+    force = confirmation.options["force"]
+    plan = plan_import(path, force or None, confirmation.source_name, user=request.user)
+    if not confirmation.matches(plan):
+        _changed(request)
+        return _grid_preview(model_admin, request, plan, path.name, force)
+    authorise_import(request.user, _grid_forces(plan))
+    apply_import(plan, user=request.user)
     path.unlink(missing_ok=True)
     messages.success(
         request,
         (
-            f"Imported {plan.source_name}: {outcome.created} created, {outcome.revised} revised, "
-            f"{outcome.unchanged} unchanged (ledger event {outcome.ledger_seq})."
+            f"Imported {plan.source_name}: {plan.count(CREATE)} created, "
+            f"{plan.count(REVISE)} revised, {plan.count(UNCHANGED)} unchanged "
+            f"(ledger event {plan.ledger_seqs[0]})."
         ),
     )
     return redirect(reverse("admin:register_deployment_changelist"))
@@ -179,10 +175,7 @@ def _page(model_admin, request, title, **context):
     if "plan" in context:
         plan = context["plan"]
         context.update(
-            {
-                action: plan.count(action[:-1] if action != "unchanged" else action)
-                for action in ("created", "revised", "unchanged")
-            }
+            created=plan.count(CREATE), revised=plan.count(REVISE), unchanged=plan.count(UNCHANGED)
         )
     return TemplateResponse(
         request,
@@ -198,14 +191,10 @@ def _page(model_admin, request, title, **context):
 
 # Alerts, searches and device sessions: a file of batch items
 
-# What a preview's "Confirm" posts back, signed so that it confirms exactly that preview: the
-# upload, the user, the force and time zone, the file's digest and what it does to each row.
-CONFIRMATION_SALT = "audits.register.admin.imports.batch"
-
 
 class BatchImportMixin:
     """Adds "Import <records>" to the change list of a model with a batch service (KINDS): a
-    page at import/ named admin:<app>_<model>_import."""
+    page at import/ named admin:audits_<model>_import."""
 
     change_list_template = "admin/audits/batch_change_list.html"
 
@@ -266,30 +255,32 @@ def batch_import_view(model_admin, request):
         )
         if not result.ok:
             stored.unlink(missing_ok=True)  # nothing to confirm
-        return _batch_page(model_admin, request, result, stored.name, options)
+        return _batch_page(model_admin, request, kind, result, stored.name, options)
     context = {"form": form, "kind": kind, "template_url": f"{request.path}?template=csv"}
     return _render(model_admin, request, f"Import {kind.plural}", context)
 
 
 def _batch_confirm(model_admin, request, kind: FileKind):
-    signed = _signed_preview(request, CONFIRMATION_SALT)
-    if signed is None or signed[0]["kind"] != kind.noun:
+    confirmed = _confirmation(request, CONFIRMATION_SALT)
+    if confirmed is None or confirmed[0].options["kind"] != kind.noun:
         return _expired(request)
-    preview, stored = signed
-    options = {"force": Force.objects.get(pk=preview["force"]), "time_zone": preview["time_zone"]}
+    confirmation, stored = confirmed
+    options = {
+        "force": Force.objects.get(pk=confirmation.options["force"]),
+        "time_zone": confirmation.options["time_zone"],
+    }
     result = import_file(
         kind,
         stored,
         user=request.user,
-        source_name=preview["source"],
+        source_name=confirmation.source_name,
         commit=True,
-        expect_digest=preview["digest"],
-        expect_outcome=preview["outcome"],
+        expect=confirmation,
         **options,
     )
     if not result.committed:
-        messages.error(request, "The file or the register changed since the preview; check again.")
-        return _batch_page(model_admin, request, result, stored.name, options)
+        _changed(request)
+        return _batch_page(model_admin, request, kind, result, stored.name, options)
     stored.unlink(missing_ok=True)
     events = ", ".join(str(seq) for seq in result.ledger_seqs) or "none: nothing was new"
     messages.success(
@@ -315,27 +306,27 @@ def _template(kind: FileKind) -> HttpResponse:
     return response
 
 
-def _batch_page(model_admin, request, result: FileImport, token: str, options: dict):
-    kind = result.kind
-    confirmation = {
-        "token": token,
-        "user": request.user.pk,
-        "kind": kind.noun,
-        "force": options["force"].pk,
-        "time_zone": options["time_zone"],
-        "source": result.source_name,
-        "digest": result.digest,
-        "outcome": result.outcome,
-    }
+def _batch_page(
+    model_admin, request, kind: FileKind, result: ImportPreview, token: str, options: dict
+):
+    confirmation = confirmation_sign(
+        result,
+        salt=CONFIRMATION_SALT,
+        user_pk=request.user.pk,
+        token=token,
+        kind=kind.noun,
+        force=options["force"].pk,
+        time_zone=options["time_zone"],
+    )
     context = {
         "kind": kind,
         "result": result,
-        "confirmation": signing.dumps(confirmation, salt=CONFIRMATION_SALT),
+        "confirmation": confirmation,
         "created": result.count(CREATE),
         "present": result.count(PRESENT),
         "columns": kind.preview,
         "table": [
-            (row.number, [row.item.get(key, "") for key in kind.preview], row.action)
+            (row.number, [row.record.get(key, "") for key in kind.preview], row.action)
             for row in result.rows
         ],
     }

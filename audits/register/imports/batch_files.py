@@ -14,7 +14,6 @@ already present and every error; the confirmation runs it again and commits, unl
 changed meanwhile so that it would create something else than the preview showed.
 """
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,19 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
+from audits.register.imports.limits import ROWS
+from audits.register.imports.protocol import (
+    CREATE,
+    ERROR,
+    FIRST_ROW,
+    HEADER_ROW,
+    PRESENT,
+    Confirmation,
+    ImportPreview,
+    RowError,
+    RowPreview,
+    file_digest,
+)
 from audits.register.imports.tables import UnreadableFile, read_table
 from audits.register.models import Alert, DeviceSession, Force, Search
 from audits.register.services import batches
@@ -34,12 +46,10 @@ from audits.register.services.batch_fields import is_required
 from audits.register.services.batch_pipeline import REQUIRED
 from audits.register.services.batches import MAX_BATCH_ITEMS, BatchInvalid
 
-MAX_ROWS = 100_000
 TIME_ZONES = ("Europe/London", "UTC")  # offered for times written without their UTC offset
 TRUE, FALSE = ("true", "yes"), ("false", "no")  # in any case
 WHOLE, DECIMAL = re.compile(r"-?[0-9]+"), re.compile(r"-?[0-9]+\.[0-9]+")
 DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-CREATE, PRESENT, ERROR = "create", "already present", "error"
 
 
 @dataclass(frozen=True)
@@ -98,48 +108,6 @@ DEVICE_SESSIONS = FileKind(
 KINDS = {kind.model._meta.model_name: kind for kind in (ALERTS, SEARCHES, DEVICE_SESSIONS)}
 
 
-@dataclass(frozen=True)
-class FileError:
-    row: int  # as a spreadsheet numbers it: the header is row 1; 0 for the file as a whole
-    column: str
-    message: str
-
-
-@dataclass
-class FileRow:
-    number: int  # the row number, as in FileError
-    item: dict[str, Any]  # the record as an API batch item
-    repeats: int | None = None  # the row it repeats, if it does
-    # CREATE or PRESENT once it went through the service, ERROR if it has an error; blank if its
-    # batch has errors elsewhere (what it would do is only known once they are fixed)
-    action: str = ""
-
-
-@dataclass
-class FileImport:
-    kind: FileKind
-    source_name: str
-    digest: str  # SHA-256 of the file's bytes
-    rows: list[FileRow] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
-    ledger_seqs: list[int] = field(default_factory=list)  # when committed
-    committed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def count(self, action: str) -> int:
-        return sum(row.action == action for row in self.rows)
-
-    @property
-    def outcome(self) -> str:
-        """A digest of what the run does to each row: a confirmation commits only if it is the
-        preview's."""
-        lines = "".join(f"{row.number}:{row.action}\n" for row in self.rows)
-        return hashlib.sha256(lines.encode()).hexdigest()
-
-
 def import_file(
     kind: FileKind,
     path: Path,
@@ -149,26 +117,22 @@ def import_file(
     time_zone: str = "",
     source_name: str = "",
     commit: bool = False,
-    expect_digest: str | None = None,
-    expect_outcome: str | None = None,
-) -> FileImport:
-    """Run the file through the batch service. Commit only if `commit`, the file has no error,
-    and it is what the preview showed: the same file (`expect_digest`, its SHA-256) doing the
-    same to every row (`expect_outcome`).
+    expect: Confirmation | None = None,
+) -> ImportPreview:
+    """Run the file through the batch service; each row of the result holds its batch item.
+    Commit only if `commit`, the file has no error, and (given `expect`) it is the preview
+    confirmed: the same file doing the same to every row.
 
     The run takes the locks any batch takes (the ledger's head, and on SQLite the database's
     write lock) until it commits or rolls back, so writes wait for a preview as for an import:
     about a second per 20,000 rows."""
-    with path.open("rb") as file:  # streamed: the reader refuses an over-size file, not this
-        digest = hashlib.file_digest(file, "sha256").hexdigest()
-    result = FileImport(kind, source_name or path.name, digest)
-    commit = commit and expect_digest in (None, result.digest)
+    result = ImportPreview(source_name or path.name, file_digest(path))
     header, result.rows, result.errors = read_file(kind, path, time_zone)
     if not result.rows:
         return result
     with transaction.atomic():
         _ingest(kind, result, header, user, force)
-        expected = expect_outcome in (None, result.outcome)
+        expected = expect is None or expect.matches(result)
         result.committed = commit and result.ok and expected
         if not result.committed:
             transaction.set_rollback(True)
@@ -178,22 +142,23 @@ def import_file(
 
 def read_file(
     kind: FileKind, path: Path, time_zone: str = ""
-) -> tuple[list[str], list[FileRow], list[FileError]]:
-    """The header, the file's rows as batch items, and what cannot be read: the layout, repeats,
-    and cells that cannot be read as their column's value (a time in the zone given)."""
+) -> tuple[list[str], list[RowPreview], list[RowError]]:
+    """The header, the file's rows as batch items, and what cannot be read: the layout, repeats
+    (their rows' action is ERROR), and cells that cannot be read as their column's value (a time
+    in the zone given)."""
     try:
         table = read_table(path)
     except UnreadableFile as problem:
-        return [], [], [FileError(0, "", str(problem))]
+        return [], [], [RowError(None, None, str(problem))]
     if not table:
         message = f"The file is empty: it needs a header row and {kind.plural}."
-        return [], [], [FileError(0, "", message)]
+        return [], [], [RowError(None, None, message)]
     header = [name.strip() for name in table[0]]
     errors = _check_header(kind, header, table[1:])
     convert = {key: _converter(kind, key, time_zone) for key in kind.keys}
     booleans = {key for key in kind.keys if convert[key] is _boolean}
-    rows: list[FileRow] = []
-    for number, cells in enumerate(table[1:], start=2):
+    rows: list[RowPreview] = []
+    for number, cells in enumerate(table[1:], start=FIRST_ROW):
         if not any(cell.strip() for cell in cells):
             continue  # a blank line carries nothing to import or to lose
         item = {}
@@ -203,38 +168,39 @@ def read_file(
                 continue
             if not text:
                 if key in booleans:  # not recorded is not "no"
-                    errors.append(FileError(number, key, "Blank: write true or false."))
+                    blank = "Blank: write true or false."
+                    errors.append(RowError(number, key, blank, value=cell))
                 continue
             try:
                 item[key] = convert[key](text)
             except ValueError as problem:
-                errors.append(FileError(number, key, str(problem)))
-        rows.append(FileRow(number, item))
-    if len(rows) > MAX_ROWS:
-        message = f"At most {MAX_ROWS:,} {kind.plural} in one file ({len(rows):,} given): split it."
-        return header, [], [FileError(0, "", message)]
+                errors.append(RowError(number, key, str(problem), value=cell))
+        rows.append(RowPreview(number, item))
+    if len(rows) > ROWS:
+        message = f"At most {ROWS:,} {kind.plural} in one file ({len(rows):,} given): split it."
+        return header, [], [RowError(None, None, message)]
     if not rows:
-        errors.append(FileError(0, "", f"The file has a header row but no {kind.plural}."))
+        errors.append(RowError(None, None, f"The file has a header row but no {kind.plural}."))
     return header, rows, errors + _repeats(kind, rows)
 
 
-def _check_header(kind: FileKind, header: list[str], body: list[list[str]]) -> list[FileError]:
+def _check_header(kind: FileKind, header: list[str], body: list[list[str]]) -> list[RowError]:
     errors, seen = [], set()
     listed = ", ".join(kind.keys)
     for position, name in enumerate(header):
         if not name:
             if any(row[position].strip() for row in body):
                 message = f"Column {position + 1} has values but no name."
-                errors.append(FileError(1, "", message))
+                errors.append(RowError(HEADER_ROW, None, message))
         elif name in seen:
-            errors.append(FileError(1, name, "This column appears twice."))
+            errors.append(RowError(HEADER_ROW, name, "This column appears twice."))
         elif name not in kind.keys:
-            errors.append(FileError(1, name, f"Unknown column; the columns are: {listed}."))
+            errors.append(RowError(HEADER_ROW, name, f"Unknown column; the columns are: {listed}."))
         seen.add(name)
     return errors
 
 
-def _repeats(kind: FileKind, rows: list[FileRow]) -> list[FileError]:
+def _repeats(kind: FileKind, rows: list[RowPreview]) -> list[RowError]:
     """A second row naming the same record (the same external_id, in the same deployment for
     alerts and device sessions) is an error here, across the whole file, as the service only sees
     one batch at a time."""
@@ -242,13 +208,14 @@ def _repeats(kind: FileKind, rows: list[FileRow]) -> list[FileError]:
     errors = []
     same = " and ".join(kind.identity)
     for row in rows:
-        key = tuple(row.item.get(column) for column in kind.identity)
+        key = tuple(row.record.get(column) for column in kind.identity)
         if None in key:
             continue  # the service reports the missing value
         if key in first:
-            row.repeats = first[key]
-            message = f"Repeats row {row.repeats} (same {same})."
-            errors.append(FileError(row.number, "external_id", message))
+            row.action = ERROR
+            message = f"Repeats row {first[key]} (same {same})."
+            value = row.record["external_id"]
+            errors.append(RowError(row.number, "external_id", message, value=value))
         else:
             first[key] = row.number
     return errors
@@ -256,7 +223,7 @@ def _repeats(kind: FileKind, rows: list[FileRow]) -> list[FileError]:
 
 def _ingest(
     kind: FileKind,
-    result: FileImport,
+    result: ImportPreview,
     header: list[str],
     user: AbstractBaseUser | None,
     force: Force,
@@ -266,20 +233,20 @@ def _ingest(
     error of the file is found, and the caller rolls the whole file back. Rows already in error
     here (a repeat) are not sent: the service would report them by their place in its batch."""
     unread = {(error.row, error.column) for error in result.errors}
-    sent = [row for row in result.rows if row.repeats is None]
-    found: list[FileError] = []
+    sent = [row for row in result.rows if row.action != ERROR]  # not the repeats
+    found: list[RowError] = []
     for start in range(0, len(sent), MAX_BATCH_ITEMS):
         rows = sent[start : start + MAX_BATCH_ITEMS]
         try:
-            batch = kind.ingest(user=user, items=[row.item for row in rows], force=force)
+            batch = kind.ingest(user=user, items=[row.record for row in rows], force=force)
         except PermissionDenied as refusal:
-            found.append(FileError(0, "", str(refusal)))
+            found.append(RowError(None, None, str(refusal)))
             break
         except BatchInvalid as invalid:
-            for error in invalid.errors:
-                number = rows[error["index"]].number if error["index"] is not None else 0
-                if (number, error["field"]) not in unread:  # its own error says more
-                    found.append(FileError(number, error["field"], error["message"]))
+            for error in invalid.errors:  # the item's position in the batch becomes its row
+                number = rows[error.row].number if error.row is not None else None
+                if (number, error.column) not in unread:  # its own error says more
+                    found.append(RowError(number, error.column, error.reason, value=error.value))
             continue
         present = set(batch.present_indexes)
         for index, row in enumerate(rows):
@@ -294,16 +261,17 @@ def _ingest(
             row.action = ERROR
 
 
-def _missing_columns(kind: FileKind, errors: list[FileError], header: list[str]) -> list[FileError]:
+def _missing_columns(kind: FileKind, errors: list[RowError], header: list[str]) -> list[RowError]:
     """A required column missing from the file reads once, not once per row."""
-    missing = {e.column for e in errors if e.message == REQUIRED and e.column not in header}
-    kept = [e for e in errors if not (e.message == REQUIRED and e.column in missing)]
+    missing = {e.column for e in errors if e.reason == REQUIRED and e.column not in header}
+    kept = [e for e in errors if not (e.reason == REQUIRED and e.column in missing)]
     message = f"This column is missing: every {kind.noun} needs it."
-    return [FileError(1, column, message) for column in sorted(missing)] + kept
+    return [RowError(HEADER_ROW, column, message) for column in sorted(missing)] + kept
 
 
-def _file_order(kind: FileKind, error: FileError) -> tuple[int, int]:
-    return error.row, kind.keys.index(error.column) if error.column in kind.keys else -1
+def _file_order(kind: FileKind, error: RowError) -> tuple[int, int]:
+    row = -1 if error.row is None else error.row  # the file as a whole first
+    return row, kind.keys.index(error.column) if error.column in kind.keys else -1
 
 
 def _converter(kind: FileKind, key: str, time_zone: str) -> Callable[[str], Any]:

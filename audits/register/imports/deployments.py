@@ -9,9 +9,7 @@ each change is an amendment that keeps old and new. An import never creates a fo
 changes a record a force entered itself unless the importer is one of that force's own users.
 """
 
-import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +18,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audits.ledger import services as ledger
-from audits.ledger.models import LedgerAction
-from audits.register.imports.published import PublishedDeployment, RowError, parse_published_table
+from audits.register.imports.protocol import (
+    CREATE,
+    REVISE,
+    UNCHANGED,
+    ImportPreview,
+    RowError,
+    RowPreview,
+    file_digest,
+)
+from audits.register.imports.published import PublishedDeployment, parse_published_table
 from audits.register.models import Deployment, Force
 from audits.register.services.changes import plain
 from audits.register.services.published import (
     import_authorise,
     published_deployment_create,
     published_deployment_revise,
+    published_grid_import_log,
     revise_refusal,
 )
 
@@ -68,34 +74,6 @@ def deployment_values(row: PublishedDeployment) -> dict[str, Any]:
     return values
 
 
-@dataclass
-class RowPlan:
-    row: PublishedDeployment
-    action: str  # "create", "revise" or "unchanged"
-    changes: dict[str, list[Any]] = field(default_factory=dict)  # field: [old, new]
-    existing: Deployment | None = None
-
-
-@dataclass
-class ImportPlan:
-    source_name: str
-    digest: str
-    rows: list[RowPlan] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def count(self, action: str) -> int:
-        return sum(1 for plan in self.rows if plan.action == action)
-
-
-def file_digest(path: Path) -> str:
-    with path.open("rb") as file:  # streamed: the reader refuses an over-size file, not this
-        return hashlib.file_digest(file, "sha256").hexdigest()
-
-
 def plan_import(
     path: Path,
     force_code: str | None = None,
@@ -103,11 +81,12 @@ def plan_import(
     progress: Callable[[Iterable], Iterable] = iter,
     *,
     user: AbstractBaseUser | None = None,
-) -> ImportPlan:
+) -> ImportPreview:
     """Parse and check every row against the register, as `user` would import it (None: the
-    register itself, from the command line); `progress` may wrap the rows (tqdm)."""
+    register itself, from the command line); `progress` may wrap the rows (tqdm). Each row of
+    the preview holds its PublishedDeployment."""
     parsed = parse_published_table(path, force=force_code)
-    plan = ImportPlan(source_name=source_name or path.name, digest=file_digest(path))
+    plan = ImportPreview(source_name=source_name or path.name, digest=file_digest(path))
     if not parsed.ok:
         plan.errors = list(parsed.errors)
         return plan
@@ -122,7 +101,8 @@ def plan_import(
     for row in progress(parsed.rows):
         force = forces.get(row.force)
         if force is None:
-            plan.errors.append(RowError(row.row_number, row.row_id, "force", _NO_FORCE % row.force))
+            reason = _NO_FORCE % row.force
+            plan.errors.append(_error(row, "force", reason, value=row.force))
             continue
         row_plan = _plan_row(row, existing.get((row.force, row.row_id)), plan.errors)
         plan.rows.append(row_plan)
@@ -136,30 +116,34 @@ _NO_FORCE = (
 )
 
 
-def _check_may_write(plan: RowPlan, force: Force, user, errors: list[RowError]) -> None:
+def _error(row: PublishedDeployment, column: str | None, reason: str, value=None) -> RowError:
+    return RowError(row.row_number, column, reason, value=value, record=row.row_id)
+
+
+def _check_may_write(plan: RowPreview, force: Force, user, errors: list[RowError]) -> None:
     """What the importer may not do to this row is an error of the row, shown in the preview."""
-    row = plan.row
+    row = plan.record
     try:
         import_authorise(user, force)
     except PermissionDenied as refusal:
-        errors.append(RowError(row.row_number, row.row_id, "force", str(refusal)))
+        errors.append(_error(row, "force", str(refusal), value=row.force))
         return
-    if plan.action == "revise":
+    if plan.action == REVISE:
         records = [plan.existing]
         if "watchlist_size" in plan.changes and plan.existing.watchlist is not None:
             records.append(plan.existing.watchlist)
         for record in records:
             refusal_text = revise_refusal(user, record)
             if refusal_text is not None:
-                errors.append(RowError(row.row_number, row.row_id, None, refusal_text))
+                errors.append(_error(row, None, refusal_text))
                 return
 
 
-def _plan_row(row: PublishedDeployment, existing: Deployment | None, errors: list) -> RowPlan:
+def _plan_row(row: PublishedDeployment, existing: Deployment | None, errors: list) -> RowPreview:
     values = deployment_values(row)
     _validate(Deployment(**values), row, errors)
     if existing is None:
-        return RowPlan(row=row, action="create")
+        return RowPreview(row.row_number, row, CREATE)
     # Compare values, not text: Decimal("0.6000") and Decimal("0.6") are the same threshold.
     changes = {
         name: [plain(getattr(existing, name)), plain(value)]
@@ -170,20 +154,13 @@ def _plan_row(row: PublishedDeployment, existing: Deployment | None, errors: lis
     if size != row.watchlist_size:
         changes["watchlist_size"] = [size, row.watchlist_size]
         if row.watchlist_size is None:
-            errors.append(
-                RowError(
-                    row.row_number,
-                    row.row_id,
-                    "watchlist_size",
-                    (
-                        f"was published as {size} and is now unknown; the register does not forget "
-                        "a published value: check the file"
-                    ),
-                )
+            reason = (
+                f"was published as {size} and is now unknown; the register does not forget "
+                "a published value: check the file"
             )
-    return RowPlan(
-        row=row, action="revise" if changes else "unchanged", changes=changes, existing=existing
-    )
+            errors.append(_error(row, "watchlist_size", reason))
+    action = REVISE if changes else UNCHANGED
+    return RowPreview(row.row_number, row, action, changes=changes, existing=existing)
 
 
 def _validate(candidate: Deployment, row: PublishedDeployment, errors: list[RowError]) -> None:
@@ -194,16 +171,9 @@ def _validate(candidate: Deployment, row: PublishedDeployment, errors: list[RowE
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             column = PUBLISHED_COLUMN.get(name, name)
+            value = getattr(candidate, name, None)
             for message in messages:
-                errors.append(RowError(row.row_number, row.row_id, column, message))
-
-
-@dataclass
-class ImportOutcome:
-    created: int
-    revised: int
-    unchanged: int
-    ledger_seq: int
+                errors.append(_error(row, column, message, value=value))
 
 
 def authorise_import(user: AbstractBaseUser | None, force_codes: set[str]) -> None:
@@ -215,29 +185,27 @@ def authorise_import(user: AbstractBaseUser | None, force_codes: set[str]) -> No
 
 
 @transaction.atomic
-def apply_import(plan: ImportPlan, *, user: AbstractBaseUser | None = None) -> ImportOutcome:
+def apply_import(plan: ImportPreview, *, user: AbstractBaseUser | None = None) -> ImportPreview:
     """Write the plan in one transaction: every record through the published-records services,
-    then one ledger event for the file."""
+    then one ledger event for the file. Returns the plan, committed, with that event."""
     if not plan.ok:
         raise ValueError("An import plan with errors cannot be applied.")
     reason = f"Import of {plan.source_name}"
-    forces = {f.code: f for f in Force.objects.filter(code__in={p.row.force for p in plan.rows})}
+    codes = {p.record.force for p in plan.rows}
+    forces = {f.code: f for f in Force.objects.filter(code__in=codes)}
     today = timezone.localdate()
-    created = []
     for row_plan in plan.rows:
-        row = row_plan.row
-        if row_plan.action == "create":
-            created.append(
-                published_deployment_create(
-                    user=user,
-                    force=forces[row.force],
-                    values=deployment_values(row),
-                    watchlist_size=row.watchlist_size,
-                    as_of=today,
-                    reason=reason,
-                )
+        row = row_plan.record
+        if row_plan.action == CREATE:
+            published_deployment_create(
+                user=user,
+                force=forces[row.force],
+                values=deployment_values(row),
+                watchlist_size=row.watchlist_size,
+                as_of=today,
+                reason=reason,
             )
-        elif row_plan.action == "revise":
+        elif row_plan.action == REVISE:
             values = deployment_values(row)
             published_deployment_revise(
                 user=user,
@@ -247,20 +215,15 @@ def apply_import(plan: ImportPlan, *, user: AbstractBaseUser | None = None) -> I
                 as_of=today,
                 reason=f"Re-import of {plan.source_name}: the published value changed",
             )
-    revised = [p for p in plan.rows if p.action == "revise"]
-    event = ledger.append(
-        action=LedgerAction.IMPORT,
-        actor=user.get_username() if user else "",
-        force=",".join(sorted({p.row.force for p in plan.rows})),
-        object_type="published_grid",
-        object_id=plan.digest[:16],
-        changes={
-            "file": plan.source_name,
-            "sha256": plan.digest,
-            "created": [d.reference for d in created],
-            "revised": {p.row.row_id: p.changes for p in revised},
-            "unchanged": plan.count("unchanged"),
-        },
+    event = published_grid_import_log(
+        user=user,
+        force_codes=codes,
+        source_name=plan.source_name,
+        digest=plan.digest,
+        created=[p.record.row_id for p in plan.rows if p.action == CREATE],
+        revised={p.record.row_id: p.changes for p in plan.rows if p.action == REVISE},
+        unchanged=plan.count(UNCHANGED),
         reason=reason,
     )
-    return ImportOutcome(len(created), len(revised), plan.count("unchanged"), event.seq)
+    plan.committed, plan.ledger_seqs = True, [event.seq]
+    return plan

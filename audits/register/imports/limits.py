@@ -16,5 +16,7 @@ CELL_CHARS = 10_000  # characters in one cell
 XLSX_MEMBER_BYTES = 64 * 2**20
 XLSX_TOTAL_BYTES = 128 * 2**20
 JSON_DEPTH = 32  # nesting of arrays and objects in an API request body
-JSON_BYTES = 32 * 2**20  # an API request body (a batch of 10,000 items of about 1 KiB, with room)
+# An API request body: a batch of MAX_BATCH_ITEMS (services/batches.py) items of about 1 KiB,
+# with room.
+JSON_BYTES = 32 * 2**20
 TEXT_CHARS = 10_000  # a free-text field of a record: a note, a reason, a message

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from audits.register.imports import values
+from audits.register.imports.protocol import FIRST_ROW, HEADER_ROW, RowError
 from audits.register.imports.tables import UnreadableFile, read_table
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -71,9 +72,9 @@ T = TypeVar("T")
 class PublishedDeployment:
     """One deployment as the force published it.
 
-    `row_number` counts data rows from 1, header excluded: row 1 is the first deployment, which a
-    spreadsheet shows on line 2 under the header. Blank rows count, so the number always points at
-    the row a person sees. Every count is None when the force did not publish it, never 0.
+    `row_number` counts rows as a spreadsheet does (protocol.RowError): the header is row 1, the
+    first deployment row 2. Blank rows count, so the number always points at the row a person
+    sees. Every count is None when the force did not publish it, never 0.
     """
 
     row_number: int
@@ -115,30 +116,6 @@ class PublishedDeployment:
 
 
 @dataclasses.dataclass(frozen=True)
-class RowError:
-    """Why one cell, row, column or file could not be read.
-
-    `row_number` follows `PublishedDeployment.row_number`; 0 means the header or the whole file.
-    """
-
-    row_number: int
-    row_id: str | None
-    column: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        if self.row_number == 0:
-            where = "header" if self.column else "file"
-        else:
-            where = f"row {self.row_number}"
-            if self.row_id:
-                where += f" ({self.row_id})"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.reason}"
-
-
-@dataclasses.dataclass(frozen=True)
 class ParseResult:
     """Either every row, parsed, or every error found: `rows` is empty whenever `errors` is not,
     so a caller cannot import half a file by mistake."""
@@ -160,10 +137,10 @@ def parse_published_table(path: Path, force: str | None = None) -> ParseResult:
     try:
         table = read_table(Path(path))
     except UnreadableFile as exc:
-        return ParseResult(errors=[RowError(0, None, None, str(exc))])
+        return ParseResult(errors=[RowError(None, None, str(exc))])
     if not table:
         empty = f"{Path(path).name} cannot be read: it is empty"
-        return ParseResult(errors=[RowError(0, None, None, empty)])
+        return ParseResult(errors=[RowError(None, None, empty)])
     header, body = _split_header(table)
     header_errors = _check_header(header, body)
     if any(error.reason == _MISSING for error in header_errors):
@@ -171,7 +148,7 @@ def parse_published_table(path: Path, force: str | None = None) -> ParseResult:
     rows: list[PublishedDeployment] = []
     errors = list(header_errors)
     first_use_of_row_id: dict[str, int] = {}
-    for row_number, cells in enumerate(body, start=1):
+    for row_number, cells in enumerate(body, start=FIRST_ROW):
         record = dict(zip(header, cells, strict=True))
         if all(not value.strip() for value in record.values()):
             continue  # a blank line carries nothing to import or to lose
@@ -204,17 +181,20 @@ _MISSING = "missing required column"
 
 def _check_header(header: Sequence[str], body: Sequence[Sequence[str]]) -> list[RowError]:
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-    errors = [RowError(0, None, name, _MISSING) for name in REQUIRED_COLUMNS if name not in header]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    errors = [RowError(HEADER_ROW, name, _MISSING) for name in missing]
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         if name and name in seen:
             reason = f"appears twice (columns {seen[name]} and {position})"
-            errors.append(RowError(0, None, name, reason))
+            errors.append(RowError(HEADER_ROW, name, reason))
         seen.setdefault(name, position)
         if not name and _column_has_values(body, position - 1):
-            errors.append(RowError(0, None, None, f"column {position} has values but no header"))
+            reason = f"column {position} has values but no header"
+            errors.append(RowError(HEADER_ROW, None, reason))
         elif name and name not in known:
-            errors.append(RowError(0, None, name, "unknown column (not in the published layout)"))
+            reason = "unknown column (not in the published layout)"
+            errors.append(RowError(HEADER_ROW, name, reason))
     return errors
 
 
@@ -243,7 +223,9 @@ class _RowReader:
             return None
 
     def fail(self, column: str | None, reason: str) -> None:
-        self.errors.append(RowError(self.row_number, self.row_id, column, reason))
+        value = self.record.get(column) if column else None
+        error = RowError(self.row_number, column, reason, value=value, record=self.row_id)
+        self.errors.append(error)
 
 
 def _parse_row(
@@ -349,7 +331,7 @@ def _duplicate_row_id(row_number: int, text: str, first_use: dict[str, int]) -> 
         first_use[row_id] = row_number
         return []
     reason = f"duplicate row_id, first used on row {first_use[row_id]}"
-    return [RowError(row_number, row_id, "row_id", reason)]
+    return [RowError(row_number, "row_id", reason, value=row_id, record=row_id)]
 
 
 _COLUMN_POSITION = {name: i for i, name in enumerate(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}

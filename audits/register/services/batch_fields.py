@@ -5,7 +5,8 @@ returns the value for the model, or raises ValueError with the message shown to 
 Nothing is coerced: "3" is not a number and 1 is not true. The limits come from the model field
 (length, choices, column range), so a batch accepts exactly what the model can hold.
 
-Readers are small on purpose: a batch of 10,000 alerts calls them about 200,000 times.
+Readers are small on purpose: a full batch of alerts (MAX_BATCH_ITEMS, batches.py) calls them
+about 20 times per item.
 """
 
 import re

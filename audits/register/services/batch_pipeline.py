@@ -5,7 +5,7 @@ read field by field, then loaded into one unsaved model instance (refilled for e
 building 10,000 model instances costs more than all the checks) whose clean() applies the model's
 own rules. Rows are then checked against each other and against what is stored, and inserted.
 
-These loops run once per item of batches of up to 10,000: keep them lean.
+These loops run once per item of batches of up to MAX_BATCH_ITEMS (batches.py): keep them lean.
 """
 
 from collections.abc import Callable, Iterable
@@ -18,6 +18,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
+from audits.register.imports.protocol import RowError
 from audits.register.models import Deployment
 from audits.register.services.batch_fields import Field
 
@@ -25,12 +26,13 @@ NON_FIELD = "non_field_errors"
 REQUIRED = "This field is required."
 INSERT_BATCH_SIZE = 2_000  # rows per INSERT where COPY is not available
 
-Error = dict[str, Any]
+Error = RowError
 Row = tuple[Any, ...]
 
 
-def error(index: int | None, key: str, message: str) -> Error:
-    return {"index": index, "field": key, "message": message}
+def error(index: int | None, key: str, message: str, value: Any = None) -> Error:
+    """An error of the item at `index` of the batch (None: of the batch as a whole)."""
+    return RowError(index, key, message, value=value)
 
 
 @dataclass
@@ -75,10 +77,13 @@ class BatchKind:
     def deployment_of(self, row: Row) -> Deployment | None:
         return self.deployments[row[self._deployment_id]] if self.deployments else None
 
+    def external_id(self, row: Row) -> Any:
+        return row[self._external_id]
+
     def label(self, row: Row) -> Any:
         """How the ledger names a row: its external_id, with its deployment's reference."""
         deployment = self.deployment_of(row)
-        external_id = row[self._external_id]
+        external_id = self.external_id(row)
         return [deployment.reference, external_id] if deployment else external_id
 
 
@@ -110,7 +115,7 @@ def read(kind: BatchKind, items: list, errors: list[Error]) -> list[tuple[int, R
             try:
                 values[attribute] = read_value(raw)
             except ValueError as problem:
-                errors.append(error(index, key, str(problem)))
+                errors.append(error(index, key, str(problem), raw))
         if len(errors) > count:
             continue
         try:
@@ -136,7 +141,7 @@ def without_repeats(kind: BatchKind, rows: list, errors: list[Error]) -> list[tu
         key = kind.key(row)
         if key in first:
             message = f"Repeats the external_id of item {first[key]} in this batch."
-            errors.append(error(index, "external_id", message))
+            errors.append(error(index, "external_id", message, kind.external_id(row)))
         else:
             first[key] = index
             unique.append((index, row))
@@ -167,7 +172,7 @@ def split_stored(kind: BatchKind, rows: list, errors: list[Error]) -> tuple[list
             if old != value
         )
         message = f"Already present with different content ({changed}); corrections are amendments."
-        errors.append(error(index, "external_id", message))
+        errors.append(error(index, "external_id", message, kind.external_id(row)))
     return new, present
 
 

@@ -41,6 +41,7 @@ from django.db.models import F, Q
 
 from audits.ledger import services as ledger
 from audits.ledger.models import LedgerAction, LedgerEvent
+from audits.register.imports.protocol import RowError
 from audits.register.models import (
     Alert,
     Deployment,
@@ -60,12 +61,16 @@ from audits.register.services.batch_fields import Field, lookup, model_fields, t
 from audits.register.services.batch_pipeline import BatchKind, Row, error
 from audits.register.services.records import actor_name, authorise, model_permission
 
-MAX_BATCH_ITEMS = 10_000
+MAX_BATCH_ITEMS = 10_000  # items in one batch: the API's, and each batch a file is sent in
 LEDGER_ID_LIMIT = 1_000  # created ids listed in the ledger event
 # Two-key advisory locks (apart from the ledger's one-key lock): one per kind and force.
 _LOCK_KEYS = {"alerts": 0x42410001, "searches": 0x42410002, "device_sessions": 0x42410003}
 _BIGINT_MAX = 2**63 - 1
 _plain_text = text(None)
+
+
+def too_many_items(given: int) -> str:
+    return f"At most {MAX_BATCH_ITEMS} items in one batch ({given} given)."
 
 
 def _plain_fields(model: type[models.Model]) -> list[str]:
@@ -112,13 +117,11 @@ class BatchResult:
 
 
 class BatchInvalid(Exception):
-    """Every error of the batch: [{"index": int | None, "field": str, "message": str}, ...].
+    """Every error of the batch, as the import protocol's RowErrors: `row` is the item's
+    position in the batch, or None for the batch as a whole (column "items"); `column` the
+    item's key, or "non_field_errors" for the item as a whole; `value` what the item held."""
 
-    `index` is the item's position in the batch, or None for the batch as a whole ("items").
-    `field` is the item's key, or "non_field_errors" for the item as a whole.
-    """
-
-    def __init__(self, errors: list[dict[str, Any]]):
+    def __init__(self, errors: list[RowError]):
         self.errors = errors
         super().__init__(f"{len(errors)} error(s) in the batch; nothing was written.")
 
@@ -216,8 +219,7 @@ def _start(
     if type(items) is not list:
         raise BatchInvalid([error(None, "items", "Must be a list.")])
     if len(items) > MAX_BATCH_ITEMS:
-        message = f"At most {MAX_BATCH_ITEMS} items in one batch ({len(items)} given)."
-        raise BatchInvalid([error(None, "items", message)])
+        raise BatchInvalid([error(None, "items", too_many_items(len(items)))])
     if connection.vendor == "postgresql":  # SQLite's BEGIN IMMEDIATE already serialises writers
         # Two batches of one kind for one force wait for each other, so that both cannot find
         # an external_id absent and insert it twice.
@@ -277,7 +279,7 @@ def _code(model: type[models.Model], force: Force) -> Callable[[Any], int]:
 def _ingest(
     kind: BatchKind, user: AbstractBaseUser | None, force: Force, items: list
 ) -> BatchResult:
-    errors: list[dict[str, Any]] = []
+    errors: list[RowError] = []
     rows = pipeline.read(kind, items, errors)
     rows = pipeline.without_repeats(kind, rows, errors)
     new, present_indexes = pipeline.split_stored(kind, rows, errors)
@@ -289,9 +291,9 @@ def _ingest(
                 f"Deployment {deployment.reference!r} is {deployment.status}: it is locked, so "
                 "nothing can be added to it."
             )
-            errors.append(error(index, "deployment", message))
+            errors.append(error(index, "deployment", message, deployment.reference))
     if errors:
-        raise BatchInvalid(sorted(errors, key=lambda found: found["index"]))
+        raise BatchInvalid(sorted(errors, key=lambda found: found.row))
     digest = hashlib.sha256(ledger.canonical_json(items).encode()).hexdigest()
     created = [row for _, row in new]
     pipeline.insert(kind, created)

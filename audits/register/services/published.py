@@ -15,6 +15,7 @@ How a published record is revised by a later edition of the table is for the pub
 work to settle; `published_record_revise` is the one place it happens.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
-from audits.ledger.models import LedgerAction
+from audits.ledger import services as ledger
+from audits.ledger.models import LedgerAction, LedgerEvent
 from audits.register.models import Deployment, FacesSeenRevision, Force, Origin, Status, Watchlist
 from audits.register.scoping import owning_force, reads_all_forces, user_force
 from audits.register.services.changes import diff, field_values
@@ -167,3 +169,33 @@ def published_deployment_revise(
         )
     if "faces_seen" in data and data["faces_seen"] is not None:
         _faces_seen(user, current, data["faces_seen"], as_of, reason)
+
+
+def published_grid_import_log(
+    *,
+    user: AbstractBaseUser | None,
+    force_codes: Iterable[str],
+    source_name: str,
+    digest: str,
+    created: list[str],
+    revised: dict[str, dict[str, list[Any]]],
+    unchanged: int,
+    reason: str,
+) -> LedgerEvent:
+    """The one ledger event of an imported grid, after its records' own: the file (by its
+    SHA-256), the row ids it created and what it revised."""
+    return ledger.append(
+        action=LedgerAction.IMPORT,
+        actor=user.get_username() if user else "",
+        force=",".join(sorted(force_codes)),
+        object_type="published_grid",
+        object_id=digest[:16],
+        changes={
+            "file": source_name,
+            "sha256": digest,
+            "created": created,
+            "revised": revised,
+            "unchanged": unchanged,
+        },
+        reason=reason,
+    )

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from audits.register.services.batches import MAX_BATCH_ITEMS
+
 
 class BatchResultOutput(serializers.Serializer):
     kind = serializers.CharField()
@@ -18,7 +20,8 @@ class BatchInput(serializers.Serializer):
     )
     items = serializers.ListField(
         child=serializers.DictField(),
-        max_length=10_000,
-        help_text="Up to 10,000 items, each with its external_id. Nothing is written unless all "
-        "are valid; items already stored with the same content are counted, not repeated.",
+        max_length=MAX_BATCH_ITEMS,
+        help_text=f"Up to {MAX_BATCH_ITEMS:,} items, each with its external_id. Nothing is written "
+        "unless all are valid; items already stored with the same content are counted, not "
+        "repeated.",
     )

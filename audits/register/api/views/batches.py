@@ -22,6 +22,8 @@ from audits.register.api.errors import ItemErrors, PayloadTooLarge
 from audits.register.api.permissions import MayAdd
 from audits.register.api.serializers.base import ForceField
 from audits.register.api.serializers.batches import BatchInput, BatchResultOutput
+from audits.register.imports.limits import JSON_BYTES
+from audits.register.imports.protocol import RowError
 from audits.register.models import Alert, DeviceSession, Search
 from audits.register.services.batches import (
     MAX_BATCH_ITEMS,
@@ -29,10 +31,11 @@ from audits.register.services.batches import (
     ingest_alerts,
     ingest_device_sessions,
     ingest_searches,
+    too_many_items,
 )
 
-# A body above this is refused before it is parsed: 10,000 items of about 1 KiB, with room.
-MAX_BATCH_BYTES = 32 * 1024 * 1024
+# A body above this is refused before it is parsed: the limit of every API request body.
+MAX_BATCH_BYTES = JSON_BYTES
 BATCH_RESPONSES = {201: BatchResultOutput, 200: BatchResultOutput}
 
 
@@ -49,7 +52,7 @@ class BatchView(APIView):
         try:
             result = service(user=request.user, items=items, force=force)
         except BatchInvalid as invalid:
-            raise ItemErrors(invalid.errors) from None
+            raise ItemErrors([_item_error(error) for error in invalid.errors]) from None
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(BatchResultOutput(result).data, status=code)
 
@@ -73,7 +76,7 @@ class BatchView(APIView):
         if not isinstance(items, list):
             errors["items"] = [ErrorDetail("A list of items is required.", code="required")]
         elif len(items) > MAX_BATCH_ITEMS:
-            message = f"At most {MAX_BATCH_ITEMS} items in one batch ({len(items)} given)."
+            message = too_many_items(len(items))
             errors["items"] = [ErrorDetail(message, code="max_length")]
         force = None
         if "force" in data:
@@ -86,6 +89,11 @@ class BatchView(APIView):
         if errors:
             raise ValidationError(errors)
         return items, force
+
+
+def _item_error(error: RowError) -> dict[str, Any]:
+    """The API's shape of an item's error: the item by its index, its key, and the reason."""
+    return {"index": error.row, "field": error.column, "message": error.reason}
 
 
 class AlertBatchView(BatchView):

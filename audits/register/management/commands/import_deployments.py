@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from audits.register.imports.deployments import apply_import, plan_import
+from audits.register.imports.protocol import CREATE, REVISE, UNCHANGED
 from audits.register.imports.published import format_errors
 from audits.register.imports.tables import UnreadableFile, check_file_size
 
@@ -36,20 +37,20 @@ class Command(BaseCommand):
             self.stderr.write(format_errors(plan.errors))
             raise CommandError(f"{path.name}: {len(plan.errors)} error(s); nothing was imported.")
         summary = (
-            f"{plan.count('create')} to create, {plan.count('revise')} to revise, "
-            f"{plan.count('unchanged')} unchanged"
+            f"{plan.count(CREATE)} to create, {plan.count(REVISE)} to revise, "
+            f"{plan.count(UNCHANGED)} unchanged"
         )
         for row_plan in plan.rows:
-            if row_plan.action == "revise":
+            if row_plan.action == REVISE:
                 changes = "; ".join(
                     f"{name}: {old!r} -> {new!r}" for name, (old, new) in row_plan.changes.items()
                 )
-                self.stdout.write(f"  {row_plan.row.row_id} revised: {changes}")
+                self.stdout.write(f"  {row_plan.record.row_id} revised: {changes}")
         if dry_run:
             self.stdout.write(f"Dry run of {path.name}: {summary}. Nothing was written.")
             return
-        outcome = apply_import(plan)
+        apply_import(plan)
         self.stdout.write(
-            f"Imported {path.name}: {outcome.created} created, {outcome.revised} revised, "
-            f"{outcome.unchanged} unchanged (ledger event {outcome.ledger_seq})."
+            f"Imported {path.name}: {plan.count(CREATE)} created, {plan.count(REVISE)} revised, "
+            f"{plan.count(UNCHANGED)} unchanged (ledger event {plan.ledger_seqs[0]})."
         )
