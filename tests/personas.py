@@ -479,6 +479,7 @@ class Builder:
             record_withdraw(
                 user=reviewer(code), instance=deployment, reason="Recorded against the wrong day."
             )
+            record_withdraw(user=reviewer(code), instance=watchlist, reason="Never deployed.")
 
     def search(self, force, planned: PlannedSearch) -> None:
         oifr = planned.mode == "oifr"
@@ -588,12 +589,13 @@ def build() -> None:
 
 
 def sign_in_traces() -> None:
-    """A row of each sign-in table the administrator looks after: the administrator's API token
-    and recovery codes, and a stranger's failed and successful sign-ins. People have no
-    authenticator device until a test signs them in (`login`) or enrols them."""
+    """A row of each sign-in table the administrator looks after: the administrator's API
+    token, authenticator app and recovery codes, and a stranger's failed and successful sign-ins.
+    Nobody else has an authenticator until a test signs them in (`login`) or enrols them."""
     admin = administrator()
     AuthToken.objects.create(user=admin)
     StaticDevice.objects.create(user=admin, name="Recovery codes", confirmed=True)
+    enrolled(admin)
     seen = dict(user_agent="pytest", ip_address="192.0.2.10", http_accept="*/*")
     AccessAttempt.objects.create(
         **seen, username="stranger", path_info="/admin/login/", failures_since_start=1

@@ -170,7 +170,7 @@ def test_a_force_user_cannot_create_a_record_for_another_force(entity):
 
 @pytest.mark.parametrize("entity", ENTITIES, ids=str)
 def test_a_force_user_creates_edits_and_deletes_a_draft_of_their_own(entity):
-    own = "WSP" if entity.parent_kind == "bodycam" else "NMP"
+    own = "EVC" if entity.parent_kind == "bodycam" else "NMP"
     client = client_for(entity.writer(own))
     parent = draft_parent(own, entity.parent_kind) if entity.parent_kind else None
     response = client.post(f"{API}/{entity.path}/", entity.payload(parent and parent.pk))
@@ -220,7 +220,7 @@ def test_a_recorder_sees_only_their_own_force_among_the_forces(nmp, commissioner
     evc = Force.objects.get(code="EVC")
     assert nmp.get(f"{API}/forces/{evc.pk}/").status_code == 404
     codes = {force["code"] for force in commissioner.get(f"{API}/forces/").json()}
-    assert {"NMP", "EVC", "WSP"} <= codes
+    assert {"NMP", "EVC", "MPS"} <= codes
 
 
 def test_the_parts_of_another_forces_records_are_not_found(nmp):
