@@ -1,19 +1,67 @@
-"""Shared fixtures: the demo dataset is loaded once per test session, then each test runs in a
-transaction that is rolled back, so every test sees the same seeded database."""
+"""Shared fixtures: the persona register (tests/personas.py) is built once per test database,
+then each test runs in a transaction that is rolled back, so every test starts from it. Only the
+tests of seed_demo and the browser tests load the full demo (`demo_loaded`)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 
+from audits.compliance.models import Finding
+from audits.oversight.models import CommissionerReview, ReviewMessage
+from audits.register.models import (
+    Alert,
+    Amendment,
+    Authorisation,
+    Deployment,
+    DeviceSession,
+    FacesSeenRevision,
+    PostDeploymentReview,
+    Search,
+    Watchlist,
+    WatchlistCategoryCount,
+)
 from tests import personas
+
+# The persona register's records, in an order that deletes each after what points to it.
+PERSONA_RECORDS = (
+    ReviewMessage,
+    CommissionerReview,
+    Finding,
+    Amendment,
+    Alert,
+    DeviceSession,
+    FacesSeenRevision,
+    PostDeploymentReview,
+    Deployment,
+    WatchlistCategoryCount,
+    Watchlist,
+    Authorisation,
+    Search,
+)
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        personas.build()
+
+
+@contextmanager
+def demo_loaded(django_db_blocker) -> Iterator[None]:
+    """The full demo on a register emptied of the persona records (people and forces stay), for
+    as long as the block lasts, inside a transaction that is then rolled back: every test in it
+    runs in a savepoint of that transaction."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        for model in PERSONA_RECORDS:
+            model.objects.all()._raw_delete(model.objects.db)
         call_command("seed_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

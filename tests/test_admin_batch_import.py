@@ -33,7 +33,7 @@ from tests.labels import admin_url_name
 
 pytestmark = pytest.mark.django_db
 
-FORCE = "WSP"
+FORCE = "EVC"
 DEPLOYMENT = "IMPORT-D1"
 IMPORT = reverse("admin:register_alert_import")
 HEADER = [
@@ -445,7 +445,7 @@ def test_a_superuser_chooses_the_force_and_a_user_without_one_has_none_to_choose
     admin = Client()
     personas.login(admin, get_user_model().objects.create_superuser("import-admin"))
     form = admin.get(IMPORT).context["form"]
-    assert {f.code for f in form.fields["force"].queryset} >= {"NMP", "EVC", "WSP"}
+    assert {f.code for f in form.fields["force"].queryset} >= {"NMP", "EVC", "MPS"}
     preview = admin.post(
         IMPORT,
         {"file": SimpleUploadedFile("a.csv", csv_bytes([row(1)])), "force": deployment.force.pk},

@@ -33,7 +33,7 @@ from tests import personas
 
 pytestmark = pytest.mark.django_db
 
-FORCE = "WSP"  # the demo's bodycam force: device sessions need a bodycam deployment
+FORCE = "EVC"
 OTHER = "NMP"
 DEPLOYMENT = "BATCH-D1"
 SECOND_DEPLOYMENT = "BATCH-D2"

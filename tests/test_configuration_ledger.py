@@ -86,9 +86,9 @@ def test_saving_a_form_unchanged_writes_no_event(client):
 
 def test_a_rules_parameters_and_a_profiles_forces_are_logged(client):
     profile = PolicyProfile.objects.exclude(all_forces=True).first()
-    assert profile is not None, "the demo has a profile for listed forces"
+    assert profile is not None, "the persona register has a profile for listed forces"
     old_forces = sorted(str(force) for force in profile.forces.all())
-    wsp = Force.objects.get(code="WSP")
+    wsp = Force.objects.get(code="MPS")  # a force the profile does not list yet
     chosen = sorted({*profile.forces.values_list("pk", flat=True), wsp.pk})
     url = reverse("admin:compliance_policyprofile_change", args=[profile.pk])
     post_change_form(client, url, {"forces": chosen})

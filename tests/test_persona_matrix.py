@@ -13,6 +13,7 @@ from audits.register.models import Deployment, Force, Membership, Status
 from audits.register.scoping import force_path, owning_force
 from tests import personas
 from tests.labels import MODEL_APPS
+from tests.personas import PLAN
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,9 @@ def url(model, view: str, *args) -> str:
 
 
 def owner_of(model) -> str:
-    """A force that has records of this model in the demo data (device sessions: WSP only)."""
+    """The force of the model's first record (the persona register has every kind for both)."""
     first = model.objects.order_by("pk").first()
-    assert first is not None, f"no {model._meta.model_name} in the demo data"
+    assert first is not None, f"no {model._meta.model_name} in the persona register"
     return owning_force(first).code
 
 
@@ -42,7 +43,7 @@ def outsider_of(model) -> str:
 def record_of(model, force_code: str):
     path = force_path(model)
     found = model.objects.filter(**{f"{path}__code": force_code}).order_by("pk").first()
-    assert found is not None, f"no {model._meta.model_name} of {force_code} in the demo data"
+    assert found is not None, f"no {model._meta.model_name} of {force_code} in the personas"
     return found
 
 
@@ -101,8 +102,7 @@ def test_a_recorder_cannot_open_another_forces_record(model, who):
     theirs_code = owner_of(model) if who == "outsider" else outsider_of(model)
     reader = outsider_of(model) if who == "outsider" else owner_of(model)
     candidates = model.objects.filter(**{f"{force_path(model)}__code": theirs_code})
-    if not candidates.exists():
-        pytest.skip(f"{theirs_code} has no {model._meta.model_name}")
+    assert candidates.exists(), f"{theirs_code} has no {model._meta.model_name}"
     client = client_for(personas.recorder(reader))
     theirs = candidates.order_by("pk").first()
     response = client.get(url(model, "change", theirs.pk))
@@ -162,7 +162,7 @@ def test_autocomplete_offers_only_the_recorders_force(nmp_recorder):
 
 
 def test_search_results_stay_inside_the_force(evc_recorder):
-    response = evc_recorder.get(url(Deployment, "changelist"), {"q": "NMP-D0001"})
+    response = evc_recorder.get(url(Deployment, "changelist"), {"q": PLAN[0].reference("NMP")})
     assert response.context["cl"].result_count == 0
 
 

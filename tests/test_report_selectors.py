@@ -172,10 +172,10 @@ def test_alert_tallies_count_every_alert_of_the_report_once():
 
 
 def test_a_report_in_a_forces_scope_equals_the_frame_figures_in_that_scope(unknowns):
-    user = personas.recorder("WSP")
+    user = personas.recorder("EVC")
     report = build_report(filters=EVERYTHING, group_by=["month"], user=user)
     frame = deployments_frame(report_deployments(EVERYTHING, user))
-    assert {row["force"] for row in report["deployments"]} == {"WSP"}
+    assert {row["force"] for row in report["deployments"]} == {"EVC"}
     assert_same(report["groups"], summarise(frame, ["month"]))
     assert_same(report["by_threshold"], summarise(frame, ["threshold"]))
 

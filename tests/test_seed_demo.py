@@ -20,8 +20,16 @@ from audits.register.models import (
     Watchlist,
     WatchlistCategoryCount,
 )
+from tests.conftest import demo_loaded
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup, django_db_blocker):
+    with demo_loaded(django_db_blocker):
+        yield
+
 
 RECORD_MODELS = [
     Alert,

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_anonymous_users_reach_the_public_page(client):
     response = client.get(reverse("transparency:index"))
     assert response.status_code == 200
-    assert "Northmoor Metropolitan Police (demo)" in response.content.decode()
+    assert "Northmoor Police (personas)" in response.content.decode()
 
 
 def test_a_force_page_shows_submitted_deployments_and_never_a_draft(client):

@@ -15,7 +15,7 @@ from tests import personas
 from tests.api.conftest import client_for, error_of, fields_of
 
 pytestmark = pytest.mark.django_db
-FORCE = "WSP"  # the demo's bodycam force: device sessions need a bodycam deployment
+FORCE = "EVC"
 REFERENCE = "API-BATCH-D1"
 AT = "2025-06-03T11:00:00+01:00"
 

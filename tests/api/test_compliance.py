@@ -22,7 +22,7 @@ FORCE_ROLES = [personas.recorder, personas.reviewer, personas.officer]
 
 def finding_of(code: str) -> Finding:
     found = Finding.objects.filter(force__code=code, state=Finding.State.OPEN).order_by("pk")
-    assert found.exists(), f"no open finding of {code} in the demo data"
+    assert found.exists(), f"no open finding of {code} in the persona register"
     return found.first()
 
 
@@ -69,7 +69,7 @@ def test_a_force_user_reads_only_their_own_forces_findings(role, own):
 @pytest.mark.parametrize("role", ["commissioner", "auditor"])
 def test_commissioners_and_auditors_read_every_forces_findings(role):
     client = client_for(getattr(personas, role)())
-    for code in ("NMP", "EVC", "WSP"):
+    for code in ("NMP", "EVC"):
         listed = rows(client, force=code, page_size=5)
         assert listed and {row["force"] for row in listed} == {code}
         finding = finding_of(code)
@@ -119,7 +119,7 @@ def test_the_queue_filters_narrow_as_named(commissioner):
 
 
 def test_the_queue_filters_by_assignee(commissioner):
-    finding = finding_of("WSP")
+    finding = finding_of("EVC")
     assert (
         commissioner.post(
             f"{FINDINGS}{finding.pk}/assign/", {"assignee": "commissioner-test"}
@@ -128,8 +128,8 @@ def test_the_queue_filters_by_assignee(commissioner):
     )
     assert [row["id"] for row in rows(commissioner, assignee="commissioner-test")] == [finding.pk]
     assert [row["id"] for row in rows(commissioner, assigned="true")] == [finding.pk]
-    unassigned = rows(commissioner, assigned="false", force="WSP")
-    assert len(unassigned) == Finding.objects.filter(force__code="WSP").count() - 1
+    unassigned = rows(commissioner, assigned="false", force="EVC")
+    assert len(unassigned) == Finding.objects.filter(force__code="EVC").count() - 1
     assert finding.pk not in {row["id"] for row in unassigned}
 
 
@@ -206,7 +206,7 @@ def test_only_a_user_who_can_read_the_finding_can_be_its_assignee(commissioner):
 
 
 def test_assigning_the_same_user_again_changes_and_records_nothing(commissioner):
-    finding = finding_of("WSP")
+    finding = finding_of("EVC")
     url = f"{FINDINGS}{finding.pk}/assign/"
     commissioner.post(url, {"assignee": "commissioner-test"})
     finding.refresh_from_db()
@@ -217,7 +217,7 @@ def test_assigning_the_same_user_again_changes_and_records_nothing(commissioner)
 
 
 def test_an_administrator_assigns_too(superuser):
-    finding = finding_of("WSP")
+    finding = finding_of("EVC")
     response = client_for(superuser).post(
         f"{FINDINGS}{finding.pk}/assign/", {"assignee": superuser.username}
     )

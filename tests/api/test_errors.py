@@ -181,5 +181,5 @@ def test_an_unsupported_method_and_media_type(nmp):
 def test_a_model_rule_broken_across_fields(nmp):
     response = nmp.post(DEPLOYMENTS, payloads.deployment(date="2025-06-04"))
     assert response.status_code == 400 and fields_of(response) == {"date"}
-    response = nmp.post(DEPLOYMENTS, payloads.deployment(reference="NMP-D0001"))
+    response = nmp.post(DEPLOYMENTS, payloads.deployment(reference="NMP-P01"))
     assert response.status_code == 400 and error_of(response)["fields"][0]["field"] is None

@@ -4,7 +4,7 @@ people do.
 The live server answers on the test's own database connection, inside the test's transaction, so
 everything the browser writes is rolled back afterwards, as any other test's writes are.
 pytest-django's `live_server` would make the test transactional instead: its flush (TRUNCATE) is
-refused by the ledger's trigger on PostgreSQL, and would wipe the demo data seeded once for the
+refused by the ledger's trigger on PostgreSQL, and would wipe the data seeded once for the
 whole session.
 """
 
@@ -21,6 +21,8 @@ from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+from tests.conftest import demo_loaded
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The machines have no internet: nothing in the background may try to reach it.
@@ -69,6 +71,23 @@ class OneConnectionServerThread(LiveServerThread):
         )
 
 
+def browser_missing() -> None:
+    """Skips when Chromium or Playwright is not installed (a missing service, not missing data)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    if importlib.util.find_spec("playwright") is None:
+        pytest.skip("the playwright package is not installed in this environment")
+
+
+@pytest.fixture(scope="package", autouse=True)
+def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The browser tests drive the register with the full demo loaded (not loaded at all where
+    there is no browser to drive: every test here needs one)."""
+    browser_missing()
+    with demo_loaded(django_db_blocker):
+        yield
+
+
 @pytest.fixture
 def live_site(db) -> Iterator[str]:
     """The register served over HTTP, one request at a time, from inside this test's
@@ -103,10 +122,7 @@ def chromium() -> Callable[[], AbstractContextManager[Callable]]:
     Enter it only once the test's data exists: Playwright's sync API runs an event loop in this
     thread, and while it runs Django refuses ORM calls here (SynchronousOnlyOperation). If the
     test fails inside it, every open page is saved as artifacts/e2e/failure-N.png."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    if importlib.util.find_spec("playwright") is None:
-        pytest.skip("the playwright package is not installed in this environment")
+    browser_missing()
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)

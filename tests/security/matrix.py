@@ -44,7 +44,7 @@ class Persona:
         return self.user is not None and self.force is None
 
 
-def all_personas(forces: tuple[str, ...] = (FORCE_A, FORCE_B, "WSP")) -> dict[str, Persona]:
+def all_personas(forces: tuple[str, ...] = (FORCE_A, FORCE_B)) -> dict[str, Persona]:
     """Every persona at once: three force roles for each force, a commissioner, an auditor."""
     found = {}
     for code in forces:
