@@ -198,4 +198,4 @@ def test_the_normal_quantile_is_computed_once_and_is_scipys(confidence):
     assert wilson(3, 40, confidence) == (centre - half, centre + half)
     log_ratio = math.log((3 / 40) / (5 / 90))
     error = math.sqrt(1 / 3 - 1 / 40 + 1 / 5 - 1 / 90)
-    assert rate_ratio(3, 40, 5, 90, confidence)["ci_high"] == math.exp(log_ratio + z * error)
+    assert rate_ratio(3, 40, 5, 90, confidence).ci_high == math.exp(log_ratio + z * error)
