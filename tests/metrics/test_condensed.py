@@ -2,6 +2,7 @@
 a selector computes in SQL give exactly the figures of the frames of rows they stand for."""
 
 import math
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -50,8 +51,13 @@ def condense(frame: pd.DataFrame, group_by: list[str]) -> pd.DataFrame:
 
 
 def assert_same(actual: Any, expected: Any) -> None:
-    """Equal, floats to a relative 1e-12 (sums of hours may be added in another order)."""
-    if isinstance(expected, dict):
+    """Equal, floats to a relative 1e-12 (sums of hours may be added in another order);
+    dataclasses (a `Rate`, a report's row) field by field."""
+    if is_dataclass(expected):
+        assert type(actual) is type(expected)
+        for item in fields(expected):
+            assert_same(getattr(actual, item.name), getattr(expected, item.name))
+    elif isinstance(expected, dict):
         assert list(actual) == list(expected)
         for name in expected:
             assert_same(actual[name], expected[name])

@@ -78,9 +78,7 @@ def test_met_2023_split_gives_strict_precision_and_unconfirmed_share(met):
     group = next(g for g in summarise(met, ["year"]) if g["key"] == {"year": 2023})
     assert (group["precision_strict"].k, group["precision_strict"].n) == (56, 58)
     assert (group["unconfirmed_share"].k, group["unconfirmed_share"].n) == (0, 58)
-    assert group["unconfirmed_share"].zero_events_upper_bound == pytest.approx(
-        1 - 0.05 ** (1 / 58)
-    )
+    assert group["unconfirmed_share"].zero_events_upper_bound == pytest.approx(1 - 0.05 ** (1 / 58))
     assert group["one_in"] == 326_392 / 2
     assert group["hours"] == pytest.approx(117.8)
 
