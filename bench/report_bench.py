@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import io
 import json
 import os
@@ -40,7 +41,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -48,6 +49,9 @@ import pandas as pd
 import psycopg
 from _scratch import ROOT, database_url, drop_database, recreate_database, setup_django
 from psycopg import sql
+
+if TYPE_CHECKING:
+    from audits.reporting.report import Report
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_report"
 GROUP_BY = ["force", "month"]
@@ -454,14 +458,14 @@ def everything(params: dict | None = None):
     return report_selection(deployment_filterset(params or {}, None))
 
 
-def product_report() -> dict[str, Any]:
+def product_report() -> Report:
     """The whole report: every section, as the JSON, XLSX, PDF and HTML exports show it."""
     from audits.reporting.build import build_report
 
     return build_report(selection=everything(), group_by=GROUP_BY)
 
 
-def csv_report() -> dict[str, Any]:
+def csv_report() -> Report:
     """The report a CSV export needs: its totals and groups, summed in SQL."""
     from audits.reporting.build import build_report, sections_for
 
@@ -617,7 +621,7 @@ def traced_peak(function: Callable[[], bytes]) -> tuple[bytes, int]:
         tracemalloc.stop()
 
 
-def render_memory(render: Callable[[dict[str, Any]], bytes], report: dict[str, Any]) -> dict:
+def render_memory(render: Callable[[Report], bytes], report: Report) -> dict:
     """The render's peak under tracemalloc: Python allocations only, but exact, where the RSS
     would hide it in memory build_report has just freed."""
     output, traced = traced_peak(lambda: render(report))
@@ -645,11 +649,11 @@ def export_worker(subset: str, fmt: str) -> dict[str, Any]:
     result = {
         "subset": subset,
         "format": fmt,
-        "deployments": report["totals"].get("deployments", 0),
-        "alerts": report["totals"].get("alerts") or 0,
-        "groups": len(report["groups"]),
-        "per_deployment_rows": len(report["deployments"]),
-        "sections": [name for name, value in report.items() if name in SECTION_NAMES and value],
+        "deployments": report.totals.deployments if report.totals else 0,
+        "alerts": (report.totals.alerts if report.totals else 0) or 0,
+        "groups": len(report.groups),
+        "per_deployment_rows": len(report.deployments),
+        "sections": [name for name in SECTION_NAMES if getattr(report, name)],
         "build_rss": build_peak,
         "export_rss": export_peak,
         **render_memory(render, report),
@@ -657,7 +661,8 @@ def export_worker(subset: str, fmt: str) -> dict[str, Any]:
     if fmt == "xlsx":
         # The per_deployment sheet is part of the result and grows with the records; the
         # workbook without its rows shows what the rest of the renderer costs.
-        result["without_per_deployment"] = render_memory(render, {**report, "deployments": []})
+        without_rows = dataclasses.replace(report, deployments=[])
+        result["without_per_deployment"] = render_memory(render, without_rows)
     return result
 
 
@@ -844,6 +849,8 @@ def print_checks(results: list[dict[str, Any]]) -> list[MemoryCheck]:
 
 
 def run(args: argparse.Namespace, url: str) -> None:
+    from audits.reporting.report import as_json
+
     print(f"Scratch database {urlsplit(url).path.lstrip('/')}: migrate and load ...", flush=True)
     began = time.perf_counter()
     migrate()
@@ -856,9 +863,9 @@ def run(args: argparse.Namespace, url: str) -> None:
         "hand-written SQL GROUP BY + fetchall", hand_written_sql, max(5, args.repeat)
     )
     csv_timing, csv = timed("build_report (CSV: totals, groups)", csv_report, max(5, args.repeat))
-    check_same_totals("the CSV report", csv["groups"], rows)
+    check_same_totals("the CSV report", as_json(csv.groups), rows)
     report_timing, report = timed("build_report (whole report)", product_report, args.repeat)
-    check_same_totals("build_report", report["groups"], rows)
+    check_same_totals("build_report", as_json(report.groups), rows)
     summary_timing, groups = timed(
         "frame summary (deployments_frame + summarise)", frame_summary_path, args.repeat
     )

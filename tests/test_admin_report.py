@@ -38,7 +38,7 @@ def test_the_commissioner_sees_the_met_figures_and_download_links(met):
     assert "144,366" in page and "326,392" in page
     for label in ("JSON", "CSV", "Excel (XLSX)", "PDF", "HTML"):
         assert f">{label}<" in page
-    head = response.context["report"]["ledger_head"]
+    head = response.context["report"].ledger_head
     assert all(head[i : i + 16] in page for i in range(0, 64, 16))  # printed in groups of 16
 
 
@@ -58,9 +58,9 @@ def test_a_recorder_reports_on_their_own_force_only(met):
     assert response.status_code == 200
     choices = response.context["filterset"].form.fields["force"].choices
     assert [str(value) for value, _label in choices] == ["NMP"]
-    keys = [group["key"]["force"] for group in response.context["report"]["groups"]]
+    keys = [group.key["force"] for group in response.context["report"].groups]
     assert keys == ["NMP"]
     expected = Deployment.objects.filter(force__code="NMP").exclude(status="withdrawn").count()
-    assert response.context["report"]["totals"]["deployments"] == expected
+    assert response.context["report"].totals.deployments == expected
     refused = client.get(REPORT, {"force": "MPS"})
     assert "Select a valid choice" in refused.content.decode()

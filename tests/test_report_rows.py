@@ -9,6 +9,7 @@ import pytest
 from audits.metrics import derive_counts
 from audits.metrics import record as per_record
 from audits.reporting import assemble
+from audits.reporting.report import DeploymentRow, as_json
 from tests.metrics.met_grid import load_met_deployments
 
 
@@ -52,8 +53,10 @@ def met() -> pd.DataFrame:
 @pytest.mark.parametrize("method", ["wilson", "exact"])
 def test_rows_equal_the_rows_built_one_deployment_at_a_time(met, method):
     rows = assemble.deployment_rows(met, method)
-    assert rows == one_at_a_time(met, method)
-    assert [list(row) for row in rows] == [list(row) for row in one_at_a_time(met, method)]
+    expected = one_at_a_time(met, method)
+    assert rows == [DeploymentRow(**row) for row in expected]
+    assert [as_json(row) for row in rows] == expected
+    assert [list(as_json(row)) for row in rows] == [list(row) for row in expected]
 
 
 def test_rows_built_in_slices_equal_rows_built_at_once(met, monkeypatch):

@@ -17,6 +17,7 @@ from audits.register.models import Alert, Deployment
 from audits.reporting import build
 from audits.reporting.assemble import SECTIONS
 from audits.reporting.build import sections_for
+from audits.reporting.report import Differential, GroupRow
 from audits.reporting.selectors import (
     alert_tallies,
     alerts_frame,
@@ -141,13 +142,13 @@ def test_the_sql_summary_of_nothing_is_the_frame_summary_of_nothing():
     )
 
 
-def old_demographics(filters: tuple[dict, bool]) -> dict:
+def old_demographics(filters: tuple[dict, bool]) -> dict[str, Differential]:
     """How the report counted before: every alert row in a frame (none: no demographics)."""
     alerts = alerts_frame(report_deployments(filters))
     if alerts.empty:
         return {}
     return {
-        attribute: demographic_differential(alerts, attribute)
+        attribute: Differential.from_differential(demographic_differential(alerts, attribute))
         for attribute in DEMOGRAPHIC_ATTRIBUTES
     }
 
@@ -155,13 +156,13 @@ def old_demographics(filters: tuple[dict, bool]) -> dict:
 @pytest.mark.parametrize("filters", FILTERS, ids=repr)
 def test_the_report_demographics_from_sql_counts_equal_counting_every_alert(filters):
     report = build_report(filters=filters, group_by=["year"], sections=["demographics"])
-    assert report["demographics"] == old_demographics(filters)
+    assert report.demographics == old_demographics(filters)
 
 
 def test_the_demographics_equal_with_unadjudicated_alerts_and_blank_groups(unknowns):
     report = build_report(filters=EVERYTHING, group_by=[], sections=["demographics"])
-    assert report["demographics"] == old_demographics(EVERYTHING)
-    assert report["demographics"]["perceived_sex"]["unknown_kind"] > 0
+    assert report.demographics == old_demographics(EVERYTHING)
+    assert report.demographics["perceived_sex"].unknown_kind > 0
 
 
 def test_alert_tallies_count_every_alert_of_the_report_once():
@@ -175,9 +176,10 @@ def test_a_report_in_a_forces_scope_equals_the_frame_figures_in_that_scope(unkno
     user = personas.recorder("EVC")
     report = build_report(filters=EVERYTHING, group_by=["month"], user=user)
     frame = deployments_frame(report_deployments(EVERYTHING, user))
-    assert {row["force"] for row in report["deployments"]} == {"EVC"}
-    assert_same(report["groups"], summarise(frame, ["month"]))
-    assert_same(report["by_threshold"], summarise(frame, ["threshold"]))
+    assert {row.force for row in report.deployments} == {"EVC"}
+    assert_same(report.groups, [GroupRow.from_group(g) for g in summarise(frame, ["month"])])
+    by_threshold = [GroupRow.from_group(g) for g in summarise(frame, ["threshold"])]
+    assert_same(report.by_threshold, by_threshold)
 
 
 def test_a_csv_report_builds_only_its_sections_with_the_same_figures():
@@ -185,10 +187,10 @@ def test_a_csv_report_builds_only_its_sections_with_the_same_figures():
     csv = build_report(
         filters=EVERYTHING, group_by=["force", "month"], sections=sections_for("csv")
     )
-    assert (csv["totals"], csv["groups"]) == (whole["totals"], whole["groups"])
-    assert list(csv) == list(whole)
-    assert csv["deployments"] == csv["data_quality"] == csv["by_threshold"] == []
-    assert csv["demographics"] == {} and csv["definitions"] == []
+    assert (csv.totals, csv.groups) == (whole.totals, whole.groups)
+    assert list(csv.to_json()) == list(whole.to_json())
+    assert csv.deployments == csv.data_quality == csv.by_threshold == []
+    assert csv.demographics == {} and csv.definitions == []
 
 
 def test_every_section_asked_for_alone_is_the_one_of_the_whole_report():
@@ -197,16 +199,16 @@ def test_every_section_asked_for_alone_is_the_one_of_the_whole_report():
         if section == "definitions":
             continue
         alone = build_report(filters=EVERYTHING, group_by=["quarter"], sections=[section])
-        assert alone[section] == whole[section], section
+        assert getattr(alone, section) == getattr(whole, section), section
 
 
 def test_the_appendix_defines_the_figures_of_the_sections_beside_it():
     alone = build_report(filters=EVERYTHING, group_by=[], sections=["definitions"])
-    assert alone["definitions"] == []
+    assert alone.definitions == []
     with_demographics = build_report(
         filters=EVERYTHING, group_by=[], sections=["demographics", "definitions"]
     )
-    names = [entry["name"] for entry in with_demographics["definitions"]]
+    names = [entry.name for entry in with_demographics.definitions]
     assert names == ["demographic_differential", "rate_ratio"]
 
 

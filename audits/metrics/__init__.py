@@ -23,6 +23,7 @@ from audits.metrics.definitions import (
     MetricDefinition,
     definition,
     definitions_as_dicts,
+    definitions_of,
 )
 from audits.metrics.demographics import (
     demographic_counts,
@@ -41,6 +42,7 @@ from audits.metrics.deployments import (
 from audits.metrics.intervals import (
     IntervalMethod,
     Rate,
+    RateRatio,
     clopper_pearson,
     rate,
     rate_ratio,
@@ -84,12 +86,14 @@ __all__ = [
     "IntervalMethod",
     "MetricDefinition",
     "Rate",
+    "RateRatio",
     "authorisation_lead_times",
     "category_shares",
     "clopper_pearson",
     "data_quality_checks",
     "definition",
     "definitions_as_dicts",
+    "definitions_of",
     "deletions_on_time",
     "demographic_counts",
     "demographic_differential",

@@ -62,16 +62,22 @@ def paired_sums(numerator: pd.Series, denominator: pd.Series) -> tuple[float, fl
     return float(numerator[both].sum()), float(denominator[both].sum())
 
 
-def rate_dict(k: float, n: float, method: str) -> dict[str, Any]:
-    """`rate(k, n).to_dict()`, except that a numerator larger than its denominator (bad data)
-    gives a None value with an "invalid" reason instead of failing a whole report.
+def checked_rate(k: float, n: float, method: str) -> Rate:
+    """`rate(k, n)`, except that a numerator larger than its denominator (bad data) gives a
+    Rate with no value and an `invalid` reason instead of failing a whole report.
     """
     k_count, n_count = as_count(k, "k"), as_count(n, "n")
     if k_count > n_count:
-        invalid = Rate(k_count, n_count, None, None, None, method).to_dict()
-        invalid["invalid"] = f"numerator {k_count} exceeds denominator {n_count}"
-        return invalid
-    return rate(k_count, n_count, method).to_dict()
+        return Rate(
+            k_count,
+            n_count,
+            None,
+            None,
+            None,
+            method,
+            invalid=f"numerator {k_count} exceeds denominator {n_count}",
+        )
+    return rate(k_count, n_count, method)
 
 
 def ratio(numerator: float, denominator: float) -> float | None:

@@ -185,14 +185,17 @@ INTERVAL_NOTE = (
 )
 
 
-def definitions_as_dicts(names: Collection[str] | None = None) -> list[dict[str, str]]:
-    """The definitions as plain dicts, in the order above; `names` (default: all) keeps only
-    those figures, so that a report's appendix lists what the report shows."""
+def definitions_of(names: Collection[str] | None = None) -> list[MetricDefinition]:
+    """The definitions in the order above; `names` (default: all) keeps only those figures, so
+    that a report's appendix lists what the report shows."""
     return [
-        asdict(definition)
-        for definition in METRIC_DEFINITIONS
-        if names is None or definition.name in names
+        definition for definition in METRIC_DEFINITIONS if names is None or definition.name in names
     ]
+
+
+def definitions_as_dicts(names: Collection[str] | None = None) -> list[dict[str, str]]:
+    """`definitions_of` as plain dicts."""
+    return [asdict(definition) for definition in definitions_of(names)]
 
 
 def definition(name: str) -> MetricDefinition:

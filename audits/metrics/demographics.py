@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from audits.metrics._frame import is_unknown, rate_dict, text_or_none
+from audits.metrics._frame import checked_rate, is_unknown, text_or_none
 from audits.metrics.columns import ALERT_KINDS, DEMOGRAPHIC_ATTRIBUTES, FALSE_KINDS, require_columns
 from audits.metrics.intervals import IntervalMethod, rate_ratio
 
@@ -91,7 +91,7 @@ def _group_figures(
         "false_alerts": int(row.false_alerts),
         "unknown_kind": int(row.unknown_kind),
         "is_reference": row.group == reference,
-        "false_alert_share_of_alerts": rate_dict(row.false_alerts, row.alerts, method),
+        "false_alert_share_of_alerts": checked_rate(row.false_alerts, row.alerts, method),
         "rate_ratio": None
         if row.group == reference
         else rate_ratio(row.false_alerts, row.alerts, base.false_alerts, base.alerts),
@@ -99,7 +99,7 @@ def _group_figures(
     if faces_by_group is not None:
         faces = faces_by_group.get(row.group)
         group["false_alert_rate_per_face"] = (
-            None if faces is None else rate_dict(row.false_alerts, faces, method)
+            None if faces is None else checked_rate(row.false_alerts, faces, method)
         )
     return group
 

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audits.metrics._frame import numeric, rate_dict, ratio
+from audits.metrics._frame import checked_rate, numeric, ratio
 from audits.metrics._grouping import columns_for, group_codes
 from audits.metrics.columns import require_columns
 from audits.metrics.intervals import IntervalMethod, as_count
@@ -223,7 +223,7 @@ def figures(sums: Mapping[str, Any], method: str) -> dict[str, Any]:
     # How many deployments each sum rests on: "faces seen in 2 of 3 deployments" matters.
     result["known"] = {column: int(sums[f"known_{column}"]) for column in SUMMED}
     for name, numerator, denominator in RATES:
-        result[name] = rate_dict(*_paired(sums, numerator, denominator), method)
+        result[name] = checked_rate(*_paired(sums, numerator, denominator), method)
     result["arrests_per_deployment"] = ratio(sums["sum_arrests"], sums["known_arrests"])
     for name, numerator, denominator in RATIOS:
         result[name] = ratio(*_paired(sums, numerator, denominator))
@@ -261,7 +261,7 @@ def summarise_sums(
 def summarise(
     frame: pd.DataFrame, group_by: Sequence[str] = (), method: str = IntervalMethod.WILSON
 ) -> list[dict[str, Any]]:
-    """One dict per group, sorted by key: counts, section 4 rates (as `Rate.to_dict()`) and
+    """One dict per group, sorted by key: counts, section 4 rates (as `Rate`s) and
     plain ratios. `group_by` takes any of GROUP_KEYS; empty gives one group with key {}.
 
     `frame` is a deployment frame: one row per deployment, or a condensed one whose

@@ -42,6 +42,10 @@ class Rate:
 
     `zero_events_upper_bound` is the one-sided upper bound 1 - (1 - confidence)^(1/n), set only
     when k == 0 and n > 0: with zero events the honest statement is "at most this", never "none".
+    `invalid` says why a rate has no value when its counts are bad data (k > n, see
+    `metrics._frame.checked_rate`); it is in `to_dict()` only when set.
+
+    A rate stays this object through the report and its renderers; only JSON takes `to_dict()`.
     """
 
     k: int
@@ -51,16 +55,54 @@ class Rate:
     ci_high: float | None
     method: str
     zero_events_upper_bound: float | None = None
+    invalid: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        as_dict: dict[str, Any] = {
             "k": self.k,
             "n": self.n,
             "value": self.value,
             "ci_low": self.ci_low,
             "ci_high": self.ci_high,
-            "method": self.method,
+            "method": str(self.method),
             "zero_events_upper_bound": self.zero_events_upper_bound,
+        }
+        if self.invalid is not None:
+            as_dict["invalid"] = self.invalid
+        return as_dict
+
+
+@dataclass(frozen=True)
+class RateRatio:
+    """The ratio of the rate k1/n1 to the reference rate k0/n0 with its interval (`rate_ratio`).
+
+    `value` and the interval are None when there is nothing to compare; `note` says why, or
+    that a continuity correction was applied (`zero_events`).
+    """
+
+    k1: int
+    n1: int
+    k0: int
+    n0: int
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    method: str
+    zero_events: bool
+    note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "k1": self.k1,
+            "n1": self.n1,
+            "k0": self.k0,
+            "n0": self.n0,
+            "value": self.value,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "method": self.method,
+            "zero_events": self.zero_events,
+            "note": self.note,
         }
 
 
@@ -203,7 +245,7 @@ def rate(k: int, n: int, method: str = IntervalMethod.WILSON, confidence: float 
     )
 
 
-def rate_ratio(k1: int, n1: int, k0: int, n0: int, confidence: float = 0.95) -> dict[str, Any]:
+def rate_ratio(k1: int, n1: int, k0: int, n0: int, confidence: float = 0.95) -> RateRatio:
     """Ratio of the rate k1/n1 to the reference rate k0/n0, with a Katz log interval.
 
     When either group has zero events, 0.5 is added to each cell of the 2x2 table (k + 0.5 events,
@@ -215,31 +257,34 @@ def rate_ratio(k1: int, n1: int, k0: int, n0: int, confidence: float = 0.95) -> 
     k0, n0 = _check_counts(k0, n0)
     _check_confidence(confidence)
     corrected = k1 == 0 or k0 == 0
-    result: dict[str, Any] = {
-        "k1": k1,
-        "n1": n1,
-        "k0": k0,
-        "n0": n0,
-        "value": None,
-        "ci_low": None,
-        "ci_high": None,
-        "method": "katz_log_cc" if corrected else "katz_log",
-        "zero_events": corrected,
-        "note": None,
-    }
+    counts = {"k1": k1, "n1": n1, "k0": k0, "n0": n0}
+    method = "katz_log_cc" if corrected else "katz_log"
+
+    def no_ratio(note: str) -> RateRatio:
+        return RateRatio(
+            **counts,
+            value=None,
+            ci_low=None,
+            ci_high=None,
+            method=method,
+            zero_events=corrected,
+            note=note,
+        )
+
     if n1 == 0 or n0 == 0:
-        result["note"] = "a group has no trials: no ratio"
-        return result
+        return no_ratio("a group has no trials: no ratio")
     if k1 == 0 and k0 == 0:
-        result["note"] = "no events in either group: no ratio can be estimated"
-        return result
+        return no_ratio("no events in either group: no ratio can be estimated")
     a, m1, c, m0 = (k1 + 0.5, n1 + 1, k0 + 0.5, n0 + 1) if corrected else (k1, n1, k0, n0)
     log_ratio = math.log((a / m1) / (c / m0))
     standard_error = math.sqrt(1 / a - 1 / m1 + 1 / c - 1 / m0)
     z = _z(confidence)
-    result["value"] = math.exp(log_ratio)
-    result["ci_low"] = math.exp(log_ratio - z * standard_error)
-    result["ci_high"] = math.exp(log_ratio + z * standard_error)
-    if corrected:
-        result["note"] = "zero events in a group: 0.5 continuity correction applied"
-    return result
+    return RateRatio(
+        **counts,
+        value=math.exp(log_ratio),
+        ci_low=math.exp(log_ratio - z * standard_error),
+        ci_high=math.exp(log_ratio + z * standard_error),
+        method=method,
+        zero_events=corrected,
+        note="zero events in a group: 0.5 continuity correction applied" if corrected else None,
+    )

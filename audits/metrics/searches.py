@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from audits.metrics._frame import known_bool, rate_dict, text_or_none
+from audits.metrics._frame import checked_rate, known_bool, text_or_none
 from audits.metrics._grouping import columns_for, group_rows
 from audits.metrics.columns import require_columns
-from audits.metrics.intervals import IntervalMethod
+from audits.metrics.intervals import IntervalMethod, Rate
 
 COUNT_KEYS = ("year", "quarter", "month", "force", "mode", "offence_type", "purpose")
 RATE_COLUMNS = ("mode", "offence_type", "possible_match", "corroboration_recorded")
@@ -34,10 +34,10 @@ def searches_by(
     return [{"key": key, "searches": len(positions)} for key, positions in group_rows(frame, by)]
 
 
-def _flag_rate(flags: pd.Series, among: pd.Series, method: str) -> dict[str, Any]:
+def _flag_rate(flags: pd.Series, among: pd.Series, method: str) -> Rate:
     known, true = known_bool(flags)
     eligible = known & among
-    return rate_dict(int((true & eligible).sum()), int(eligible.sum()), method)
+    return checked_rate(int((true & eligible).sum()), int(eligible.sum()), method)
 
 
 def search_rates(frame: pd.DataFrame, method: str = IntervalMethod.WILSON) -> dict[str, Any]:

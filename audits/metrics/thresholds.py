@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from audits.metrics._frame import numeric, paired_sums, rate_dict
+from audits.metrics._frame import checked_rate, numeric, paired_sums
 from audits.metrics.columns import require_columns
 from audits.metrics.deployments import SPLIT_COLUMNS, derive_counts
 from audits.metrics.intervals import IntervalMethod
@@ -48,7 +48,7 @@ def threshold_compliance(
         "minimum": float(minimum),
         "deployments": len(frame),
         "unknown_threshold": int((~known).sum()),
-        "threshold_compliance": rate_dict(int(compliant.sum()), int(known.sum()), method),
+        "threshold_compliance": checked_rate(int(compliant.sum()), int(known.sum()), method),
         "below_minimum": [str(record) for record in frame.loc[below, "record"]],
     }
 
@@ -111,13 +111,13 @@ def lab_vs_field(
     results = []
     for threshold, rows in derived.dropna(subset=["threshold"]).groupby("threshold", sort=True):
         false_alerts, faces = paired_sums(rows["false_alerts"], rows["faces_seen"])
-        observed = rate_dict(false_alerts, faces, method)
+        observed = checked_rate(false_alerts, faces, method)
         sizes = rows["watchlist_size"].dropna()
         mean_size = float(sizes.mean()) if not sizes.empty else None
         expected = expected_fpir(float(threshold), mean_size, table)
         within = None
-        if expected is not None and observed["ci_low"] is not None:
-            within = observed["ci_low"] <= expected <= observed["ci_high"]
+        if expected is not None and observed.ci_low is not None and observed.ci_high is not None:
+            within = observed.ci_low <= expected <= observed.ci_high
         results.append(
             {
                 "threshold": float(threshold),

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from audits.metrics._frame import dates, known_bool, numeric, rate_dict
+from audits.metrics._frame import checked_rate, dates, known_bool, numeric
 from audits.metrics.columns import require_columns
 from audits.metrics.intervals import IntervalMethod
 
@@ -32,7 +32,7 @@ def _on_time(
     judged = has_deadline & ~pending
     late = judged & ~on_time
     return {
-        "on_time": rate_dict(int(on_time.sum()), int(judged.sum()), method),
+        "on_time": checked_rate(int(on_time.sum()), int(judged.sum()), method),
         "pending": int(pending.sum()),
         "no_deadline": int((~has_deadline).sum()),
         "late": [str(record) for record in records[late]],

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from audits.metrics._frame import numeric, paired_sums, rate_dict, sum_counts, text_or_none
+from audits.metrics._frame import checked_rate, numeric, paired_sums, sum_counts, text_or_none
 from audits.metrics.columns import require_columns
 from audits.metrics.intervals import IntervalMethod
 
@@ -52,7 +52,7 @@ def category_shares(
             "category": category,
             "count": int(count),
             "categorised": int(total),
-            "share": rate_dict(count, total, method),
+            "share": checked_rate(count, total, method),
         }
         for category, count in ordered
     ]
@@ -80,8 +80,8 @@ def watchlist_proportionality(
         "watchlists": len(watchlists),
         "watchlist_size": _stats(size),
         "entries": sum_counts(size),
-        "under_18_share": rate_dict(under_18s, under_18_total, method),
-        "not_wanted_for_arrest_share": rate_dict(not_wanted, not_wanted_total, method),
+        "under_18_share": checked_rate(under_18s, under_18_total, method),
+        "not_wanted_for_arrest_share": checked_rate(not_wanted, not_wanted_total, method),
         "oldest_image_age_days": _stats(numeric(watchlists, "oldest_image_age_days")),
         "category_shares": None
         if categories is None

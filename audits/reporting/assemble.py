@@ -1,9 +1,9 @@
-"""Assemble a report from frames: the one dictionary every renderer (JSON, CSV, XLSX, PDF, HTML)
-and the API draw from. Pure: frames in, plain data out (records -> selector -> frame -> metrics
--> this -> renderer).
+"""Assemble a report from frames: the one `report.Report` every renderer (JSON, CSV, XLSX, PDF,
+HTML) and the API draw from. Pure: frames in, typed sections out (records -> selector -> frame ->
+metrics -> this -> renderer).
 
 A report has SECTIONS; a caller may ask for fewer (a CSV shows only the totals and the groups).
-A section not asked for is still in the dictionary, empty, so that every report has the same
+A section not asked for is still in the report, empty, so that every report has the same
 shape. The summary sections (totals, groups, by_threshold) need only a summary frame, which a
 selector can condense in SQL (`selectors.condensed_deployments`); the per-deployment sections
 (deployments, lab_vs_field, data_quality) need one row per deployment; demographics needs alert
@@ -20,7 +20,7 @@ from audits.metrics import (
     DEFAULT_FPIR_TABLE,
     DEMOGRAPHIC_ATTRIBUTES,
     data_quality_checks,
-    definitions_as_dicts,
+    definitions_of,
     demographic_counts,
     deployment_sums,
     derive_counts,
@@ -31,6 +31,15 @@ from audits.metrics import (
 )
 from audits.metrics import record as per_record
 from audits.metrics.deployments import RATES, RATIOS
+from audits.reporting.report import (
+    DeploymentRow,
+    Differential,
+    Finding,
+    GroupRow,
+    LabVsField,
+    Report,
+    Totals,
+)
 
 TITLE = "Facial recognition oversight report"
 SUMMARY_SECTIONS = ("totals", "groups", "by_threshold")
@@ -43,7 +52,6 @@ SECTIONS = (
     "data_quality",
     "definitions",
 )
-DICT_SECTIONS = ("totals", "demographics")  # the others are lists
 # The defined figures (audits/metrics/definitions.py) each section shows, for the appendix.
 SUMMARY_FIGURES = (
     *(name for name, _, _ in RATES),
@@ -135,30 +143,25 @@ def _rate_columns(false_alerts: list, faces_seen: list, method: str) -> dict[str
     return columns
 
 
-def _rows_of(derived: pd.DataFrame, method: str) -> list[dict[str, Any]]:
+def _rows_of(derived: pd.DataFrame, method: str) -> list[DeploymentRow]:
     columns = {name: _column_values(derived[name], form) for name, form in ROW_COLUMNS}
     rates = _rate_columns(columns["false_alerts"], columns["faces_seen"], method)
     published = columns.pop("published_false_alert_rate")
     columns.update(rates, published_false_alert_rate=published)
-    names = list(columns)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+    return [DeploymentRow(*row) for row in zip(*columns.values(), strict=True)]
 
 
-def deployment_rows(frame: pd.DataFrame, method: str) -> list[dict[str, Any]]:
+def deployment_rows(frame: pd.DataFrame, method: str) -> list[DeploymentRow]:
     """One row per deployment with its own figures, for the per-deployment sheet and appendix.
 
     Built column by column, a slice of the frame at a time: the columns are working copies
     that should not add up to a register's worth beside the rows.
     """
     derived = derive_counts(frame)
-    rows: list[dict[str, Any]] = []
+    rows: list[DeploymentRow] = []
     for start in range(0, len(derived), ROWS_AT_A_TIME):
         rows.extend(_rows_of(derived.iloc[start : start + ROWS_AT_A_TIME], method))
     return rows
-
-
-def _without_key(group: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in group.items() if name != "key"}
 
 
 def _check_sections(sections: Collection[str]) -> None:
@@ -172,11 +175,18 @@ def _summary_sections(
 ) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     if "totals" in sections:
-        figures["totals"] = _without_key(summarise_sums(sums, [], method)[0])
+        total = summarise_sums(sums, [], method)[0]
+        figures["totals"] = Totals.from_figures(
+            {name: value for name, value in total.items() if name != "key"}
+        )
     if "groups" in sections:
-        figures["groups"] = summarise_sums(sums, list(group_by), method)
+        figures["groups"] = [
+            GroupRow.from_group(group) for group in summarise_sums(sums, list(group_by), method)
+        ]
     if "by_threshold" in sections:
-        figures["by_threshold"] = summarise_sums(sums, ["threshold"], method)
+        figures["by_threshold"] = [
+            GroupRow.from_group(group) for group in summarise_sums(sums, ["threshold"], method)
+        ]
     return figures
 
 
@@ -193,22 +203,26 @@ def _row_sections(
         raise ValueError(f"report sections {wanted} need the deployments frame, one row each")
     any_rows = len(deployments) > 0
     figures: dict[str, Any] = {}
-    if "lab_vs_field" in sections:
-        figures["lab_vs_field"] = lab_vs_field(deployments, fpir_table, method) if any_rows else []
-    if "data_quality" in sections:
-        figures["data_quality"] = data_quality_checks(deployments) if any_rows else []
+    if "lab_vs_field" in sections and any_rows:
+        figures["lab_vs_field"] = [
+            LabVsField(**row) for row in lab_vs_field(deployments, fpir_table, method)
+        ]
+    if "data_quality" in sections and any_rows:
+        figures["data_quality"] = [Finding(**flag) for flag in data_quality_checks(deployments)]
     # Last: the other sections' working copies are gone before the largest result is built.
     if "deployments" in sections:
         figures["deployments"] = deployment_rows(deployments, method)
     return figures
 
 
-def _demographics(tallies: pd.DataFrame | None, method: str) -> dict[str, Any]:
+def _demographics(tallies: pd.DataFrame | None, method: str) -> dict[str, Differential]:
     if tallies is None or int(tallies["count"].sum()) == 0:
         return {}
     return {
-        attribute: differential_from_counts(
-            demographic_counts(tallies, attribute), attribute, method=method
+        attribute: Differential.from_differential(
+            differential_from_counts(
+                demographic_counts(tallies, attribute), attribute, method=method
+            )
         )
         for attribute in DEMOGRAPHIC_ATTRIBUTES
     }
@@ -227,31 +241,31 @@ def assemble_report(
     generated_at: str,
     fpir_table: Sequence[dict[str, float]] = DEFAULT_FPIR_TABLE,
     sections: Collection[str] = SECTIONS,
-) -> dict[str, Any]:
+) -> Report:
     """The report. `summary` is the deployment frame the summary sections are computed from
     (a condensed one, grouped at least as finely as group_by, plus threshold for by_threshold);
     it defaults to `deployments`. Demographics count `alert_tallies`, else the `alerts` rows.
     """
     _check_sections(sections)
-    report: dict[str, Any] = {
-        "title": TITLE,
-        "generated_at": generated_at,
-        "filters": filters,
-        "group_by": list(group_by),
-        "interval_method": method,
-        "ledger_head": ledger_head,
-        **{section: {} if section in DICT_SECTIONS else [] for section in SECTIONS},
-    }
+    built: dict[str, Any] = {}
     if any(section in sections for section in SUMMARY_SECTIONS):
         summary = summary if summary is not None else deployments
         if summary is None:
             raise ValueError("the summary sections need a deployments or a summary frame")
-        report.update(_summary_sections(deployment_sums(summary), group_by, method, sections))
-    report.update(_row_sections(deployments, method, fpir_table, sections))
+        built.update(_summary_sections(deployment_sums(summary), group_by, method, sections))
+    built.update(_row_sections(deployments, method, fpir_table, sections))
     if "demographics" in sections:
         if alert_tallies is None and alerts is not None:
             alert_tallies = tally_alerts(alerts)
-        report["demographics"] = _demographics(alert_tallies, method)
+        built["demographics"] = _demographics(alert_tallies, method)
     if "definitions" in sections:
-        report["definitions"] = definitions_as_dicts(figures_shown(sections))
-    return report
+        built["definitions"] = definitions_of(figures_shown(sections))
+    return Report(
+        title=TITLE,
+        generated_at=generated_at,
+        filters=filters,
+        group_by=list(group_by),
+        interval_method=method,
+        ledger_head=ledger_head,
+        **built,
+    )

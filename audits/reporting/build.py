@@ -10,7 +10,6 @@ read one row per deployment.
 """
 
 from collections.abc import Collection, Sequence
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -22,6 +21,7 @@ from audits.metrics.intervals import IntervalMethod
 from audits.register.filtersets import ReportSelection
 from audits.register.scoping import user_force
 from audits.reporting.assemble import ROW_SECTIONS, SECTIONS, SUMMARY_SECTIONS, assemble_report
+from audits.reporting.report import Report
 from audits.reporting.selectors import alert_tallies, condensed_deployments, deployments_frame
 
 # What each export shows; every other format shows every section.
@@ -47,7 +47,7 @@ def build_report(
     group_by: Sequence[str],
     method: str = IntervalMethod.WILSON,
     sections: Collection[str] = SECTIONS,
-) -> dict[str, Any]:
+) -> Report:
     """The report over the selected deployments; `sections` (default: all) limits the work to
     what the caller will show, the other sections left empty.
     """
@@ -71,7 +71,7 @@ def build_report(
         )
 
 
-def record_export(report: dict[str, Any], fmt: str, user: AbstractBaseUser | None) -> None:
+def record_export(report: Report, fmt: str, user: AbstractBaseUser | None) -> None:
     force = user_force(user) if user is not None else None
     ledger.append(
         action=LedgerAction.EXPORT,
@@ -80,10 +80,10 @@ def record_export(report: dict[str, Any], fmt: str, user: AbstractBaseUser | Non
         object_type="report",
         changes={
             "format": fmt,
-            "filters": report["filters"],
-            "group_by": report["group_by"],
-            "interval_method": report["interval_method"],
-            "ledger_head": report["ledger_head"],
-            "deployments": report["totals"].get("deployments", 0),
+            "filters": report.filters,
+            "group_by": report.group_by,
+            "interval_method": report.interval_method,
+            "ledger_head": report.ledger_head,
+            "deployments": report.totals.deployments if report.totals else 0,
         },
     )

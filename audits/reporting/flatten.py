@@ -1,15 +1,14 @@
 """Report rows as flat tables, shared by the CSV and XLSX renderers so both have the same columns.
 
-A row of the report (a group, a deployment, a demographic group) holds scalars, rate dicts
-({"k", "n", "value", "ci_low", "ci_high", ...}), ratio dicts (a "value" with its interval) and
-plain nested dicts (such as "known"). Columns come in this order:
+A row is one of the report's dataclasses (`audits.reporting.report`): a group, a deployment, a
+demographic group. Its columns follow from its fields' types, never from the values:
 
 1. the group key columns (``year``, ``force``, ...), in the report's ``group_by`` order;
-2. the scalar fields (counts, hours, plain ratios), in the row's own order;
-3. plain nested dicts as ``<name>_<part>`` (``known_faces_seen``);
-4. each measured field (a dict with a "value"): ``<name>``, ``<name>_ci_low``,
-   ``<name>_ci_high``, then its other parts (``<name>_k``, ``<name>_n``, ``<name>_method``,
-   ``<name>_zero_events_upper_bound``).
+2. the scalar fields (counts, hours, plain ratios), in field order;
+3. nested dataclasses as ``<name>_<part>`` (``known_faces_seen``);
+4. each `Rate` or `RateRatio`: ``<name>``, ``<name>_ci_low``, ``<name>_ci_high``, then its other
+   parts (``<name>_k``, ``<name>_n``, ``<name>_method``, ``<name>_zero_events_upper_bound``,
+   and ``<name>_invalid`` when a row's rate is invalid).
 
 Nothing is computed here: every cell is a value of the report as it stands.
 """
@@ -17,14 +16,18 @@ Nothing is computed here: every cell is a value of the report as it stands.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, get_type_hints
+
+from audits.reporting.report import AttributeGroup, Differential, FieldKind, field_kinds
 
 Cell = str | int | float | bool | None
 
 # A spreadsheet treats a cell starting with one of these as a formula (or the start of one).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MEASURED_FIRST = ("value", "ci_low", "ci_high")
+RATE_PARTS = (*MEASURED_FIRST, "k", "n", "method", "zero_events_upper_bound")
+RATIO_PARTS = (*MEASURED_FIRST, "k1", "n1", "k0", "n0", "method", "zero_events", "note")
 PROPORTION_PARTS = (*MEASURED_FIRST, "zero_events_upper_bound")
 
 
@@ -47,48 +50,47 @@ def _scalar(value: Any) -> Cell:
     return str(value)
 
 
-@dataclass
+def _parts(kind: FieldKind, row_type: type, name: str, rows: Sequence[Any]) -> list[str]:
+    """The parts of a nested field, in column order."""
+    if kind == "nested":
+        return [item.name for item in fields(get_type_hints(row_type)[name])]
+    parts = RATE_PARTS if kind == "rate" else RATIO_PARTS
+    # A rate's reason for having no value is a column only when a row has one.
+    if kind == "rate" and any(getattr(getattr(row, name), "invalid", None) for row in rows):
+        parts = (*parts, "invalid")
+    return list(parts)
+
+
+@dataclass(frozen=True)
 class _Field:
     name: str
-    nested: bool = False
-    measured: bool = False
-    parts: list[str] = field(default_factory=list)
+    kind: FieldKind
+    parts: list[str]
 
-    def observe(self, value: Any) -> None:
-        if not isinstance(value, Mapping):
-            return
-        self.nested = True
-        self.measured = self.measured or "value" in value
-        for part in value:
-            if part not in self.parts:
-                self.parts.append(part)
-
-    def columns(self) -> list[tuple[str, str | None]]:
-        """(column name, part of the nested dict, or None for a scalar field)."""
-        if not self.nested:
-            return [(self.name, None)]
-        if not self.measured:
-            return [(f"{self.name}_{part}", part) for part in self.parts]
-        first = [part for part in MEASURED_FIRST if part in self.parts]
-        rest = [part for part in self.parts if part not in MEASURED_FIRST]
+    def columns(self) -> list[str]:
+        if self.kind == "scalar":
+            return [self.name]
         return [
-            (self.name if part == "value" else f"{self.name}_{part}", part)
-            for part in (*first, *rest)
+            self.name if part == "value" and self.kind != "nested" else f"{self.name}_{part}"
+            for part in self.parts
         ]
 
     def proportion_columns(self) -> list[str]:
-        if not {"k", "n"} <= set(self.parts):
+        if self.kind != "rate":
             return []
-        return [name for name, part in self.columns() if part in PROPORTION_PARTS]
+        return [
+            column
+            for column, part in zip(self.columns(), self.parts, strict=True)
+            if part in PROPORTION_PARTS
+        ]
 
-    def cells(self, row: Mapping[str, Any]) -> list[Cell]:
-        value = row.get(self.name)
-        if not self.nested:
+    def cells(self, row: Any) -> list[Cell]:
+        value = getattr(row, self.name)
+        if self.kind == "scalar":
             return [_scalar(value)]
-        parts = [part for _, part in self.columns()]
-        if not isinstance(value, Mapping):
-            return [None] * len(parts)
-        return [_scalar(value.get(part)) for part in parts]
+        if value is None:
+            return [None] * len(self.parts)
+        return [_scalar(getattr(value, part)) for part in self.parts]
 
 
 @dataclass(frozen=True)
@@ -102,61 +104,56 @@ class Table:
     proportion_columns: frozenset[str] = frozenset()
 
 
-def key_names(rows: Iterable[Mapping[str, Any]], group_by: Sequence[str] = ()) -> list[str]:
+def key_names(rows: Iterable[Any], group_by: Sequence[str] = ()) -> list[str]:
     """Key columns: ``group_by`` first, then any other key found in the rows."""
     names = list(group_by)
     for row in rows:
-        for name in row.get("key") or {}:
+        for name in row.key:
             if name not in names:
                 names.append(name)
     return names
 
 
-def _fields(rows: Iterable[Mapping[str, Any]]) -> list[_Field]:
-    fields: dict[str, _Field] = {}
-    for row in rows:
-        for name, value in row.items():
-            if name == "key":
-                continue
-            fields.setdefault(name, _Field(name)).observe(value)
-    scalars = [item for item in fields.values() if not item.nested]
-    plain = [item for item in fields.values() if item.nested and not item.measured]
-    measured = [item for item in fields.values() if item.measured]
-    return [*scalars, *plain, *measured]
+def _fields(row_type: type, rows: Sequence[Any]) -> list[_Field]:
+    kinds = field_kinds(row_type)
+    found = [
+        _Field(name, kind, [] if kind == "scalar" else _parts(kind, row_type, name, rows))
+        for name, kind in kinds.items()
+        if name != "key"
+    ]
+    scalars = [item for item in found if item.kind == "scalar"]
+    nested = [item for item in found if item.kind == "nested"]
+    measured = [item for item in found if item.kind in ("rate", "ratio")]
+    return [*scalars, *nested, *measured]
 
 
-def flatten(
-    rows: Sequence[Mapping[str, Any]],
-    group_by: Sequence[str] = (),
-    template: Mapping[str, Any] | None = None,
-) -> Table:
-    """The rows as one table. ``template`` (such as the report's totals) only adds columns, so
-    that an empty list of groups still has its full header.
-    """
-    keys = key_names(rows, group_by)
-    fields = _fields([*rows, template] if template else rows)
-    columns = [*keys, *(name for item in fields for name, _ in item.columns())]
+def flatten(rows: Sequence[Any], row_type: type, group_by: Sequence[str] = ()) -> Table:
+    """The rows (instances of the dataclass `row_type`) as one table; the header comes from
+    the type, so that an empty list of rows still has its full header. A keyed row type
+    (`report.GroupRow`) starts with the key columns, ``group_by`` first."""
+    keyed = "key" in field_kinds(row_type)
+    keys = key_names(rows, group_by) if keyed else []
+    items = _fields(row_type, rows)
+    columns = [*keys, *(name for item in items for name in item.columns())]
     table = [
         [
-            *(_scalar((row.get("key") or {}).get(key)) for key in keys),
-            *(cell for item in fields for cell in item.cells(row)),
+            *(_scalar(row.key.get(key)) for key in keys),
+            *(cell for item in items for cell in item.cells(row)),
         ]
         for row in rows
     ]
-    proportions = frozenset(name for item in fields for name in item.proportion_columns())
+    proportions = frozenset(name for item in items for name in item.proportion_columns())
     return Table(columns=columns, rows=table, proportion_columns=proportions)
 
 
-def demographic_rows(demographics: Mapping[str, Any]) -> list[dict[str, Any]]:
+def demographic_rows(demographics: Mapping[str, Differential]) -> list[AttributeGroup]:
     """One row per (attribute, group) of the demographic differentials, attribute first."""
-    rows = []
-    for attribute, differential in demographics.items():
-        for group in differential.get("groups") or []:
-            rows.append(
-                {
-                    "attribute": attribute,
-                    "reference": differential.get("reference"),
-                    **group,
-                }
-            )
-    return rows
+    return [
+        AttributeGroup(
+            attribute=attribute,
+            reference=differential.reference,
+            **{item.name: getattr(group, item.name) for item in fields(group)},
+        )
+        for attribute, differential in demographics.items()
+        for group in differential.groups
+    ]

@@ -20,6 +20,7 @@ from audits.register.filtersets import as_query, deployment_filterset, report_se
 from audits.reporting.assemble import SECTIONS
 from audits.reporting.build import build_report, record_export, sections_for
 from audits.reporting.renderers import RENDERERS
+from audits.reporting.report import Report
 
 DEFAULT_GROUP_BY = ("year",)
 MAX_GROUP_KEYS = 8
@@ -51,7 +52,7 @@ class Export(NamedTuple):
     content: bytes
     content_type: str
     filename: str
-    report: dict[str, Any]
+    report: Report
 
 
 def report_build(
@@ -60,7 +61,7 @@ def report_build(
     params: Mapping[str, Any],
     sections: Collection[str] = SECTIONS,
     published_only: bool = False,
-) -> dict[str, Any]:
+) -> Report:
     """The report on these parameters in the user's scope (None: every deployment), or
     ValidationError naming each bad parameter and why. `published_only`: submitted and
     reviewed records alone (the public page). Nothing is recorded: see `report_export`."""

@@ -2,6 +2,7 @@
 a selector computes in SQL give exactly the figures of the frames of rows they stand for."""
 
 import math
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -50,8 +51,13 @@ def condense(frame: pd.DataFrame, group_by: list[str]) -> pd.DataFrame:
 
 
 def assert_same(actual: Any, expected: Any) -> None:
-    """Equal, floats to a relative 1e-12 (sums of hours may be added in another order)."""
-    if isinstance(expected, dict):
+    """Equal, floats to a relative 1e-12 (sums of hours may be added in another order);
+    dataclasses (a `Rate`, a report's row) field by field."""
+    if is_dataclass(expected):
+        assert type(actual) is type(expected)
+        for item in fields(expected):
+            assert_same(getattr(actual, item.name), getattr(expected, item.name))
+    elif isinstance(expected, dict):
         assert list(actual) == list(expected)
         for name in expected:
             assert_same(actual[name], expected[name])
@@ -198,4 +204,4 @@ def test_the_normal_quantile_is_computed_once_and_is_scipys(confidence):
     assert wilson(3, 40, confidence) == (centre - half, centre + half)
     log_ratio = math.log((3 / 40) / (5 / 90))
     error = math.sqrt(1 / 3 - 1 / 40 + 1 / 5 - 1 / 90)
-    assert rate_ratio(3, 40, 5, 90, confidence)["ci_high"] == math.exp(log_ratio + z * error)
+    assert rate_ratio(3, 40, 5, 90, confidence).ci_high == math.exp(log_ratio + z * error)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from audits.metrics import definitions_as_dicts, summarise
+from audits.metrics import Rate, definitions_as_dicts, summarise
 from audits.metrics.definitions import METRIC_DEFINITIONS, definition
 from audits.metrics.deployments import RATES
 from audits.metrics.searches import search_rates
@@ -19,7 +19,7 @@ def test_metric_names_are_unique():
 
 def test_every_deployment_rate_and_ratio_has_a_definition():
     group = summarise(deployments({"alerts": 1}), [])[0]
-    rates = {name for name, value in group.items() if isinstance(value, dict) and "k" in value}
+    rates = {name for name, value in group.items() if isinstance(value, Rate)}
     assert rates == {name for name, _, _ in RATES}
     assert rates | set(PLAIN_RATIOS) <= NAMES
     assert set(PLAIN_RATIOS) <= set(group)

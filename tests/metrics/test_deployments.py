@@ -44,13 +44,13 @@ def test_met_grid_reproduces_the_golden_yearly_table(met, year):
     assert (group["deployments"], group["faces_seen"], group["alerts"]) == (deployed, faces, alerts)
     assert (group["true_alerts"], group["false_alerts"], group["arrests"]) == (true, false, arrests)
     rate_per_face = group["false_alert_rate_per_face"]
-    assert (rate_per_face["k"], rate_per_face["n"]) == (false, faces)
-    assert rate_per_face["value"] == false / faces
-    assert percent(rate_per_face["value"], per_face) == per_face
+    assert (rate_per_face.k, rate_per_face.n) == (false, faces)
+    assert rate_per_face.value == false / faces
+    assert percent(rate_per_face.value, per_face) == per_face
     share_of_alerts = group["false_alert_share_of_alerts"]
-    assert (share_of_alerts["k"], share_of_alerts["n"]) == (false, alerts)
-    assert share_of_alerts["value"] == false / alerts
-    assert percent(share_of_alerts["value"], share) == share
+    assert (share_of_alerts.k, share_of_alerts.n) == (false, alerts)
+    assert share_of_alerts.value == false / alerts
+    assert percent(share_of_alerts.value, share) == share
 
 
 def test_met_2020_leaves_the_technical_fault_deployment_out_of_every_sum(met):
@@ -76,20 +76,18 @@ def test_met_oxford_circus_2020_to_2022_matches_the_press_figures(met):
 
 def test_met_2023_split_gives_strict_precision_and_unconfirmed_share(met):
     group = next(g for g in summarise(met, ["year"]) if g["key"] == {"year": 2023})
-    assert (group["precision_strict"]["k"], group["precision_strict"]["n"]) == (56, 58)
-    assert (group["unconfirmed_share"]["k"], group["unconfirmed_share"]["n"]) == (0, 58)
-    assert group["unconfirmed_share"]["zero_events_upper_bound"] == pytest.approx(
-        1 - 0.05 ** (1 / 58)
-    )
+    assert (group["precision_strict"].k, group["precision_strict"].n) == (56, 58)
+    assert (group["unconfirmed_share"].k, group["unconfirmed_share"].n) == (0, 58)
+    assert group["unconfirmed_share"].zero_events_upper_bound == pytest.approx(1 - 0.05 ** (1 / 58))
     assert group["one_in"] == 326_392 / 2
     assert group["hours"] == pytest.approx(117.8)
 
 
 def test_met_2022_without_a_split_has_no_strict_precision(met):
     group = next(g for g in summarise(met, ["year"]) if g["key"] == {"year": 2022})
-    assert group["precision_strict"]["n"] == 0
-    assert group["precision_strict"]["value"] is None
-    assert group["precision"]["value"] == 17 / 20
+    assert group["precision_strict"].n == 0
+    assert group["precision_strict"].value is None
+    assert group["precision"].value == 17 / 20
 
 
 def test_derive_counts_adds_confirmed_and_unconfirmed_where_a_split_exists():
@@ -133,11 +131,11 @@ def test_per_face_rate_leaves_out_deployments_with_faces_unknown_from_both_sides
     )
     group = summarise(frame, [])[0]
     assert group["false_alerts"] == 6
-    assert (group["false_alert_rate_per_face"]["k"], group["false_alert_rate_per_face"]["n"]) == (
+    assert (group["false_alert_rate_per_face"].k, group["false_alert_rate_per_face"].n) == (
         1,
         1_000,
     )
-    assert group["false_alert_share_of_alerts"]["value"] == 6 / 7
+    assert group["false_alert_share_of_alerts"].value == 6 / 7
     assert group["one_in"] == 1_000
 
 
@@ -159,18 +157,18 @@ def test_summarise_gives_rates_as_proportions_and_ratios_for_hand_counts():
         {"faces_seen": 10_000, "alerts": 0, "true_total": 0, "false_confirmed": 0, "arrests": 0},
     )
     group = summarise(frame, [])[0]
-    assert group["precision"]["value"] == 8 / 10
-    assert group["precision_strict"]["value"] == 6 / 10
-    assert group["unconfirmed_share"]["value"] == 3 / 10
-    assert group["engagement_rate"]["value"] == 7 / 10
-    assert group["arrest_yield_per_alert"]["value"] == 4 / 10
-    assert group["false_alert_rate_per_face"]["value"] == 2 / 30_000
+    assert group["precision"].value == 8 / 10
+    assert group["precision_strict"].value == 6 / 10
+    assert group["unconfirmed_share"].value == 3 / 10
+    assert group["engagement_rate"].value == 7 / 10
+    assert group["arrest_yield_per_alert"].value == 4 / 10
+    assert group["false_alert_rate_per_face"].value == 2 / 30_000
     assert group["arrests_per_deployment"] == 4 / 2
     assert group["arrests_per_hour"] == 4 / 5
     assert group["faces_per_arrest"] == 30_000 / 4
     assert group["one_in"] == 15_000
     assert all(
-        0 <= group[name]["value"] <= 1
+        0 <= group[name].value <= 1
         for name in ("precision", "engagement_rate", "false_alert_share_of_alerts")
     )
 
@@ -178,7 +176,7 @@ def test_summarise_gives_rates_as_proportions_and_ratios_for_hand_counts():
 def test_summarise_uses_exact_intervals_on_request():
     frame = deployments({"faces_seen": 3_940, "alerts": 6, "true_total": 5, "false_confirmed": 1})
     group = summarise(frame, [], method="exact")[0]
-    assert group["false_alert_rate_per_face"]["method"] == "exact"
+    assert group["false_alert_rate_per_face"].method == "exact"
 
 
 def test_ratios_are_none_when_the_denominator_is_zero():
@@ -189,14 +187,14 @@ def test_ratios_are_none_when_the_denominator_is_zero():
     assert group["faces_per_arrest"] is None
     assert group["one_in"] is None
     assert group["arrests_per_hour"] is None
-    assert group["false_alert_share_of_alerts"]["value"] is None
+    assert group["false_alert_share_of_alerts"].value is None
 
 
 def test_a_numerator_above_its_denominator_is_marked_invalid_not_fatal():
     frame = deployments({"alerts": 2, "true_total": 2, "false_confirmed": 0, "arrests": 3})
     result = summarise(frame, [])[0]["arrest_yield_per_alert"]
-    assert result["value"] is None
-    assert "exceeds" in result["invalid"]
+    assert result.value is None
+    assert "exceeds" in result.invalid
 
 
 def test_summarise_groups_by_quarter_month_and_threshold_with_unknowns_last():

@@ -197,36 +197,36 @@ def test_bounds_rise_across_every_k_for_small_n(n, method):
 def test_rate_ratio_for_3_in_10_against_1_in_20_is_six_with_katz_interval():
     result = rate_ratio(3, 10, 1, 20)
     expected = relative_risk(3, 10, 1, 20).confidence_interval(confidence_level=0.95)
-    assert result["value"] == pytest.approx(6.0)
-    assert result["ci_low"] == pytest.approx(expected.low, rel=1e-9)
-    assert result["ci_high"] == pytest.approx(expected.high, rel=1e-9)
-    assert result["method"] == "katz_log"
-    assert (result["k1"], result["n1"], result["k0"], result["n0"]) == (3, 10, 1, 20)
-    assert f"{result['ci_low']:.2f} to {result['ci_high']:.1f}" == "0.71 to 50.6"
+    assert result.value == pytest.approx(6.0)
+    assert result.ci_low == pytest.approx(expected.low, rel=1e-9)
+    assert result.ci_high == pytest.approx(expected.high, rel=1e-9)
+    assert result.method == "katz_log"
+    assert (result.k1, result.n1, result.k0, result.n0) == (3, 10, 1, 20)
+    assert f"{result.ci_low:.2f} to {result.ci_high:.1f}" == "0.71 to 50.6"
 
 
 def test_rate_ratio_with_zero_events_in_one_group_uses_continuity_correction():
     result = rate_ratio(0, 50, 5, 200)
     # Haldane: 0.5 added to every cell, so 0.5 of 51 against 5.5 of 201.
-    assert result["value"] == pytest.approx((0.5 / 51) / (5.5 / 201))
+    assert result.value == pytest.approx((0.5 / 51) / (5.5 / 201))
     standard_error = math.sqrt(1 / 0.5 - 1 / 51 + 1 / 5.5 - 1 / 201)
-    assert result["ci_high"] == pytest.approx(result["value"] * math.exp(1.959964 * standard_error))
-    assert result["method"] == "katz_log_cc"
-    assert result["zero_events"] is True
-    assert result["ci_low"] < result["value"] < result["ci_high"]
-    assert "continuity correction" in result["note"]
+    assert result.ci_high == pytest.approx(result.value * math.exp(1.959964 * standard_error))
+    assert result.method == "katz_log_cc"
+    assert result.zero_events is True
+    assert result.ci_low < result.value < result.ci_high
+    assert "continuity correction" in result.note
 
 
 def test_rate_ratio_with_zero_events_in_both_groups_is_not_reported_as_one():
     result = rate_ratio(0, 500, 0, 500)
-    assert result["value"] is None
-    assert (result["ci_low"], result["ci_high"]) == (None, None)
-    assert (result["k1"], result["n1"], result["k0"], result["n0"]) == (0, 500, 0, 500)
-    assert "no events" in result["note"]
+    assert result.value is None
+    assert (result.ci_low, result.ci_high) == (None, None)
+    assert (result.k1, result.n1, result.k0, result.n0) == (0, 500, 0, 500)
+    assert "no events" in result.note
 
 
 def test_rate_ratio_with_an_empty_group_has_no_value():
-    assert rate_ratio(1, 10, 0, 0)["value"] is None
+    assert rate_ratio(1, 10, 0, 0).value is None
 
 
 def test_rate_is_a_dataclass_with_the_contract_fields():
@@ -238,4 +238,5 @@ def test_rate_is_a_dataclass_with_the_contract_fields():
         "ci_high",
         "method",
         "zero_events_upper_bound",
+        "invalid",
     ]

@@ -41,30 +41,30 @@ def test_searches_can_be_counted_by_month():
 
 def test_possible_match_rate_leaves_unrecorded_outcomes_out():
     result = search_rates(SEARCHES)["possible_match_rate"]
-    assert (result["k"], result["n"]) == (4, 5)
+    assert (result.k, result.n) == (4, 5)
 
 
 def test_corroboration_rate_is_among_possible_matches():
     result = search_rates(SEARCHES)["corroboration_rate"]
-    assert (result["k"], result["n"]) == (2, 4)
-    assert result["value"] == 0.5
+    assert (result.k, result.n) == (2, 4)
+    assert result.value == 0.5
 
 
 def test_two_person_review_rate_and_offence_recording():
     rates = search_rates(SEARCHES)
-    assert (rates["two_person_review_rate"]["k"], rates["two_person_review_rate"]["n"]) == (4, 5)
-    assert (rates["offence_type_recorded"]["k"], rates["offence_type_recorded"]["n"]) == (4, 6)
+    assert (rates["two_person_review_rate"].k, rates["two_person_review_rate"].n) == (4, 5)
+    assert (rates["offence_type_recorded"].k, rates["offence_type_recorded"].n) == (4, 6)
 
 
 def test_oifr_legal_condition_recorded_is_among_oifr_searches():
     result = search_rates(SEARCHES)["oifr_legal_condition_recorded"]
-    assert (result["k"], result["n"]) == (1, 2)
+    assert (result.k, result.n) == (1, 2)
 
 
 def test_search_summary_splits_rfr_and_oifr():
     summary = search_summary(SEARCHES)
     assert [(s["key"]["mode"], s["searches"]) for s in summary] == [("OIFR", 2), ("RFR", 4)]
-    assert summary[1]["possible_match_rate"]["value"] == 3 / 4
+    assert summary[1]["possible_match_rate"].value == 3 / 4
 
 
 def test_unsupported_search_keys_are_refused():

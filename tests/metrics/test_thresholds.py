@@ -21,8 +21,8 @@ def test_compliance_counts_known_thresholds_at_or_above_the_minimum():
         {"threshold": 0.62 - 1e-12},
     )
     result = threshold_compliance(frame, minimum=0.62)
-    assert result["threshold_compliance"]["k"] == 2
-    assert result["threshold_compliance"]["n"] == 4
+    assert result["threshold_compliance"].k == 2
+    assert result["threshold_compliance"].n == 4
     assert result["unknown_threshold"] == 1
     assert result["deployments"] == 5
     assert result["below_minimum"] == ["T-001", "T-003"]
@@ -30,7 +30,7 @@ def test_compliance_counts_known_thresholds_at_or_above_the_minimum():
 
 def test_met_grid_2023_deployments_all_meet_a_060_minimum_and_2020_22_are_unknown():
     result = threshold_compliance(load_met_deployments(), minimum=0.6)
-    assert (result["threshold_compliance"]["k"], result["threshold_compliance"]["n"]) == (23, 23)
+    assert (result["threshold_compliance"].k, result["threshold_compliance"].n) == (23, 23)
     assert result["unknown_threshold"] == 9
 
 
@@ -74,7 +74,7 @@ def test_lab_vs_field_sets_observed_per_face_beside_expected_at_mean_watchlist_s
     assert first["deployments"] == 2
     assert first["mean_watchlist_size"] == 10_000
     observed = first["observed_false_alert_rate_per_face"]
-    assert (observed["k"], observed["n"]) == (1, 50_000)
+    assert (observed.k, observed.n) == (1, 50_000)
     assert first["expected_fpir"] == pytest.approx(1 / 6_000)
     assert first["expected_one_in"] == pytest.approx(6_000)
     assert first["expected_within_interval"] is False
@@ -85,6 +85,6 @@ def test_lab_vs_field_sets_observed_per_face_beside_expected_at_mean_watchlist_s
 
 def test_met_grid_2023_field_rate_is_far_below_the_lab_expectation():
     (row,) = lab_vs_field(load_met_deployments())
-    assert row["observed_false_alert_rate_per_face"]["value"] == 2 / 326_392
+    assert row["observed_false_alert_rate_per_face"].value == 2 / 326_392
     assert row["mean_watchlist_size"] == pytest.approx(262_780 / 23)
-    assert row["observed_false_alert_rate_per_face"]["ci_high"] < row["expected_fpir"]
+    assert row["observed_false_alert_rate_per_face"].ci_high < row["expected_fpir"]

@@ -52,7 +52,7 @@ def test_authorisation_lead_time_in_hours_lists_authority_after_start():
 def test_review_within_policy_leaves_not_yet_due_reviews_pending():
     result = reviews_within_policy(FRAME, as_of=AS_OF)
     # D-1 reviewed in time; D-2 after its 2 April deadline; D-3 due 7 April: pending.
-    assert (result["on_time"]["k"], result["on_time"]["n"]) == (1, 2)
+    assert (result["on_time"].k, result["on_time"].n) == (1, 2)
     assert result["pending"] == 1
     assert result["no_deadline"] == 1
     assert result["late"] == ["D-2"]
@@ -60,13 +60,13 @@ def test_review_within_policy_leaves_not_yet_due_reviews_pending():
 
 def test_review_without_as_of_counts_every_missing_review_as_late():
     result = reviews_within_policy(FRAME)
-    assert (result["on_time"]["k"], result["on_time"]["n"]) == (1, 3)
+    assert (result["on_time"].k, result["on_time"].n) == (1, 3)
     assert result["late"] == ["D-2", "D-3"]
 
 
 def test_deletions_on_time():
     result = deletions_on_time(FRAME, as_of=AS_OF)
-    assert (result["on_time"]["k"], result["on_time"]["n"]) == (1, 3)
+    assert (result["on_time"].k, result["on_time"].n) == (1, 3)
     assert result["late"] == ["D-2", "D-3"]
     assert result["pending"] == 1
 
@@ -74,9 +74,9 @@ def test_deletions_on_time():
 def test_urgent_authority_confirmed_within_the_policy_limit():
     result = urgent_authority_confirmed(FRAME, limit_hours=24, as_of=AS_OF)
     # D-2 confirmed after 22 hours; D-4 after 72 hours. D-3's urgency is unknown: not counted.
-    assert (result["on_time"]["k"], result["on_time"]["n"]) == (1, 2)
+    assert (result["on_time"].k, result["on_time"].n) == (1, 2)
     assert result["late"] == ["D-4"]
-    assert urgent_authority_confirmed(FRAME, limit_hours=72)["on_time"]["value"] == 1.0
+    assert urgent_authority_confirmed(FRAME, limit_hours=72)["on_time"].value == 1.0
 
 
 def test_timeliness_summary_gathers_all_four_figures():
@@ -87,7 +87,7 @@ def test_timeliness_summary_gathers_all_four_figures():
         "deletion_on_time",
         "urgent_authority_confirmed",
     }
-    assert result["deletion_on_time"]["on_time"]["value"] == pytest.approx(1 / 3)
+    assert result["deletion_on_time"]["on_time"].value == pytest.approx(1 / 3)
 
 
 def test_timeliness_names_missing_columns():

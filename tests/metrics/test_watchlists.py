@@ -40,14 +40,14 @@ def test_size_statistics_use_known_sizes_only():
 
 def test_under_18_share_is_over_watchlists_with_both_counts_known():
     result = watchlist_proportionality(WATCHLISTS)["under_18_share"]
-    assert (result["k"], result["n"]) == (40, 20_000)
-    assert result["value"] == 0.002
+    assert (result.k, result.n) == (40, 20_000)
+    assert result.value == 0.002
 
 
 def test_share_not_wanted_for_arrest_leaves_unknowns_out():
     result = watchlist_proportionality(WATCHLISTS)["not_wanted_for_arrest_share"]
-    assert (result["k"], result["n"]) == (1_200, 12_000)
-    assert result["value"] == pytest.approx(0.1)
+    assert (result.k, result.n) == (1_200, 12_000)
+    assert result.value == pytest.approx(0.1)
 
 
 def test_oldest_image_age_statistics():
@@ -62,7 +62,7 @@ def test_category_shares_cover_only_the_watchlists_in_the_frame():
         ("wanted by the courts", 6_000),
         ("missing", 2_000),
     ]
-    assert shares[0]["share"]["value"] == 0.6
+    assert shares[0]["share"].value == 0.6
     assert shares[0]["categorised"] == 20_000
 
 
@@ -80,4 +80,4 @@ def test_no_known_sizes_gives_none_not_zero():
     result = watchlist_proportionality(WATCHLISTS.assign(size=float("nan")))
     assert result["watchlist_size"]["median"] is None
     assert result["entries"] is None
-    assert result["under_18_share"]["value"] is None
+    assert result["under_18_share"].value is None

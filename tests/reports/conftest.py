@@ -8,6 +8,7 @@ import pytest
 
 from audits.metrics import ALERT_KINDS
 from audits.reporting.assemble import assemble_report
+from audits.reporting.report import Report
 from tests.metrics.met_grid import load_met_deployments
 
 LEDGER_HEAD = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -36,7 +37,7 @@ def synthetic_alerts(count: int = 60) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build(frame: pd.DataFrame, **options: Any) -> dict[str, Any]:
+def build(frame: pd.DataFrame, **options: Any) -> Report:
     settings = {
         "alerts": None,
         "filters": FILTERS,
@@ -55,16 +56,16 @@ def met_frame() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def report(met_frame) -> dict[str, Any]:
+def report(met_frame) -> Report:
     """Grouped by year, with demographics."""
     return build(met_frame, alerts=synthetic_alerts())
 
 
 @pytest.fixture(scope="session")
-def empty_report(met_frame) -> dict[str, Any]:
+def empty_report(met_frame) -> Report:
     return build(met_frame.iloc[0:0])
 
 
 @pytest.fixture(scope="session")
-def ungrouped_report(met_frame) -> dict[str, Any]:
+def ungrouped_report(met_frame) -> Report:
     return build(met_frame, group_by=[], method="exact")

@@ -1,4 +1,4 @@
-"""Charts drawn from the report dictionary."""
+"""Charts drawn from the report."""
 
 import pytest
 
@@ -45,11 +45,6 @@ def test_without_a_time_key_the_time_chart_plots_each_deployment(met_frame):
     chart = false_alerts_over_time(build(met_frame, group_by=["force"]))
     assert chart.data is not None
     assert "per deployment" in chart.caption
-
-
-def test_a_precomputed_yearly_breakdown_is_preferred_when_present(ungrouped_report, report):
-    chart = false_alerts_over_time({**ungrouped_report, "by_year": report["groups"]})
-    assert chart.caption.startswith("One point per year")
 
 
 def test_grouped_by_time_and_force_it_draws_one_series_per_force(met_frame):

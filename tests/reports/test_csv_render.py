@@ -1,5 +1,6 @@
 """The CSV export: one row per group, read back by pandas to the same numbers."""
 
+import dataclasses
 import io
 import math
 
@@ -34,20 +35,21 @@ def same(read_back, expected, tolerance: float = 0.0) -> bool:
 def test_pandas_reads_back_one_row_per_group_with_the_exact_counts(report):
     table = read(report)
     assert list(table["year"]) == [2020, 2022, 2023]
-    for (_, row), group in zip(table.iterrows(), report["groups"], strict=True):
+    for (_, row), group in zip(table.iterrows(), report.groups, strict=True):
         for name in COUNTS:
-            assert same(row[name], group[name]), name
+            assert same(row[name], getattr(group, name)), name
     assert list(table["faces_seen"]) == [13_200, 144_366, 326_392]
 
 
 def test_pandas_reads_back_every_rate_and_its_interval(report):
     table = read(report)
-    for (_, row), group in zip(table.iterrows(), report["groups"], strict=True):
+    for (_, row), group in zip(table.iterrows(), report.groups, strict=True):
         for name in RATES:
+            figure = getattr(group, name)
             for suffix, part in (("", "value"), ("_ci_low", "ci_low"), ("_ci_high", "ci_high")):
-                assert same(row[name + suffix], group[name][part], 1e-12), name + suffix
-            assert same(row[name + "_k"], group[name]["k"])
-            assert same(row[name + "_n"], group[name]["n"])
+                assert same(row[name + suffix], getattr(figure, part), 1e-12), name + suffix
+            assert same(row[name + "_k"], figure.k)
+            assert same(row[name + "_n"], figure.n)
 
 
 def test_every_row_carries_the_ledger_head_and_time_of_generation(report):
@@ -78,14 +80,15 @@ def test_a_location_that_a_spreadsheet_would_run_is_escaped(met_frame, location)
 
 @pytest.mark.parametrize("key", ["\tx", "\rx"])
 def test_a_key_starting_with_a_tab_or_carriage_return_is_escaped(report, key):
-    group = {**report["groups"][0], "key": {"year": key}}
-    table = pd.read_csv(io.BytesIO(render_csv({**report, "groups": [group]})))
+    group = dataclasses.replace(report.groups[0], key={"year": key})
+    table = pd.read_csv(io.BytesIO(render_csv(dataclasses.replace(report, groups=[group]))))
     assert table["year"].iloc[0] == "'" + key
 
 
 def test_a_line_break_inside_a_cell_does_not_break_the_row(report):
-    group = {**report["groups"][0], "key": {"year": "a\nb\rc"}}
-    table = pd.read_csv(io.BytesIO(render_csv({**report, "groups": [group, *report["groups"]]})))
+    group = dataclasses.replace(report.groups[0], key={"year": "a\nb\rc"})
+    with_break = dataclasses.replace(report, groups=[group, *report.groups])
+    table = pd.read_csv(io.BytesIO(render_csv(with_break)))
     assert len(table) == 4
     assert table["year"].iloc[0] == "a\nb\rc"
 

@@ -1,12 +1,14 @@
 """The HTML report: the same template as the PDF, a body the admin can include, and nothing
 that reaches outside the page."""
 
+import dataclasses
 import re
 
 import pytest
 from django.template import Context, Template
 
 from audits.reporting.renderers.html_render import render_html, report_context, summary_rows
+from audits.reporting.report import Finding
 from tests.reports.conftest import LEDGER_HEAD
 
 
@@ -42,8 +44,8 @@ def test_without_downloads_there_is_no_download_list(report):
 
 
 def test_text_from_the_records_is_escaped(report):
-    flag = {"record": "<b>x</b>", "check": "end_before_start", "message": "<script>x</script>"}
-    page = render_html({**report, "data_quality": [flag]}).decode("utf-8")
+    flag = Finding(record="<b>x</b>", check="end_before_start", message="<script>x</script>")
+    page = render_html(dataclasses.replace(report, data_quality=[flag])).decode("utf-8")
     assert "<script>x" not in page
     assert "&lt;script&gt;x&lt;/script&gt;" in page
 

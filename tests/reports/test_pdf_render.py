@@ -37,7 +37,7 @@ def test_it_is_a_pdf_of_several_pages(pdf, pages):
 
 def test_the_title_page_holds_title_filters_time_and_ledger_head(pages, report):
     title_page = pages[0]
-    assert report["title"] in title_page
+    assert report.title in title_page
     assert "2026-11-26T12:00:00+00:00" in title_page
     assert "Forces" in title_page and "MPS" in title_page
     assert LEDGER_HEAD in squeezed(title_page)

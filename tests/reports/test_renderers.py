@@ -1,5 +1,7 @@
 """The registry of renderers: every format renders every report, even an empty one."""
 
+import dataclasses
+
 import pytest
 
 from audits.reporting.renderers import RENDERERS
@@ -22,7 +24,9 @@ def test_an_empty_report_renders_in_every_format(empty_report, fmt):
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "html"])
 def test_a_report_with_empty_sections_renders(report, fmt):
-    bare = {**report, "groups": [], "by_threshold": [], "deployments": [], "lab_vs_field": []}
-    bare |= {"demographics": {}, "data_quality": [], "definitions": [], "totals": {}}
+    bare = dataclasses.replace(
+        report, groups=[], by_threshold=[], deployments=[], lab_vs_field=[], demographics={}
+    )
+    bare = dataclasses.replace(bare, data_quality=[], definitions=[], totals=None)
     render, _content_type, _extension = RENDERERS[fmt]
     assert render(bare)

@@ -1,27 +1,30 @@
 """Template filters: figures as a person reads them, built on audits.metrics.formatting."""
 
+import dataclasses
+
 from django.template import Context, Template
 
+from audits.metrics import Rate, RateRatio
 from audits.reporting.templatetags import report_format
 
-PER_FACE = {
-    "k": 12,
-    "n": 483_958,
-    "value": 12 / 483_958,
-    "ci_low": 1.4184673658528852e-05,
-    "ci_high": 4.334353711273936e-05,
-    "method": "wilson",
-    "zero_events_upper_bound": None,
-}
-ZERO = {
-    "k": 0,
-    "n": 30_000,
-    "value": 0.0,
-    "ci_low": 0.0,
-    "ci_high": 0.000128,
-    "method": "wilson",
-    "zero_events_upper_bound": 9.98e-05,
-}
+PER_FACE = Rate(
+    k=12,
+    n=483_958,
+    value=12 / 483_958,
+    ci_low=1.4184673658528852e-05,
+    ci_high=4.334353711273936e-05,
+    method="wilson",
+    zero_events_upper_bound=None,
+)
+ZERO = Rate(
+    k=0,
+    n=30_000,
+    value=0.0,
+    ci_low=0.0,
+    ci_high=0.000128,
+    method="wilson",
+    zero_events_upper_bound=9.98e-05,
+)
 
 
 def test_counts_have_thousands_separators_and_unknown_is_a_dash():
@@ -44,16 +47,19 @@ def test_zero_events_give_the_one_sided_bound_never_none():
 
 
 def test_a_rate_with_no_trials_is_a_dash():
-    empty = {**PER_FACE, "k": 0, "n": 0, "value": None, "ci_low": None, "ci_high": None}
+    empty = dataclasses.replace(PER_FACE, k=0, n=0, value=None, ci_low=None, ci_high=None)
     assert report_format.rate_interval(empty) == "-"
     assert report_format.rate_interval(None) == "-"
 
 
 def test_rate_ratio_and_its_note_when_there_is_none():
-    ratio = {"value": 2.5, "ci_low": 0.9, "ci_high": 6.94, "note": None}
+    counts = {"k1": 5, "n1": 10, "k0": 2, "n0": 10, "method": "katz_log", "zero_events": False}
+    ratio = RateRatio(**counts, value=2.5, ci_low=0.9, ci_high=6.94, note=None)
     assert report_format.ratio_interval(ratio) == "2.50 (0.90 to 6.94)"
-    none = {"value": None, "note": "no events in either group: no ratio can be estimated"}
-    assert report_format.ratio_interval(none) == none["note"]
+    note = "no events in either group: no ratio can be estimated"
+    none = RateRatio(**counts, value=None, ci_low=None, ci_high=None, note=note)
+    assert report_format.ratio_interval(none) == note
+    assert report_format.ratio_interval(None) == "-"
 
 
 def test_keys_labels_and_filters_read_as_words():

@@ -46,8 +46,8 @@ def dashboard_view(model_admin, request):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Oversight dashboard",
-        "totals": over_time["totals"],
-        "ledger_head": over_time["ledger_head"],
+        "totals": over_time.totals,
+        "ledger_head": over_time.ledger_head,
         "charts": [
             charts.false_alerts_over_time(over_time),
             charts.deployments_by_location(by_place),

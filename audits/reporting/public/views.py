@@ -3,9 +3,9 @@ grids show it, with the metrics and their intervals. No login; nothing in draft;
 """
 
 import csv
+import dataclasses
 import io
 import json
-from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -13,6 +13,7 @@ from django.shortcuts import render
 from audits.register.filtersets import PUBLISHED_STATUSES
 from audits.register.models import Force
 from audits.reporting.flatten import escape_cell
+from audits.reporting.report import Report, as_json
 from audits.reporting.services import report_build
 
 # What the public page leaves out, and why (shown on the page and in the JSON).
@@ -60,7 +61,7 @@ COLUMNS = [
 SECTIONS = ("totals", "groups", "deployments")
 
 
-def force_report(force: Force) -> dict[str, Any]:
+def force_report(force: Force) -> Report:
     """The force's submitted and reviewed deployments by year, as the report service builds
     them for anyone (no user: no scope but the published records). The downloads are the page's
     own tables, not exports: nothing is recorded, so that no visitor writes to the ledger."""
@@ -70,8 +71,8 @@ def force_report(force: Force) -> dict[str, Any]:
         sections=SECTIONS,
         published_only=True,
     )
-    report["deployments"].sort(key=lambda row: (row["date"], row["record"]), reverse=True)
-    return report
+    newest_first = sorted(report.deployments, key=lambda row: (row.date, row.record), reverse=True)
+    return dataclasses.replace(report, deployments=newest_first)
 
 
 def index(request):
@@ -108,8 +109,9 @@ def force_csv(request, code: str) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([label for _, label in COLUMNS] + ["ledger_head"])
-    for row in report["deployments"]:
-        writer.writerow([escape_cell(row[name]) for name, _ in COLUMNS] + [report["ledger_head"]])
+    for row in report.deployments:
+        cells = [escape_cell(getattr(row, name)) for name, _ in COLUMNS]
+        writer.writerow([*cells, report.ledger_head])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{code}-deployments.csv"'
     return response
@@ -120,12 +122,14 @@ def force_json(request, code: str) -> HttpResponse:
     report = force_report(force)
     body = {
         "force": {"code": force.code, "name": force.name},
-        "generated_at": report["generated_at"],
-        "ledger_head": report["ledger_head"],
+        "generated_at": report.generated_at,
+        "ledger_head": report.ledger_head,
         "withheld": [{"what": what, "why": why} for what, why in WITHHELD],
-        "totals": report["totals"],
-        "by_year": report["groups"],
-        "deployments": [{name: row[name] for name, _ in COLUMNS} for row in report["deployments"]],
+        "totals": as_json(report.totals),
+        "by_year": as_json(report.groups),
+        "deployments": [
+            {name: getattr(row, name) for name, _ in COLUMNS} for row in report.deployments
+        ],
     }
     return HttpResponse(
         json.dumps(body, allow_nan=False, indent=2), content_type="application/json"

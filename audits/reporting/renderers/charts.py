@@ -1,4 +1,4 @@
-"""The report's charts, drawn with matplotlib (Agg, no pyplot state) from the report dictionary.
+"""The report's charts, drawn with matplotlib (Agg, no pyplot state) from the report.
 
 Every plotted figure is a value of the report; only the per-deployment fallback of the time
 chart asks `audits.metrics.record` (the one definition) for each deployment's own interval.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import io
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,9 +20,10 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from audits.metrics import IntervalMethod
+from audits.metrics import IntervalMethod, Rate
 from audits.metrics import record as per_record
 from audits.metrics.formatting import percent
+from audits.reporting.report import GroupRow, Report
 
 TIME_KEYS = ("year", "quarter", "month")
 RATE = "false_alert_rate_per_face"
@@ -82,11 +83,11 @@ def _draw(fmt: str, size: tuple[float, float], paint: Callable[[Axes], None]) ->
         return _save(figure, fmt)
 
 
-def _point(x: Any, figure: Mapping[str, Any] | None) -> Point | None:
-    if not isinstance(figure, Mapping) or figure.get("value") is None:
+def _point(x: Any, figure: Rate | None) -> Point | None:
+    if figure is None or figure.value is None or figure.ci_low is None or figure.ci_high is None:
         return None
-    value, low, high = (figure[part] * 100 for part in ("value", "ci_low", "ci_high"))
-    return Point(x, value, low, high, percent(figure["value"]))
+    value, low, high = (part * 100 for part in (figure.value, figure.ci_low, figure.ci_high))
+    return Point(x, value, low, high, percent(figure.value))
 
 
 def _errorbars(axes: Axes, points: Sequence[Point], xs: Sequence[float], label: str | None) -> None:
@@ -125,30 +126,24 @@ def _rate_axes(axes: Axes, xlabel: str) -> None:
     axes.grid(axis="y", alpha=0.3)
 
 
-def _series(groups: Sequence[Mapping[str, Any]], time_key: str) -> dict[str, list[Point]]:
+def _series(groups: Sequence[GroupRow], time_key: str) -> dict[str, list[Point]]:
     """Points per combination of the other keys (largest n first), x the time key's value."""
     series: dict[str, list[Point]] = {}
     weight: Counter[str] = Counter()
     for group in groups:
-        key = dict(group.get("key") or {})
+        key = dict(group.key)
         when = key.pop(time_key, None)
-        point = _point(_key_text(when), group.get(RATE))
+        point = _point(_key_text(when), group.false_alert_rate_per_face)
         if point is None:
             continue
         name = " · ".join(_key_text(value) for value in key.values())
         series.setdefault(name, []).append(point)
-        weight[name] += group[RATE]["n"]
+        weight[name] += group.false_alert_rate_per_face.n
     return {name: series[name] for name, _ in weight.most_common(MAX_SERIES)}
 
 
-def _time_groups(report: Mapping[str, Any]) -> tuple[str, Sequence[Mapping[str, Any]]] | None:
-    group_by = report.get("group_by") or []
-    time_key = next((key for key in group_by if key in TIME_KEYS), None)
-    if time_key:
-        return time_key, report.get("groups") or []
-    if report.get("by_year"):
-        return "year", report["by_year"]
-    return None
+def _time_key(report: Report) -> str | None:
+    return next((key for key in report.group_by if key in TIME_KEYS), None)
 
 
 def _paint_time_series(series: dict[str, list[Point]], xlabel: str) -> Callable[[Axes], None]:
@@ -175,25 +170,22 @@ def _paint_time_series(series: dict[str, list[Point]], xlabel: str) -> Callable[
     return paint
 
 
-def _deployment_points(report: Mapping[str, Any]) -> list[Point]:
-    method = report.get("interval_method") or IntervalMethod.WILSON
+def _deployment_points(report: Report) -> list[Point]:
+    method = report.interval_method or IntervalMethod.WILSON
     points = []
-    for row in report.get("deployments") or []:
-        figure = per_record.false_alert_rate_per_face(
-            row.get("false_alerts"), row.get("faces_seen"), method
-        )
-        if figure is not None and row.get("date"):
-            points.append(_point(date.fromisoformat(row["date"]), figure.to_dict()))
+    for row in report.deployments:
+        figure = per_record.false_alert_rate_per_face(row.false_alerts, row.faces_seen, method)
+        if figure is not None and row.date:
+            points.append(_point(date.fromisoformat(row.date), figure))
     return [point for point in points if point is not None]
 
 
-def false_alerts_over_time(report: Mapping[str, Any], fmt: str = "svg") -> Chart:
+def false_alerts_over_time(report: Report, fmt: str = "svg") -> Chart:
     title = "False alert rate per face over time, with 95% intervals"
-    grouped = _time_groups(report)
+    time_key = _time_key(report)
     data, caption = None, "No false alert rate per face to chart."
-    if grouped is not None:
-        time_key, groups = grouped
-        series = _series(groups, time_key)
+    if time_key is not None:
+        series = _series(report.groups, time_key)
         if series:
             data = _draw(fmt, (7, 3.2), _paint_time_series(series, time_key))
             caption = f"One point per {time_key}; bars are 95% intervals."
@@ -213,16 +205,16 @@ def false_alerts_over_time(report: Mapping[str, Any], fmt: str = "svg") -> Chart
     return Chart("false_alerts_over_time", title, caption, data, CONTENT_TYPES[fmt])
 
 
-def false_alerts_by_threshold(report: Mapping[str, Any], fmt: str = "svg") -> Chart:
+def false_alerts_by_threshold(report: Report, fmt: str = "svg") -> Chart:
     title = "False alert rate per face by threshold, with 95% intervals"
-    series = _series(report.get("by_threshold") or [], "threshold")
+    series = _series(report.by_threshold, "threshold")
     data = _draw(fmt, (7, 3), _paint_time_series(series, "threshold")) if series else None
     caption = "Bars are 95% intervals." if data else "No threshold figures to chart."
     return Chart("false_alerts_by_threshold", title, caption, data, CONTENT_TYPES[fmt])
 
 
-def _location_counts(report: Mapping[str, Any]) -> list[tuple[str, int]]:
-    tally = Counter(_key_text(row.get("location")) for row in report.get("deployments") or [])
+def _location_counts(report: Report) -> list[tuple[str, int]]:
+    tally = Counter(_key_text(row.location) for row in report.deployments)
     top = tally.most_common(MAX_LOCATIONS)
     rest = sum(tally.values()) - sum(number for _, number in top)
     if rest:
@@ -242,7 +234,7 @@ def _paint_bars(bars: Sequence[tuple[str, int]], xlabel: str) -> Callable[[Axes]
     return paint
 
 
-def deployments_by_location(report: Mapping[str, Any], fmt: str = "svg") -> Chart:
+def deployments_by_location(report: Report, fmt: str = "svg") -> Chart:
     bars = _location_counts(report)
     height = 1.0 + 0.25 * len(bars)
     data = _draw(fmt, (7, height), _paint_bars(bars, "deployments")) if bars else None
@@ -252,13 +244,17 @@ def deployments_by_location(report: Mapping[str, Any], fmt: str = "svg") -> Char
     )
 
 
-def outcomes(report: Mapping[str, Any], fmt: str = "svg") -> Chart:
-    totals = report.get("totals") or {}
-    known = totals.get("known") or {}
-    bars = [(label, totals[name]) for name, label in OUTCOMES if totals.get(name) is not None]
+def outcomes(report: Report, fmt: str = "svg") -> Chart:
+    totals = report.totals
+    bars = [
+        (label, getattr(totals, name))
+        for name, label in OUTCOMES
+        if totals is not None and getattr(totals, name) is not None
+    ]
     data = _draw(fmt, (7, 1.8), _paint_bars(bars, "people")) if bars else None
     caption = "; ".join(
-        f"{label} known for {known.get(name, 0):,} of {totals.get('deployments', 0):,} deployments"
+        f"{label} known for {getattr(totals.known, name) if totals else 0:,} of "
+        f"{totals.deployments if totals else 0:,} deployments"
         for name, label in OUTCOMES
     )
     return Chart(
@@ -273,7 +269,7 @@ def outcomes(report: Mapping[str, Any], fmt: str = "svg") -> Chart:
 CHARTS = (false_alerts_over_time, false_alerts_by_threshold, deployments_by_location, outcomes)
 
 
-def charts(report: Mapping[str, Any], fmt: str = "svg") -> list[Chart]:
+def charts(report: Report, fmt: str = "svg") -> list[Chart]:
     """All charts of the report, in reading order; `fmt` is "svg" or "png"."""
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"chart format must be one of {tuple(CONTENT_TYPES)}, got {fmt!r}")

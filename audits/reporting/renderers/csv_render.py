@@ -11,16 +11,16 @@ Strings that a spreadsheet would run as a formula are escaped with a leading apo
 
 import csv
 import io
-from typing import Any
 
 from audits.reporting.flatten import escape_cell, flatten
+from audits.reporting.report import GroupRow, Report
 
 PROVENANCE = ("interval_method", "generated_at", "ledger_head")
 
 
-def render_csv(report: dict[str, Any]) -> bytes:
-    table = flatten(report.get("groups") or [], report.get("group_by") or (), report.get("totals"))
-    provenance = [report.get(name) for name in PROVENANCE]
+def render_csv(report: Report) -> bytes:
+    table = flatten(report.groups, GroupRow, report.group_by)
+    provenance = [getattr(report, name) for name in PROVENANCE]
     buffer = io.StringIO()
     # RFC 4180 line ends: with "\r\n" as the terminator the writer quotes any cell holding a
     # "\r" or "\n", which a bare "\n" terminator would leave unquoted (and break the row).

@@ -1,10 +1,12 @@
-"""The report as JSON: the dictionary as it stands, rates as proportions of 0..1."""
+"""The report as JSON: its sections as they stand, rates as dicts of proportions of 0..1
+(`Report.to_json()`: the one place a `Rate` becomes a dict)."""
 
 import json
-from typing import Any
+
+from audits.reporting.report import Report
 
 
-def render_json(report: dict[str, Any]) -> bytes:
+def render_json(report: Report) -> bytes:
     # allow_nan=False: a NaN that slipped through is a bug to see, not "NaN" for a reader to parse.
-    text = json.dumps(report, allow_nan=False, ensure_ascii=False, indent=2)
+    text = json.dumps(report.to_json(), allow_nan=False, ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")

@@ -19,7 +19,6 @@ spreadsheet would run as a formula are escaped with a leading apostrophe.
 
 import io
 import json
-from collections.abc import Mapping
 from typing import Any
 
 import xlsxwriter
@@ -27,7 +26,17 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from audits.metrics import MetricDefinition
 from audits.reporting.flatten import Cell, Table, demographic_rows, escape_cell, flatten
+from audits.reporting.report import (
+    AttributeGroup,
+    DeploymentRow,
+    Finding,
+    GroupRow,
+    LabVsField,
+    Report,
+    Totals,
+)
 
 OPTIONS = {
     "constant_memory": True,
@@ -36,10 +45,6 @@ OPTIONS = {
     "strings_to_urls": False,
 }
 ABOUT_FIELDS = ("title", "generated_at", "interval_method", "group_by", "ledger_head")
-EMPTY_DATA_QUALITY = {"record": None, "check": None, "message": None}
-EMPTY_DEFINITION = {"name": None, "formula": None, "note": None}
-EMPTY_DEMOGRAPHIC = {"attribute": None, "reference": None, "group": None, "alerts": None}
-EMPTY_LAB_VS_FIELD = {"threshold": None, "deployments": None, "expected_fpir": None}
 WIDE_COLUMNS = {"message": 90, "note": 90, "formula": 45, "value": 70, "location": 24}
 
 
@@ -49,28 +54,24 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def about_table(report: Mapping[str, Any]) -> Table:
-    rows: list[list[Cell]] = [[name, _text(report.get(name))] for name in ABOUT_FIELDS]
-    for name, value in (report.get("filters") or {}).items():
+def about_table(report: Report) -> Table:
+    rows: list[list[Cell]] = [[name, _text(getattr(report, name))] for name in ABOUT_FIELDS]
+    for name, value in report.filters.items():
         rows.append([f"filter: {name}", _text(value)])
     return Table(columns=["field", "value"], rows=rows)
 
 
-def sheets(report: Mapping[str, Any]) -> dict[str, Table]:
-    group_by = report.get("group_by") or ()
-    totals = report.get("totals") or {}
+def sheets(report: Report) -> dict[str, Table]:
     return {
         "about": about_table(report),
-        "summary": flatten(report.get("groups") or [], group_by, totals),
-        "totals": flatten([totals] if totals else [], (), totals),
-        "per_deployment": flatten(report.get("deployments") or []),
-        "by_threshold": flatten(report.get("by_threshold") or [], ["threshold"], totals),
-        "lab_vs_field": flatten(report.get("lab_vs_field") or [], (), EMPTY_LAB_VS_FIELD),
-        "demographics": flatten(
-            demographic_rows(report.get("demographics") or {}), (), EMPTY_DEMOGRAPHIC
-        ),
-        "data_quality": flatten(report.get("data_quality") or [], (), EMPTY_DATA_QUALITY),
-        "definitions": flatten(report.get("definitions") or [], (), EMPTY_DEFINITION),
+        "summary": flatten(report.groups, GroupRow, report.group_by),
+        "totals": flatten([report.totals] if report.totals else [], Totals),
+        "per_deployment": flatten(report.deployments, DeploymentRow),
+        "by_threshold": flatten(report.by_threshold, GroupRow, ["threshold"]),
+        "lab_vs_field": flatten(report.lab_vs_field, LabVsField),
+        "demographics": flatten(demographic_rows(report.demographics), AttributeGroup),
+        "data_quality": flatten(report.data_quality, Finding),
+        "definitions": flatten(report.definitions, MetricDefinition),
     }
 
 
@@ -100,7 +101,7 @@ def _write_table(
             _write_cell(sheet, row_number, column, value, formats[column])
 
 
-def render_xlsx(report: dict[str, Any]) -> bytes:
+def render_xlsx(report: Report) -> bytes:
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, OPTIONS)
     header = workbook.add_format({"bold": True, "bottom": 1})

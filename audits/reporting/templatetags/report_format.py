@@ -1,30 +1,23 @@
 """Template filters for reports: counts with thousands separators, rates as percentages with
 their interval and "1 in N", built on `audits.metrics.formatting` so that the admin, the HTML
 report and
-the PDF read the same. Inputs are the report dictionary's values (rates as dicts).
+the PDF read the same. Inputs are the report's values (`audits.reporting.report`): rates are
+`Rate`s, rate ratios `RateRatio`s; None (a figure not in the report) reads "-".
 """
 
 from collections.abc import Mapping
-from dataclasses import fields
 from typing import Any
 
 from django import template
 
 from audits.metrics import formatting
-from audits.metrics.intervals import Rate
+from audits.metrics.intervals import Rate, RateRatio
 
 register = template.Library()
 
 MISSING = "-"
 UNKNOWN_KEY = "unknown"
 LEDGER_CHUNK = 16
-
-
-def as_rate(figure: Mapping[str, Any] | None) -> Rate | None:
-    """A rate dict of the report as the `Rate` the formatting helpers take."""
-    if not isinstance(figure, Mapping) or "k" not in figure or "n" not in figure:
-        return None
-    return Rate(**{item.name: figure.get(item.name) for item in fields(Rate)})
 
 
 @register.filter
@@ -45,38 +38,38 @@ def percent(value: float | None) -> str:
 
 
 @register.filter
-def rate_interval(figure: Mapping[str, Any] | None) -> str:
+def rate_interval(figure: Rate | None) -> str:
     """ "0.0025% (0.0014% to 0.0043%)"."""
-    return formatting.rate_with_interval(as_rate(figure))
+    return formatting.rate_with_interval(figure)
 
 
 @register.filter
-def one_in(figure: Mapping[str, Any] | None) -> str:
-    return formatting.one_in(as_rate(figure))
+def one_in(figure: Rate | None) -> str:
+    return formatting.one_in(figure)
 
 
 @register.filter
-def k_of_n(figure: Mapping[str, Any] | None) -> str:
-    if not isinstance(figure, Mapping) or figure.get("n") is None:
+def k_of_n(figure: Rate | None) -> str:
+    if figure is None:
         return MISSING
-    return f"{count(figure.get('k'))} / {count(figure.get('n'))}"
+    return f"{count(figure.k)} / {count(figure.n)}"
 
 
 @register.filter
-def zero_events_note(figure: Mapping[str, Any] | None) -> str:
+def zero_events_note(figure: Rate | None) -> str:
     """With zero events, the honest statement: "at most X (one-sided 95%)"; else ""."""
-    bound = figure.get("zero_events_upper_bound") if isinstance(figure, Mapping) else None
+    bound = figure.zero_events_upper_bound if figure is not None else None
     return "" if bound is None else f"at most {formatting.percent(bound)} (one-sided 95%)"
 
 
 @register.filter
-def ratio_interval(ratio: Mapping[str, Any] | None) -> str:
+def ratio_interval(ratio: RateRatio | None) -> str:
     """A rate ratio "2.50 (0.90 to 6.94)"; its note when there is no ratio."""
-    if not isinstance(ratio, Mapping):
+    if ratio is None:
         return MISSING
-    if ratio.get("value") is None:
-        return ratio.get("note") or MISSING
-    return f"{ratio['value']:.2f} ({ratio['ci_low']:.2f} to {ratio['ci_high']:.2f})"
+    if ratio.value is None or ratio.ci_low is None or ratio.ci_high is None:
+        return ratio.note or MISSING
+    return f"{ratio.value:.2f} ({ratio.ci_low:.2f} to {ratio.ci_high:.2f})"
 
 
 @register.filter

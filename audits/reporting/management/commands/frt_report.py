@@ -66,5 +66,5 @@ class Command(BaseCommand):
             options["output"].write_bytes(export.content)
             self.stderr.write(
                 f"Wrote {options['output']} ({len(export.content):,} bytes; ledger head "
-                f"{export.report['ledger_head']})."
+                f"{export.report.ledger_head})."
             )
