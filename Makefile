@@ -34,6 +34,8 @@ system-deps:
 test: setup system-deps
 	$(VENV)/bin/pytest -n auto --maxprocesses 4
 
+# mypy's Django plugin loads app.settings; DEBUG=1 lets it do so without a secret key.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(VENV)/bin/mypy
