@@ -6,12 +6,16 @@ force's records, and a user with neither sees nothing. How a model is scoped is 
 model (`scoping`, audits/models/scoped.py); a model that declares nothing cannot be read at all.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 from audits.models import Force
 from audits.models.scoped import AllForcesOnly, ForceOwned, Scoping, Shared
+
+QS = TypeVar("QS", bound=models.QuerySet[Any])
 
 
 def scoping_of(model: type[models.Model]) -> Scoping:
@@ -30,18 +34,18 @@ def force_path(model: type[models.Model]) -> str | None:
     return declared.path if isinstance(declared, ForceOwned) else None
 
 
-def user_force(user: AbstractBaseUser | AnonymousUser) -> Force | None:
+def user_force(user: User | AnonymousUser) -> Force | None:
     if not user.is_authenticated:
         return None
     membership = getattr(user, "membership", None)
     return membership.force if membership is not None else None
 
 
-def reads_all_forces(user: AbstractBaseUser | AnonymousUser) -> bool:
+def reads_all_forces(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_perm("audits.view_all_forces"))
 
 
-def scope(queryset: models.QuerySet, user: AbstractBaseUser | AnonymousUser) -> models.QuerySet:
+def scope(queryset: QS, user: User | AnonymousUser) -> QS:
     """Only the rows this user may read."""
     declared = scoping_of(queryset.model)
     if not user.is_authenticated:
@@ -67,7 +71,7 @@ def owning_force(instance: models.Model) -> Force | None:
     path = force_path(type(instance))
     if path is None:
         return None
-    value = instance
+    value: Any = instance
     for step in filter(None, path.split("__")):
         value = getattr(value, step, None)
         if value is None:
@@ -75,7 +79,7 @@ def owning_force(instance: models.Model) -> Force | None:
     return value
 
 
-def may_write(user: AbstractBaseUser | AnonymousUser, instance: models.Model) -> bool:
+def may_write(user: User | AnonymousUser, instance: models.Model) -> bool:
     """Writes stay inside the writer's own force; reading every force never allows writing."""
     if not user.is_authenticated:
         return False

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from audits.models import Deployment, FacesSeenRevision, LedgerAction, Status
@@ -19,7 +19,7 @@ from audits.services.records import (
 @transaction.atomic
 def deployment_revise_faces_seen(
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     deployment: Deployment,
     value: int,
     as_of: date,

@@ -1,7 +1,7 @@
 """Policy profiles with their rules, and findings: read-only but for a finding's assignee."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from audits.api.serializers.base import StrictSerializer, force_code
@@ -84,7 +84,7 @@ class FindingAssignInput(StrictSerializer):
         ),
     )
 
-    def validate_assignee(self, username: str | None) -> AbstractBaseUser | None:
+    def validate_assignee(self, username: str | None) -> User | None:
         if username is None:
             return None
         # The admin offers active staff users only (audits/admin/compliance.py).
