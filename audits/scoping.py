@@ -9,7 +9,7 @@ model (`scoping`, audits/models/scoped.py); a model that declares nothing cannot
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 
 from audits.models import Force
@@ -39,6 +39,14 @@ def user_force(user: User | AnonymousUser) -> Force | None:
         return None
     membership = getattr(user, "membership", None)
     return membership.force if membership is not None else None
+
+
+def acting_user(user: User | AnonymousUser) -> User:
+    """The signed-in user a request writes as: an anonymous visitor writes nothing (the services'
+    own permission check would refuse one too)."""
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in to change the register.")
+    return user
 
 
 def reads_all_forces(user: User | AnonymousUser) -> bool:
