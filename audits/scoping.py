@@ -87,6 +87,14 @@ def owning_force(instance: models.Model) -> Force | None:
     return value
 
 
+def record_force(instance: models.Model) -> Force:
+    """The force of a record whose scoping always leads to one (every record of a force)."""
+    force = owning_force(instance)
+    if force is None:
+        raise ImproperlyConfigured(f"{instance._meta.label} {instance.pk} belongs to no force.")
+    return force
+
+
 def may_write(user: User | AnonymousUser, instance: models.Model) -> bool:
     """Writes stay inside the writer's own force; reading every force never allows writing."""
     if not user.is_authenticated:

@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from audits import ledger
 from audits.compliance.evaluate import reevaluate
 from audits.models import Amendment, Authorisation, Deployment, LedgerAction, LedgerEvent, Status
 from audits.models.base import Record
-from audits.scoping import force_path, may_write, owning_force
+from audits.scoping import force_path, may_write, owning_force, record_force
 from audits.services.changes import diff, field_values, object_label
 
 # `user=None` is the register itself (demo data, imports run from the command line).
@@ -294,9 +294,7 @@ def amendments_record(
     event = log_event(LedgerAction.AMEND, current, user, changes, reason)
     reevaluate(current)
     content_type = ContentType.objects.get_for_model(current)
-    force = owning_force(current)
-    if force is None:  # every record's scoping leads to a force
-        raise ImproperlyConfigured(f"{current._meta.label} has no force to hold its amendments.")
+    force = record_force(current)
     return [
         Amendment.objects.create(
             force=force,
