@@ -1,5 +1,8 @@
 """Commissioner reviews with their messages, the body that opens one, and each step's text."""
 
+from typing import Any
+
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from audits.api.serializers.base import ForceField, InputSerializer, StrictSerializer, force_code
@@ -9,7 +12,7 @@ from audits.models import CommissionerReview, ReviewMessage
 LONGEST_TEXT = 20_000
 
 
-def username(**kwargs) -> serializers.SlugRelatedField:
+def username(**kwargs: Any) -> serializers.SlugRelatedField[User]:
     return serializers.SlugRelatedField(slug_field="username", read_only=True, **kwargs)
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from audits.api.serializers.base import StrictSerializer, force_code
-from audits.models import Finding, PolicyProfile, Rule
+from audits.models import Finding, Force, PolicyProfile, Rule
 
 
 class RuleOutput(serializers.ModelSerializer):
@@ -28,7 +28,7 @@ class RuleOutput(serializers.ModelSerializer):
 
 
 class PolicyProfileOutput(serializers.ModelSerializer):
-    forces = serializers.SlugRelatedField(
+    forces: serializers.SlugRelatedField[Force] = serializers.SlugRelatedField(
         slug_field="code",
         many=True,
         read_only=True,
@@ -49,7 +49,7 @@ class FindingOutput(serializers.ModelSerializer):
     check_name = serializers.CharField(source="rule.check_name", read_only=True)
     record_type = serializers.CharField(source="content_type.model", read_only=True)
     record_id = serializers.IntegerField(source="object_id", read_only=True)
-    assigned_to = serializers.SlugRelatedField(
+    assigned_to: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
 

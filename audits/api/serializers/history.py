@@ -2,6 +2,7 @@
 
 import json
 
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from audits import ledger
@@ -10,7 +11,7 @@ from audits.models import Amendment, LedgerEvent
 
 class AmendmentOutput(serializers.ModelSerializer):
     object_type = serializers.CharField(source="content_type.model", read_only=True)
-    amended_by = serializers.SlugRelatedField(
+    amended_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Empty for imports."
     )
 
