@@ -5,6 +5,8 @@ range, another force's ids); the rules of the register live in the models' clean
 services, which every write goes through. They never save.
 """
 
+from __future__ import annotations  # the stubs' model fields are not subscriptable at run time
+
 from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -63,7 +65,7 @@ class NoInput(StrictSerializer):
 
 
 class BoundedYearsMixin(serializers.Field):
-    default_error_messages: ClassVar[dict[str, "StrOrPromise"]] = {
+    default_error_messages: ClassVar[dict[str, StrOrPromise]] = {
         "years": f"Must be between the years {FIRST_YEAR} and {LAST_YEAR}."
     }
 
