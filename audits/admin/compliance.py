@@ -1,13 +1,20 @@
-from functools import partial
+from __future__ import annotations  # the stubs' generic forms are not subscriptable at run time
 
+from functools import partial
+from typing import Any
+
+from django import forms
 from django.contrib import admin
-from django.urls import path
+from django.db import models
+from django.http import HttpRequest
+from django.urls import URLPattern, path
 
 from audits.admin.base import ConfigurationAdmin, ScopedMixin
 from audits.admin.dashboard import dashboard_view
 from audits.admin.filtersets import FilterSetMixin
 from audits.filtersets import FindingFilterSet, RuleFilterSet
 from audits.models import Finding, PolicyProfile, Rule
+from audits.scoping import acting_user
 from audits.services.findings import assignable_users, finding_assign
 
 
@@ -67,31 +74,39 @@ class FindingAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
     ]
     actions = ["assign_to_me"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [name for name in self.fields if name != "assigned_to"]
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> list[str]:
+        return [name for name in self.fields if isinstance(name, str) and name != "assigned_to"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Finding | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Finding]]:
         form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None and "assigned_to" in form.base_fields:
+        assigned_to = form.base_fields.get("assigned_to")
+        if obj is not None and isinstance(assigned_to, forms.ModelChoiceField):
             # Only users who can read the finding (its force's, or every force's).
-            form.base_fields["assigned_to"].queryset = assignable_users(obj)
+            assigned_to.queryset = assignable_users(obj)
         return form
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
-        finding_assign(user=request.user, finding=obj, assignee=obj.assigned_to)
+    def save_model(
+        self, request: HttpRequest, obj: Finding, form: forms.ModelForm[Finding], change: bool
+    ) -> None:
+        finding_assign(user=acting_user(request.user), finding=obj, assignee=obj.assigned_to)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(partial(dashboard_view, self))
         return [path("dashboard/", view, name="audits_dashboard"), *super().get_urls()]
 
     @admin.action(permissions=["change"], description="Assign selected findings to me")
-    def assign_to_me(self, request, queryset):
+    def assign_to_me(self, request: HttpRequest, queryset: models.QuerySet[Finding]) -> None:
+        user = acting_user(request.user)
         for finding in queryset:
-            finding_assign(user=request.user, finding=finding, assignee=request.user)
+            finding_assign(user=user, finding=finding, assignee=user)
         self.message_user(request, f"{queryset.count()} finding(s) assigned to you.")
