@@ -38,3 +38,5 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	# mypy's Django plugin loads app.settings; DEBUG=1 lets it do so without a secret key.
+	DEBUG=1 $(VENV)/bin/mypy

@@ -107,7 +107,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dj_database_url.DBConfig:
     default_url = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
     url = __import__("os").environ.get("DATABASE_URL", default_url)
     try:
@@ -208,7 +208,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # No page of the register needs any of these browser features.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in [
         "accelerometer",

@@ -6,8 +6,11 @@ fresh address per attempt (dodging the login lockout) or name someone else's (lo
 
 import ipaddress
 from functools import cache
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
+from rest_framework.request import Request
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -25,7 +28,7 @@ def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     return any(parsed in network for network in networks)
 
 
-def client_address(request, *args, **kwargs) -> str:
+def client_address(request: HttpRequest | Request, *args: Any, **kwargs: Any) -> str:
     """REMOTE_ADDR, unless it is a trusted proxy: then the rightmost X-Forwarded-For entry
     that is not a trusted proxy (the entries to its left were written by the client)."""
     remote = request.META.get("REMOTE_ADDR", "") or ""

@@ -5,17 +5,24 @@ anything but signing in and enrolling. Without it (the demo), a user who has enr
 asked for the code: a factor once offered is then always used.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django_otp import devices_for_user
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
 
 from audits.ledger import services as ledger
 from audits.ledger.models import LedgerAction
@@ -27,21 +34,21 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 OPEN_ADMIN_PAGES = {"login", "logout", "two_factor_verify", "two_factor_enrol", "jsi18n"}
 
 
-def has_device(user) -> bool:
+def has_device(user: User | AnonymousUser) -> bool:
     return any(True for _device in devices_for_user(user, confirmed=True))
 
 
-def needs_second_factor(user) -> bool:
+def needs_second_factor(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated) and (settings.MFA_REQUIRED or has_device(user))
 
 
-def is_verified(user) -> bool:
+def is_verified(user: User | AnonymousUser) -> bool:
     # Without django-otp's middleware the user has no is_verified: fail closed.
     check = getattr(user, "is_verified", None)
     return bool(check and check())
 
 
-def record(user, action: str, **changes) -> None:
+def record(user: User, action: str, **changes: Any) -> None:
     force = user_force(user)
     ledger.append(
         action=action,
@@ -53,7 +60,7 @@ def record(user, action: str, **changes) -> None:
     )
 
 
-def match_second_factor(*, user, code: str):
+def match_second_factor(*, user: User, code: str) -> Device | None:
     """The device (TOTP first, then a recovery code) that accepts `code`, or None.
 
     A recovery code is deleted as it is used, so it works once."""
@@ -68,7 +75,9 @@ def match_second_factor(*, user, code: str):
     return None
 
 
-def second_factor_verify(*, request, user, code: str, address: str) -> bool:
+def second_factor_verify(
+    *, request: HttpRequest | Request | None, user: User, code: str, address: str
+) -> bool:
     """Checks the code; records success, a used recovery code, or the failure in the ledger."""
     device = match_second_factor(user=user, code=code)
     if device is None:
@@ -84,7 +93,7 @@ def second_factor_verify(*, request, user, code: str, address: str) -> bool:
     return True
 
 
-def recovery_codes_issue(*, user) -> list[str]:
+def recovery_codes_issue(*, user: User) -> list[str]:
     """Replaces the user's recovery codes with a fresh set and returns them (shown once)."""
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
@@ -98,17 +107,17 @@ def recovery_codes_issue(*, user) -> list[str]:
 class SecondFactorMiddleware:
     """Sends a signed-in but unverified user from any admin page to verification or enrolment."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._blocked(request):
             name = "two_factor_verify" if has_device(request.user) else "two_factor_enrol"
             target = reverse(f"admin:{name}")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
-    def _blocked(self, request) -> bool:
+    def _blocked(self, request: HttpRequest) -> bool:
         if not request.path.startswith(reverse("admin:index")):
             return False
         if not needs_second_factor(request.user) or is_verified(request.user):
@@ -123,7 +132,7 @@ class SecondFactorMiddleware:
 class VerifiedSessionAuthentication(SessionAuthentication):
     """A session counts for the API only once it has passed the second factor (if needed)."""
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         result = super().authenticate(request)
         if result is None:
             return None

@@ -1,24 +1,28 @@
 """The admin's two-factor pages: verify a code, enrol an authenticator app, new recovery codes."""
 
 import base64
+from typing import Any
 
 import segno
 from django.contrib import admin
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audits.accounts import mfa
 from audits.accounts.client_address import client_address
 from audits.accounts.forms import SecondFactorForm
 from audits.ledger.models import LedgerAction
+from audits.register.scoping import acting_user
 
 APP_DEVICE_NAME = "Authenticator app"
 
 
-def _next(request) -> str:
+def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     allowed = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -26,7 +30,7 @@ def _next(request) -> str:
     return target if allowed else "/admin/"
 
 
-def _render(request, template: str, title: str, **context) -> TemplateResponse:
+def _render(request: HttpRequest, template: str, title: str, **context: Any) -> TemplateResponse:
     context = {
         **admin.site.each_context(request),
         "title": title,
@@ -36,14 +40,14 @@ def _render(request, template: str, title: str, **context) -> TemplateResponse:
     return TemplateResponse(request, template, context)
 
 
-def verify(request):
+def verify(request: HttpRequest) -> HttpResponse:
     if not mfa.has_device(request.user):
         return redirect("admin:two_factor_enrol")
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if mfa.second_factor_verify(
             request=request,
-            user=request.user,
+            user=acting_user(request.user),
             code=form.cleaned_data["otp_token"],
             address=client_address(request),
         ):
@@ -53,8 +57,8 @@ def verify(request):
 
 
 @transaction.atomic
-def enrol(request):
-    user = request.user
+def enrol(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request.user)
     if mfa.has_device(user):
         # Enrolled already: change the factor only once this session has passed it.
         if not mfa.is_verified(user):
@@ -87,16 +91,17 @@ def enrol(request):
     )
 
 
-def manage(request):
+def manage(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request.user)
     if request.method == "POST" and request.POST.get("action") == "recovery-codes":
         with transaction.atomic():
-            codes = mfa.recovery_codes_issue(user=request.user)
+            codes = mfa.recovery_codes_issue(user=user)
             mfa.record(
-                request.user,
+                user,
                 LedgerAction.MFA_ENROLLED,
                 address=client_address(request),
                 recovery_codes="replaced",
             )
         return _render(request, "admin/two_factor/codes.html", "Your recovery codes", codes=codes)
-    left = sum(device.token_set.count() for device in request.user.staticdevice_set.all())
+    left = sum(device.token_set.count() for device in StaticDevice.objects.filter(user=user))
     return _render(request, "admin/two_factor/manage.html", "Two-factor authentication", left=left)

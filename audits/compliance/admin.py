@@ -1,6 +1,11 @@
-from collections.abc import Mapping
+from __future__ import annotations  # the stubs' generic forms are not subscriptable at run time
 
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest
 
@@ -10,7 +15,7 @@ from audits.compliance.services import assignable_users, finding_assign
 from audits.register.admin.base import ConfigurationAdmin, ScopedMixin
 from audits.register.admin.filtersets import FilterSetMixin
 from audits.register.admin.site import DashboardPanel, dashboard_panel_add
-from audits.register.scoping import scope
+from audits.register.scoping import acting_user, scope
 
 
 class RuleInline(admin.TabularInline):
@@ -69,29 +74,37 @@ class FindingAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
     ]
     actions = ["assign_to_me"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [name for name in self.fields if name != "assigned_to"]
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> list[str]:
+        return [name for name in self.fields if isinstance(name, str) and name != "assigned_to"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Finding | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Finding]]:
         form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None and "assigned_to" in form.base_fields:
+        assigned_to = form.base_fields.get("assigned_to")
+        if obj is not None and isinstance(assigned_to, forms.ModelChoiceField):
             # Only users who can read the finding (its force's, or every force's).
-            form.base_fields["assigned_to"].queryset = assignable_users(obj)
+            assigned_to.queryset = assignable_users(obj)
         return form
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
-        finding_assign(user=request.user, finding=obj, assignee=obj.assigned_to)
+    def save_model(
+        self, request: HttpRequest, obj: Finding, form: forms.ModelForm[Finding], change: bool
+    ) -> None:
+        finding_assign(user=acting_user(request.user), finding=obj, assignee=obj.assigned_to)
 
     @admin.action(permissions=["change"], description="Assign selected findings to me")
-    def assign_to_me(self, request, queryset):
+    def assign_to_me(self, request: HttpRequest, queryset: models.QuerySet[Finding]) -> None:
+        user = acting_user(request.user)
         for finding in queryset:
-            finding_assign(user=request.user, finding=finding, assignee=request.user)
+            finding_assign(user=user, finding=finding, assignee=user)
         self.message_user(request, f"{queryset.count()} finding(s) assigned to you.")
 
 

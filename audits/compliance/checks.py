@@ -12,9 +12,18 @@ from typing import Any
 
 from django.utils import timezone
 
-from audits.register.models import Force, Rank, Status
+from audits.register.models import (
+    Alert,
+    Authorisation,
+    Deployment,
+    Force,
+    Rank,
+    Search,
+    Status,
+    Watchlist,
+)
 
-Check = Callable[[Any, dict, Force, datetime], str | None]
+Check = Callable[[Any, dict[str, Any], Force, datetime], str | None]
 CHECKS: dict[str, Check] = {}
 
 
@@ -35,7 +44,7 @@ def _after(moment: datetime, delta: timedelta) -> datetime:
     return moment.astimezone(UTC) + delta
 
 
-def deployment_start(deployment) -> datetime:
+def deployment_start(deployment: Deployment) -> datetime:
     """The start, or the start of the published day where no time is known."""
     if deployment.start:
         return deployment.start
@@ -54,7 +63,9 @@ def _overdue(done: datetime | None, due: datetime, now: datetime, what: str) -> 
 
 
 @check
-def authorised_before_start(deployment, params, force, now):
+def authorised_before_start(
+    deployment: Deployment, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     authorisation = deployment.authorisation
     if authorisation is None:
         return "No authorisation is recorded for this deployment."
@@ -68,7 +79,9 @@ def authorised_before_start(deployment, params, force, now):
 
 
 @check
-def ao_minimum_rank(authorisation, params, force, now):
+def ao_minimum_rank(
+    authorisation: Authorisation, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     minimum = params.get("minimum_rank", force.ao_minimum_rank)
     if authorisation.ao_rank < minimum:
         return (
@@ -79,7 +92,9 @@ def ao_minimum_rank(authorisation, params, force, now):
 
 
 @check
-def urgent_confirmed_in_writing(authorisation, params, force, now):
+def urgent_confirmed_in_writing(
+    authorisation: Authorisation, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     if not authorisation.urgent:
         return None
     due = _after(authorisation.authorised_at, timedelta(hours=params["limit_hours"]))
@@ -92,7 +107,9 @@ def urgent_confirmed_in_writing(authorisation, params, force, now):
 
 
 @check
-def eu_decision_in_time(record, params, force, now):
+def eu_decision_in_time(
+    record: Authorisation | Search, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     if record.eu_requested_at is None:
         return None
     due = _after(record.eu_requested_at, timedelta(hours=params["limit_hours"]))
@@ -100,7 +117,9 @@ def eu_decision_in_time(record, params, force, now):
 
 
 @check
-def documents_present(authorisation, params, force, now):
+def documents_present(
+    authorisation: Authorisation, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     missing = [
         label
         for field, label in (
@@ -114,7 +133,9 @@ def documents_present(authorisation, params, force, now):
 
 
 @check
-def public_notice_given(authorisation, params, force, now):
+def public_notice_given(
+    authorisation: Authorisation, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     if authorisation.public_notice_at is None:
         return "No public notice is recorded."
     if authorisation.public_notice_at > authorisation.valid_from:
@@ -129,7 +150,9 @@ def public_notice_given(authorisation, params, force, now):
 
 
 @check
-def watchlist_reviewed_before(deployment, params, force, now):
+def watchlist_reviewed_before(
+    deployment: Deployment, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     watchlist = deployment.watchlist
     if watchlist is None:
         return "No watchlist is recorded for this deployment."
@@ -143,7 +166,9 @@ def watchlist_reviewed_before(deployment, params, force, now):
 
 
 @check
-def watchlist_composition(watchlist, params, force, now):
+def watchlist_composition(
+    watchlist: Watchlist, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     problems = []
     limit = force.watchlist_maximum_size or params.get("maximum_size")
     if limit and watchlist.size > limit:
@@ -164,7 +189,9 @@ def watchlist_composition(watchlist, params, force, now):
 
 
 @check
-def threshold_at_least_minimum(deployment, params, force, now):
+def threshold_at_least_minimum(
+    deployment: Deployment, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     minimum = params.get("minimum", force.minimum_threshold)
     if deployment.threshold is None:
         return "No threshold is recorded."
@@ -176,14 +203,18 @@ def threshold_at_least_minimum(deployment, params, force, now):
 # -- deletion and review after the deployment
 
 
-def _after_end(deployment, field: str, delta: timedelta, what: str, now) -> str | None:
+def _after_end(
+    deployment: Deployment, field: str, delta: timedelta, what: str, now: datetime
+) -> str | None:
     if deployment.end is None:
         return None
     return _overdue(getattr(deployment, field), _after(deployment.end, delta), now, what)
 
 
 @check
-def nonmatch_biometrics_deleted(deployment, params, force, now):
+def nonmatch_biometrics_deleted(
+    deployment: Deployment, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     grace = timedelta(minutes=params.get("grace_minutes", 0))
     return _after_end(
         deployment, "nonmatch_biometrics_deleted_at", grace, "Non-match biometric data deleted", now
@@ -191,19 +222,25 @@ def nonmatch_biometrics_deleted(deployment, params, force, now):
 
 
 @check
-def alert_data_deleted(deployment, params, force, now):
+def alert_data_deleted(
+    deployment: Deployment, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     limit = timedelta(days=params.get("days", force.alert_data_retention_days))
     return _after_end(deployment, "alert_data_deleted_at", limit, "Alert data deleted", now)
 
 
 @check
-def footage_deleted(deployment, params, force, now):
+def footage_deleted(
+    deployment: Deployment, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     limit = timedelta(days=params.get("days", force.footage_retention_days))
     return _after_end(deployment, "footage_deleted_at", limit, "Footage deleted", now)
 
 
 @check
-def watchlist_destroyed(deployment, params, force, now):
+def watchlist_destroyed(
+    deployment: Deployment, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     if deployment.watchlist is None or deployment.end is None:
         return None
     due = _after(deployment.end, timedelta(hours=params.get("hours", 24)))
@@ -211,7 +248,9 @@ def watchlist_destroyed(deployment, params, force, now):
 
 
 @check
-def reviewed_in_time(deployment, params, force, now):
+def reviewed_in_time(
+    deployment: Deployment, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     if deployment.end is None:
         return None
     due = _after(deployment.end, timedelta(days=params.get("days", force.review_deadline_days)))
@@ -227,12 +266,16 @@ def reviewed_in_time(deployment, params, force, now):
 
 
 @check
-def alert_adjudicated(alert, params, force, now):
+def alert_adjudicated(
+    alert: Alert, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     return None if alert.kind else "The alert has no adjudication (true/false) recorded."
 
 
 @check
-def search_offence_and_reason(search, params, force, now):
+def search_offence_and_reason(
+    search: Search, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     missing = [
         name
         for name, value in (
@@ -245,28 +288,36 @@ def search_offence_and_reason(search, params, force, now):
 
 
 @check
-def search_two_person_review(search, params, force, now):
+def search_two_person_review(
+    search: Search, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     if search.candidates_returned and not search.second_reviewer:
         return "Candidates were returned but no second reviewer is recorded."
     return None
 
 
 @check
-def corroboration_before_arrest(search, params, force, now):
+def corroboration_before_arrest(
+    search: Search, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     if search.arrest and not search.corroboration_recorded:
         return "An arrest followed the search without recorded corroboration (a match is a lead)."
     return None
 
 
 @check
-def oifr_legal_condition(search, params, force, now):
+def oifr_legal_condition(
+    search: Search, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     if search.mode == search.Mode.OIFR and not search.oifr_legal_condition:
         return "No legal condition is recorded for this operator-initiated search."
     return None
 
 
 @check
-def eu_search_authorised(search, params, force, now):
+def eu_search_authorised(
+    search: Search, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
     if search.eu_authorisation_reference or search.eu_exemption:
         return eu_decision_in_time(search, params, force, now)
     return "No EU authorisation reference or exemption is recorded for the search."

@@ -19,23 +19,28 @@ from audits.register.models import (
     Alert,
     Authorisation,
     Deployment,
+    Force,
     PostDeploymentReview,
     Search,
     Status,
     Watchlist,
 )
-from audits.register.scoping import owning_force
+from audits.register.models.base import Record
+from audits.register.scoping import record_force
+
+# The records the rules judge: the lifecycle records and the alerts (judged by their deployment's
+# status).
+Judged = Record | Alert
 
 JUDGED = (Status.SUBMITTED, Status.REVIEWED)
-JUDGED_MODELS = {"authorisation", "deployment", "watchlist", "alert", "search"}
 
 
-def _status(record: models.Model) -> str:
-    owner = record.deployment if isinstance(record, Alert) else record
+def _status(record: Judged) -> str:
+    owner: Record = record.deployment if isinstance(record, Alert) else record
     return owner.status
 
 
-def _judged(record: models.Model) -> bool:
+def _judged(record: Judged) -> bool:
     if isinstance(record, Deployment) and record.source_document:
         return False
     if isinstance(record, Alert) and record.deployment.source_document:
@@ -43,7 +48,7 @@ def _judged(record: models.Model) -> bool:
     return _status(record) in JUDGED
 
 
-def rules_for(record: models.Model, force) -> Iterable[Rule]:
+def rules_for(record: Judged, force: Force) -> Iterable[Rule]:
     return (
         Rule.objects.filter(active=True, applies_to=record._meta.model_name)
         .filter(Q(profile__all_forces=True) | Q(profile__forces=force))
@@ -51,12 +56,12 @@ def rules_for(record: models.Model, force) -> Iterable[Rule]:
     )
 
 
-def evaluate(record: models.Model, now: datetime | None = None) -> list[Finding]:
+def evaluate(record: Judged, now: datetime | None = None) -> list[Finding]:
     """Judge one record against every rule for it; returns its open findings."""
     if _status(record) == Status.DRAFT:
         return []  # drafts are never judged, and a record never returns to draft
     now = now or timezone.now()
-    force = owning_force(record)
+    force = record_force(record)
     content_type = ContentType.objects.get_for_model(record)
     existing = {
         f.rule_id: f for f in Finding.objects.filter(content_type=content_type, object_id=record.pk)
@@ -87,13 +92,13 @@ def evaluate(record: models.Model, now: datetime | None = None) -> list[Finding]
     return open_findings
 
 
-def affected_records(record: models.Model) -> list[models.Model]:
+def affected_records(record: models.Model) -> list[Judged]:
     """The records whose findings a change to `record` can alter."""
     if isinstance(record, Authorisation | Watchlist):
         return [record, *record.deployments.all()]
     if isinstance(record, PostDeploymentReview):
         return [record.deployment]
-    if record._meta.model_name in JUDGED_MODELS:
+    if isinstance(record, Deployment | Alert | Search):
         return [record]
     if hasattr(record, "deployment"):
         return [record.deployment]

@@ -1,6 +1,8 @@
 """The policy profiles the register ships with, seeded by a data migration and then data: an
 administrator can change a limit, a severity or a rule's activity in the admin."""
 
+from django.apps.registry import Apps
+
 APP = {
     "code": "app-force-policy",
     "name": "Force policy following the College of Policing APP",
@@ -225,7 +227,7 @@ RULES = [
 ]
 
 
-def seed_profiles(apps) -> None:
+def seed_profiles(apps: Apps) -> None:
     profile_model = apps.get_model("compliance", "PolicyProfile")
     rule_model = apps.get_model("compliance", "Rule")
     profiles = {}

@@ -1,7 +1,7 @@
 """Assigning findings in the queue; the rules set everything else about a finding."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -28,9 +28,7 @@ def assignable_users(finding: Finding) -> QuerySet:
 
 
 @transaction.atomic
-def finding_assign(
-    *, user: AbstractBaseUser, finding: Finding, assignee: AbstractBaseUser | None
-) -> Finding:
+def finding_assign(*, user: User, finding: Finding, assignee: User | None) -> Finding:
     if (
         not user.has_perm("compliance.change_finding")
         or not scope(Finding.objects.filter(pk=finding.pk), user).exists()

@@ -12,9 +12,10 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import models, transaction
 
 from audits.register.models import (
     Alert,
@@ -126,6 +127,16 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
 
 
+M = TypeVar("M", bound=models.Model)
+
+
+def span(deployment: Deployment) -> tuple[datetime, datetime]:
+    """The start and end every demo deployment is built with."""
+    if deployment.start is None or deployment.end is None:
+        raise ValueError(f"Demo deployment {deployment.reference} has no start or end.")
+    return deployment.start, deployment.end
+
+
 class DemoBuilder:
     def __init__(self, seed: int = SEED):
         self.rng = random.Random(seed)
@@ -135,7 +146,7 @@ class DemoBuilder:
         self.outcomes = {o.code: o for o in Outcome.objects.filter(force=None)}
         self.offences = list(OffenceType.objects.filter(force=None).order_by("code"))
 
-    def create(self, instance):
+    def create(self, instance: M) -> M:
         record_create(user=None, instance=instance)
         self.created += 1
         return instance
@@ -196,11 +207,13 @@ class DemoBuilder:
             return Decimal("0.60")
         return Decimal("0.62") if day < date(2025, 4, 1) else Decimal("0.64")
 
-    def deployment(self, plan, force, systems, number: int) -> None:
+    def deployment(
+        self, plan: ForcePlan, force: Force, systems: dict[str, System], number: int
+    ) -> None:
         rng = self.rng
         reference = f"{plan.code}-D{number:04d}"
         day = FIRST_DAY + timedelta(days=int((number - 0.5) * DAYS / plan.deployments))
-        draws = {
+        draws: dict[str, Any] = {
             "place": rng.choice(plan.places),
             "use_case": rng.choice(plan.use_cases),
             "start_hour": rng.randint(8, 14),
@@ -247,7 +260,15 @@ class DemoBuilder:
         self.alerts(deployment, faces, threshold, sessions, sub)
         self.finish(deployment, watchlist, authorisation, day, sub)
 
-    def authorisation(self, force, reference, start, end, use_case, rng) -> Authorisation:
+    def authorisation(
+        self,
+        force: Force,
+        reference: str,
+        start: datetime,
+        end: datetime,
+        use_case: str,
+        rng: random.Random,
+    ) -> Authorisation:
         urgent = rng.random() < 0.05
         authorised_at = start - timedelta(hours=rng.choice([2, 20, 48, 96]))
         return self.create(
@@ -279,7 +300,9 @@ class DemoBuilder:
             )
         )
 
-    def watchlist(self, force, reference, start, size, rng) -> Watchlist:
+    def watchlist(
+        self, force: Force, reference: str, start: datetime, size: int, rng: random.Random
+    ) -> Watchlist:
         watchlist = self.create(
             Watchlist(
                 force=force,
@@ -304,13 +327,15 @@ class DemoBuilder:
             self.create(WatchlistCategoryCount(watchlist=watchlist, category=category, count=count))
         return watchlist
 
-    def device_sessions(self, deployment, faces, rng) -> list[DeviceSession]:
+    def device_sessions(
+        self, deployment: Deployment, faces: int, rng: random.Random
+    ) -> list[DeviceSession]:
         sessions, left = [], faces
         count = rng.randint(3, 8)
         for index in range(count):
             share = left if index == count - 1 else rng.randint(0, left // 2)
             left -= share
-            start = deployment.start + timedelta(minutes=30 * index)
+            start = span(deployment)[0] + timedelta(minutes=30 * index)
             sessions.append(
                 self.create(
                     DeviceSession(
@@ -327,7 +352,7 @@ class DemoBuilder:
             )
         return sessions
 
-    def faces_seen(self, deployment, faces, rng) -> None:
+    def faces_seen(self, deployment: Deployment, faces: int, rng: random.Random) -> None:
         """The first estimate, and for a few deployments a later revised one (both kept)."""
         first = faces if rng.random() > 0.05 else round(faces * rng.uniform(0.4, 0.7))
         self.create(
@@ -348,7 +373,14 @@ class DemoBuilder:
                 )
             )
 
-    def alerts(self, deployment, faces, threshold, sessions, rng) -> None:
+    def alerts(
+        self,
+        deployment: Deployment,
+        faces: int,
+        threshold: Decimal,
+        sessions: list[DeviceSession],
+        rng: random.Random,
+    ) -> None:
         true_count = poisson(rng, faces / 6000)
         false_count = poisson(rng, faces / rng.choice([30000, 60000, 120000, 300000]))
         kinds = [True] * true_count + [False] * false_count
@@ -357,7 +389,15 @@ class DemoBuilder:
             session = rng.choice(sessions) if sessions else None
             self.alert(deployment, index, is_true, threshold, session, rng)
 
-    def alert(self, deployment, index, is_true, threshold, session, rng) -> None:
+    def alert(
+        self,
+        deployment: Deployment,
+        index: int,
+        is_true: bool,
+        threshold: Decimal,
+        session: DeviceSession | None,
+        rng: random.Random,
+    ) -> None:
         engaged = rng.random() < (0.85 if is_true else 0.6)
         kind = {
             (True, True): AlertKind.TRUE_CONFIRMED,
@@ -373,7 +413,7 @@ class DemoBuilder:
                 )[0]
             else:
                 outcome = "no_action"
-        occurred = deployment.start + timedelta(minutes=rng.randint(5, 170))
+        occurred = span(deployment)[0] + timedelta(minutes=rng.randint(5, 170))
         self.create(
             Alert(
                 deployment=deployment,
@@ -420,14 +460,25 @@ class DemoBuilder:
             )
         )
 
-    def finish(self, deployment, watchlist, authorisation, day, rng) -> None:
+    def finish(
+        self,
+        deployment: Deployment,
+        watchlist: Watchlist,
+        authorisation: Authorisation,
+        day: date,
+        rng: random.Random,
+    ) -> None:
         """Derive the deployment's counts from its alerts, then submit and review most of it."""
-        faces = deployment.faces_seen_revisions.order_by("-as_of").first().value
+        latest = deployment.faces_seen_revisions.order_by("-as_of").first()
+        if latest is None:
+            raise ValueError(f"Demo deployment {deployment.reference} has no faces-seen figure.")
+        faces = latest.value
         counts = {"faces_seen": faces, **alert_counts(deployment)}
         record_update(user=None, instance=deployment, data=counts)
         if day > FIRST_DAY + timedelta(days=DAYS - 21):
             return  # the last three weeks are still drafts
-        destroyed_at = deployment.end + timedelta(hours=rng.choice([1, 2, 30]))
+        end = span(deployment)[1]
+        destroyed_at = end + timedelta(hours=rng.choice([1, 2, 30]))
         record_update(user=None, instance=watchlist, data={"destroyed_at": destroyed_at})
         for record in (authorisation, watchlist, deployment):
             record_submit(user=None, instance=record)
@@ -446,14 +497,16 @@ class DemoBuilder:
                 PostDeploymentReview(
                     deployment=deployment,
                     reviewer=f"CI{rng.randint(1000, 9999)}",
-                    reviewed_at=deployment.end + timedelta(days=rng.randint(2, 40)),
+                    reviewed_at=end + timedelta(days=rng.randint(2, 40)),
                     findings="Ran as authorised; alerts adjudicated by trained operators.",
                     concerns="" if rng.random() < 0.8 else "Signage at one entrance was obscured.",
                 )
             )
             record_submit(user=None, instance=review)
 
-    def search(self, plan: ForcePlan, force: Force, systems, number: int) -> None:
+    def search(
+        self, plan: ForcePlan, force: Force, systems: dict[str, System], number: int
+    ) -> None:
         rng = self.rng
         external_id = f"{plan.code}-S{number:05d}"
         oifr = rng.random() < plan.oifr_share

@@ -1,7 +1,7 @@
 """The append-only, hash-chained ledger of every change (see audits/ledger/services.py for the
 chain)."""
 
-from typing import ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from django.db import models
 
@@ -31,11 +31,11 @@ class LedgerError(Exception):
     """Raised when anyone tries to change or remove a ledger row through the application."""
 
 
-class LedgerEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class LedgerEventQuerySet(models.QuerySet["LedgerEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise LedgerError("Ledger events are append-only: they cannot be updated.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise LedgerError("Ledger events are append-only: they cannot be deleted.")
 
 
@@ -68,11 +68,11 @@ class LedgerEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type} {self.object_id}".strip()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise LedgerError("Ledger events are append-only: they cannot be updated.")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise LedgerError("Ledger events are append-only: they cannot be deleted.")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from itertools import chain
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -41,6 +41,21 @@ COLUMNS = (
     "prev_hash",
     "hash",
 )
+
+
+class EventFields(TypedDict):
+    """The hashed fields of an event: every column but `hash` (event_bytes' arguments)."""
+
+    seq: int
+    occurred_at: str
+    actor: str
+    force: str
+    action: str
+    object_type: str
+    object_id: str
+    changes: str
+    reason: str
+    prev_hash: str
 
 
 def canonical_json(value: Any) -> str:
@@ -94,7 +109,7 @@ def append(
 ) -> LedgerEvent:
     with transaction.atomic(using=using):
         seq, prev_hash = _lock_head(using)
-        fields = {
+        fields: EventFields = {
             "seq": seq + 1,
             "occurred_at": datetime.now(UTC).isoformat(timespec="microseconds"),
             "actor": actor or "",

@@ -1,13 +1,18 @@
 """Commissioner reviews in the admin: open one, then take each step from its page."""
 
+from __future__ import annotations  # the stubs' generic forms are not subscriptable at run time
+
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.db import models
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from audits.oversight import services as reviews
@@ -16,11 +21,12 @@ from audits.oversight.models import CommissionerReview, ReviewMessage
 from audits.register.admin.base import ScopedMixin
 from audits.register.admin.filtersets import FilterSetMixin
 from audits.register.admin.site import DashboardPanel, dashboard_panel_add
-from audits.register.scoping import scope
+from audits.register.scoping import acting_user, scope
 
 State = CommissionerReview.State
 # step name: (service, its text argument, button label, states it starts from, permission)
-STEPS = {
+Step = tuple[Callable[..., CommissionerReview], str, str, set[str], str]
+STEPS: dict[str, Step] = {
     "request": (
         reviews.review_request_information,
         "text",
@@ -65,14 +71,17 @@ class OpenReviewForm(forms.ModelForm):
         fields = ["subject", "force", "deployment", "period_start", "period_end"]
 
 
+MESSAGE_FIELDS = ("written_at", "kind", "author", "text")
+
+
 class ReviewMessageInline(admin.TabularInline):
     model = ReviewMessage
-    fields = ["written_at", "kind", "author", "text"]
-    readonly_fields = fields
+    fields = MESSAGE_FIELDS
+    readonly_fields = MESSAGE_FIELDS
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
@@ -112,30 +121,44 @@ class CommissionerReviewAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
         "signed_at",
     ]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: CommissionerReview | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[forms.ModelForm[CommissionerReview]]:
         if obj is None:
             kwargs["form"] = OpenReviewForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> list[str]:
         return self.readonly_fields if obj is not None else []
 
-    def get_fields(self, request, obj=None):
-        return self.readonly_fields if obj is not None else OpenReviewForm.Meta.fields
+    def get_fields(self, request: HttpRequest, obj: models.Model | None = None) -> tuple[str, ...]:
+        return tuple(self.readonly_fields if obj is not None else OpenReviewForm.Meta.fields)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(reviews.CONDUCT)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False  # every change is a step with its own page and ledger event
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: CommissionerReview,
+        form: forms.ModelForm[CommissionerReview],
+        change: bool,
+    ) -> None:
         data = form.cleaned_data
         opened = reviews.review_open(
-            user=request.user,
+            user=acting_user(request.user),
             subject=data["subject"],
             deployment=data["deployment"],
             force=data["force"],
@@ -144,14 +167,20 @@ class CommissionerReviewAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
         )
         obj.pk = opened.pk
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         step = self.admin_site.admin_view(partial(step_view, self))
         return [
             path("<int:pk>/step/<str:name>/", step, name="oversight_commissionerreview_step"),
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         review = self.get_object(request, object_id)
         steps = []
         if review is not None:
@@ -164,13 +193,19 @@ class CommissionerReviewAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
         )
 
 
-def step_view(model_admin, request, pk: int, name: str):
+def step_view(
+    model_admin: CommissionerReviewAdmin, request: HttpRequest, pk: int, name: str
+) -> HttpResponse:
     if request.method != "POST" or name not in STEPS:
         raise PermissionDenied("Steps are taken with the form on the review's page.")
     review = get_object_or_404(model_admin.get_queryset(request), pk=pk)
     service, argument, label, _, _ = STEPS[name]
     try:
-        service(user=request.user, review=review, **{argument: request.POST.get("text", "")})
+        service(
+            user=acting_user(request.user),
+            review=review,
+            **{argument: request.POST.get("text", "")},
+        )
     except (ValidationError, PermissionDenied) as error:
         text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, f"{label}: {text}")

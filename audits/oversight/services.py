@@ -2,8 +2,9 @@
 appends one ledger event; a signed-off review is locked."""
 
 from datetime import date
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ CONDUCT = "oversight.conduct_commissioner_review"
 ANSWER = "oversight.answer_commissioner_review"
 
 
-def _require(user: AbstractBaseUser, permission: str, review: CommissionerReview | None = None):
+def _require(user: User, permission: str, review: CommissionerReview | None = None) -> None:
     if not user.has_perm(permission):
         raise PermissionDenied(f"{user.get_username()} lacks the permission {permission}.")
     if (
@@ -60,7 +61,13 @@ def _text(value: str, field: str) -> str:
     return value.strip()
 
 
-def _log(user, review, before: str, extra: dict | None = None, reason: str = ""):
+def _log(
+    user: User,
+    review: CommissionerReview,
+    before: str,
+    extra: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
     log_event(
         LedgerAction.REVIEW,
         review,
@@ -73,7 +80,7 @@ def _log(user, review, before: str, extra: dict | None = None, reason: str = "")
 @transaction.atomic
 def review_open(
     *,
-    user: AbstractBaseUser,
+    user: User,
     subject: str,
     deployment: Deployment | None = None,
     force: Force | None = None,
@@ -96,7 +103,9 @@ def review_open(
 
 
 @transaction.atomic
-def review_request_information(*, user, review: CommissionerReview, text: str):
+def review_request_information(
+    *, user: User, review: CommissionerReview, text: str
+) -> CommissionerReview:
     _require(user, CONDUCT, review)
     before = _move(
         review, {State.OPEN, State.ANSWERED, State.RETURNED}, State.INFORMATION_REQUESTED
@@ -110,7 +119,7 @@ def review_request_information(*, user, review: CommissionerReview, text: str):
 
 
 @transaction.atomic
-def review_answer(*, user, review: CommissionerReview, text: str):
+def review_answer(*, user: User, review: CommissionerReview, text: str) -> CommissionerReview:
     """The force answers: only a user of the review's own force with the answer permission."""
     _require(user, ANSWER, review)
     if user_force(user) != review.force:
@@ -125,7 +134,7 @@ def review_answer(*, user, review: CommissionerReview, text: str):
 
 
 @transaction.atomic
-def review_assess(*, user, review: CommissionerReview, assessment: str):
+def review_assess(*, user: User, review: CommissionerReview, assessment: str) -> CommissionerReview:
     _require(user, CONDUCT, review)
     before = _move(review, {State.OPEN, State.ANSWERED, State.RETURNED}, State.ASSESSED)
     review.evaluator, review.assessment = user, _text(assessment, "assessment")
@@ -135,14 +144,14 @@ def review_assess(*, user, review: CommissionerReview, assessment: str):
     return review
 
 
-def _validator(user, review: CommissionerReview) -> None:
+def _validator(user: User, review: CommissionerReview) -> None:
     _require(user, CONDUCT, review)
     if review.evaluator_id == user.pk:
         raise PermissionDenied("The validator must be a different person from the evaluator.")
 
 
 @transaction.atomic
-def review_sign_off(*, user, review: CommissionerReview, opinion: str):
+def review_sign_off(*, user: User, review: CommissionerReview, opinion: str) -> CommissionerReview:
     _validator(user, review)
     before = _move(review, {State.ASSESSED}, State.SIGNED_OFF)
     review.validator, review.opinion = user, _text(opinion, "opinion")
@@ -153,7 +162,7 @@ def review_sign_off(*, user, review: CommissionerReview, opinion: str):
 
 
 @transaction.atomic
-def review_return(*, user, review: CommissionerReview, reason: str):
+def review_return(*, user: User, review: CommissionerReview, reason: str) -> CommissionerReview:
     """The validator rejects the assessment with a reason; the evaluator assesses again."""
     _validator(user, review)
     before = _move(review, {State.ASSESSED}, State.RETURNED)

@@ -1,16 +1,22 @@
 """System checks run at start-up (and by `manage.py check`): a model of the register that does
 not say how it is scoped to forces is an error, not a model everyone can read."""
 
-from django.apps import apps
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.apps import AppConfig, apps
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import models
 
 from audits.register.models import Force
 from audits.scoped import ForceOwned
 
 
 @checks.register(checks.Tags.security)
-def check_every_model_is_scoped(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_every_model_is_scoped(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     from audits.register.scoping import scoping_of
 
     errors: list[checks.CheckMessage] = []
@@ -26,20 +32,21 @@ def check_every_model_is_scoped(app_configs=None, **kwargs) -> list[checks.Check
     return errors
 
 
-def _our_models():
+def _our_models() -> Iterator[type[models.Model]]:
     """Every model of every app under audits/ (those not written yet included: fail closed)."""
     for config in apps.get_app_configs():
         if config.name == "audits" or config.name.startswith("audits."):
             yield from config.get_models()
 
 
-def _leads_to(model, path: str):
+def _leads_to(model: type[models.Model], path: str) -> type[models.Model] | None:
     for step in filter(None, path.split("__")):
         try:
             field = model._meta.get_field(step)
         except FieldDoesNotExist:
             return None
-        model = field.related_model
-        if model is None:
+        related = field.related_model
+        if not isinstance(related, type):  # not a relation (None), or one not resolved ("self")
             return None
+        model = related
     return model

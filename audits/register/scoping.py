@@ -6,12 +6,16 @@ force's records, and a user with neither sees nothing. How a model is scoped is 
 model (`scoping`, audits/scoped.py); a model that declares nothing cannot be read at all.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ImproperlyConfigured
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 
 from audits.register.models import Force
 from audits.scoped import AllForcesOnly, ForceOwned, Scoping, Shared
+
+QS = TypeVar("QS", bound=models.QuerySet[Any])
 
 
 def scoping_of(model: type[models.Model]) -> Scoping:
@@ -30,20 +34,28 @@ def force_path(model: type[models.Model]) -> str | None:
     return declared.path if isinstance(declared, ForceOwned) else None
 
 
-def user_force(user: AbstractBaseUser | AnonymousUser) -> Force | None:
+def user_force(user: User | AnonymousUser) -> Force | None:
     if not user.is_authenticated:
         return None
     membership = getattr(user, "membership", None)
     return membership.force if membership is not None else None
 
 
-def reads_all_forces(user: AbstractBaseUser | AnonymousUser) -> bool:
+def acting_user(user: User | AnonymousUser) -> User:
+    """The signed-in user a request writes as: an anonymous visitor writes nothing (the services'
+    own permission check would refuse one too)."""
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in to change the register.")
+    return user
+
+
+def reads_all_forces(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and (
         user.is_superuser or user.has_perm("register.view_all_forces")
     )
 
 
-def scope(queryset: models.QuerySet, user: AbstractBaseUser | AnonymousUser) -> models.QuerySet:
+def scope(queryset: QS, user: User | AnonymousUser) -> QS:
     """Only the rows this user may read."""
     declared = scoping_of(queryset.model)
     if not user.is_authenticated:
@@ -69,7 +81,7 @@ def owning_force(instance: models.Model) -> Force | None:
     path = force_path(type(instance))
     if path is None:
         return None
-    value = instance
+    value: Any = instance
     for step in filter(None, path.split("__")):
         value = getattr(value, step, None)
         if value is None:
@@ -77,7 +89,15 @@ def owning_force(instance: models.Model) -> Force | None:
     return value
 
 
-def may_write(user: AbstractBaseUser | AnonymousUser, instance: models.Model) -> bool:
+def record_force(instance: models.Model) -> Force:
+    """The force of a record whose scoping always leads to one (every record of a force)."""
+    force = owning_force(instance)
+    if force is None:
+        raise ImproperlyConfigured(f"{instance._meta.label} {instance.pk} belongs to no force.")
+    return force
+
+
+def may_write(user: User | AnonymousUser, instance: models.Model) -> bool:
     """Writes stay inside the writer's own force; reading every force never allows writing."""
     if not user.is_authenticated:
         return False

@@ -7,13 +7,16 @@ counts the failures (authenticate() is given the request, which it requires) and
 username out from that address.
 """
 
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
 from knox.models import get_token_model
 from rest_framework import exceptions, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from audits.accounts import mfa
@@ -35,17 +38,17 @@ class EnrolmentRequired(exceptions.PermissionDenied):
 class TokenView(APIView):
     throttle_scope = "token"
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         # Obtaining is how an anonymous caller becomes authenticated; revoking needs a caller.
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
-    def get_authenticators(self):
+    def get_authenticators(self) -> list[BaseAuthentication]:
         # Signing in needs no prior authentication, so an unverified session cannot block it.
         # (The schema generator asks without a request.)
         signing_in = getattr(self.request, "method", None) == "POST"
         return [] if signing_in else super().get_authenticators()
 
-    def get_throttles(self):
+    def get_throttles(self) -> list[BaseThrottle]:
         return [ScopedClientRateThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(
@@ -67,7 +70,7 @@ class TokenView(APIView):
         instance, token = get_token_model().objects.create(user=user)
         return Response(TokenOutput({"token": token, "expiry": instance.expiry}).data)
 
-    def _check_second_factor(self, request: Request, user, code: str) -> None:
+    def _check_second_factor(self, request: Request, user: User, code: str) -> None:
         if not mfa.needs_second_factor(user):
             return
         if not mfa.has_device(user):

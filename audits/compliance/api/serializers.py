@@ -1,11 +1,12 @@
 """Policy profiles with their rules, and findings: read-only but for a finding's assignee."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from audits.compliance.models import Finding, PolicyProfile, Rule
 from audits.register.api.serializers.base import StrictSerializer, force_code
+from audits.register.models import Force
 
 
 class RuleOutput(serializers.ModelSerializer):
@@ -28,7 +29,7 @@ class RuleOutput(serializers.ModelSerializer):
 
 
 class PolicyProfileOutput(serializers.ModelSerializer):
-    forces = serializers.SlugRelatedField(
+    forces: serializers.SlugRelatedField[Force] = serializers.SlugRelatedField(
         slug_field="code",
         many=True,
         read_only=True,
@@ -49,7 +50,7 @@ class FindingOutput(serializers.ModelSerializer):
     check_name = serializers.CharField(source="rule.check_name", read_only=True)
     record_type = serializers.CharField(source="content_type.model", read_only=True)
     record_id = serializers.IntegerField(source="object_id", read_only=True)
-    assigned_to = serializers.SlugRelatedField(
+    assigned_to: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
 
@@ -84,7 +85,7 @@ class FindingAssignInput(StrictSerializer):
         ),
     )
 
-    def validate_assignee(self, username: str | None) -> AbstractBaseUser | None:
+    def validate_assignee(self, username: str | None) -> User | None:
         if username is None:
             return None
         # The admin offers active staff users only (audits/compliance/admin.py).

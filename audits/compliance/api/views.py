@@ -15,6 +15,7 @@ from audits.compliance.api import serializers as compliance
 from audits.compliance.models import Finding, PolicyProfile, Rule
 from audits.compliance.services import finding_assign
 from audits.register.api.views.base import ReadViewSet, SchemaEntry
+from audits.register.scoping import acting_user
 
 
 class PolicyProfileViewSet(ReadViewSet):
@@ -48,7 +49,9 @@ class FindingViewSet(ReadViewSet):
         """Assign the finding to an active staff user, or unassign it (null): a ledger event."""
         finding = self.get_object()
         assignee = self.read_input(compliance.FindingAssignInput)["assignee"]
-        return self.output(finding_assign(user=request.user, finding=finding, assignee=assignee))
+        return self.output(
+            finding_assign(user=acting_user(request.user), finding=finding, assignee=assignee)
+        )
 
     def schema_for(self, action_name: str) -> SchemaEntry | None:
         if action_name == "assign":

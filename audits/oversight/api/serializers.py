@@ -1,5 +1,8 @@
 """Commissioner reviews with their messages, the body that opens one, and each step's text."""
 
+from typing import Any
+
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from audits.oversight.models import CommissionerReview, ReviewMessage
@@ -14,7 +17,7 @@ from audits.register.api.serializers.base import (
 LONGEST_TEXT = 20_000
 
 
-def username(**kwargs) -> serializers.SlugRelatedField:
+def username(**kwargs: Any) -> serializers.SlugRelatedField[User]:
     return serializers.SlugRelatedField(slug_field="username", read_only=True, **kwargs)
 
 

@@ -7,6 +7,7 @@ permission class refuses a role without the step's permission before anything is
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Prefetch
 from rest_framework import serializers, status
@@ -19,6 +20,7 @@ from audits.oversight import services as reviews
 from audits.oversight.api import serializers as commissioner
 from audits.oversight.models import CommissionerReview, ReviewMessage
 from audits.register.api.views.base import ReadViewSet, SchemaEntry
+from audits.register.scoping import acting_user
 
 # action: its body
 STEP_INPUTS: dict[str, type[serializers.Serializer]] = {
@@ -48,10 +50,10 @@ class CommissionerReviewViewSet(ReadViewSet):
         "answer": reviews.ANSWER,
     }
 
-    def create(self, request: Request, *args, **kwargs) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Open a review of a deployment, or of a force over a whole period."""
         data = self.read_input(commissioner.CommissionerReviewOpenInput)
-        review = reviews.review_open(user=request.user, **data)
+        review = reviews.review_open(user=acting_user(request.user), **data)
         return self.output(review, status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"], url_path="request-information")

@@ -1,19 +1,34 @@
 """Admin classes that scope every read to the user's force, write through the audited services,
 and lock submitted records (corrections are amendments; removal is withdrawal)."""
 
+from __future__ import annotations  # the stubs' generic forms are not subscriptable at run time
+
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import BaseModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms.models import modelform_factory
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 
 from audits.register.admin.filtersets import FilterSetMixin
 from audits.register.models import Status
-from audits.register.scoping import force_path, in_force, may_write, owning_force, scope, scoping_of
+from audits.register.models.base import Record
+from audits.register.scoping import (
+    acting_user,
+    force_path,
+    in_force,
+    may_write,
+    owning_force,
+    scope,
+    scoping_of,
+)
 from audits.register.services.configuration import (
     configuration_delete,
     configuration_related,
@@ -32,60 +47,64 @@ from audits.register.services.records import (
     record_withdraw,
     submit_permission,
 )
+from audits.scoped import ForceOwned
 
 
 def save_through_services(request: HttpRequest, instance: models.Model, fields: list[str]) -> None:
     if instance.pk is None:
-        record_create(user=request.user, instance=instance)
+        record_create(user=acting_user(request.user), instance=instance)
     else:
         data = {name: getattr(instance, name) for name in fields}
-        record_update(user=request.user, instance=instance, data=data)
+        record_update(user=acting_user(request.user), instance=instance, data=data)
 
 
-class ScopedMixin:
+class ScopedMixin(BaseModelAdmin):
     """Rows, foreign-key choices and object permissions limited to the user's force."""
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return scope(super().get_queryset(request), request.user)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
         related = db_field.remote_field.model
         if getattr(related, "scoping", None) is not None:  # the register's own models
             queryset = kwargs.get("queryset") or related._default_manager.all()
             kwargs["queryset"] = scope(queryset, request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         allowed = super().has_view_permission(request, obj)
         return allowed and (
-            obj is None or scope(type(obj).objects, request.user).filter(pk=obj.pk).exists()
+            obj is None
+            or scope(type(obj)._default_manager.all(), request.user).filter(pk=obj.pk).exists()
         )
 
-    def _may_write(self, request, obj) -> bool:
+    def _may_write(self, request: HttpRequest, obj: models.Model | None) -> bool:
         return obj is None or may_write(request.user, obj)
 
 
 class AuditedInline(ScopedMixin, admin.TabularInline):
     extra = 0
 
-    def _parent_locked(self, obj) -> bool:
+    def _parent_locked(self, obj: models.Model | None) -> bool:
         return obj is not None and getattr(obj, "is_locked", False)
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return (
             not self._parent_locked(obj)
             and self._may_write(request, obj)
             and super().has_add_permission(request, obj)
         )
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return (
             not self._parent_locked(obj)
             and self._may_write(request, obj)
             and super().has_change_permission(request, obj)
         )
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return (
             not self._parent_locked(obj)
             and self._may_write(request, obj)
@@ -112,17 +131,17 @@ class AuditedAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
 
     # -- permissions: writes only inside the user's force, and only while a draft
 
-    def _locked(self, obj) -> bool:
+    def _locked(self, obj: models.Model | None) -> bool:
         return obj is not None and getattr(obj, "is_locked", False)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return (
             super().has_change_permission(request, obj)
             and self._may_write(request, obj)
             and not self._locked(obj)
         )
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return (
             super().has_delete_permission(request, obj)
             and self._may_write(request, obj)
@@ -131,24 +150,32 @@ class AuditedAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
 
     # -- writes through the services
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: models.Model, form: forms.ModelForm[Any], change: bool
+    ) -> None:
         save_through_services(request, obj, list(form.cleaned_data))
 
     @transaction.atomic
-    def save_formset(self, request, form, formset, change):
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[Any],
+        formset: forms.BaseModelFormSet[Any, Any],
+        change: bool,
+    ) -> None:
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            record_delete_draft(user=request.user, instance=obj)
+            record_delete_draft(user=acting_user(request.user), instance=obj)
         for instance in instances:
             save_through_services(request, instance, [f.name for f in instance._meta.fields])
         formset.save_m2m()
 
-    def delete_model(self, request, obj):
-        record_delete_draft(user=request.user, instance=obj)
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        record_delete_draft(user=acting_user(request.user), instance=obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for obj in queryset:
-            record_delete_draft(user=request.user, instance=obj)
+            record_delete_draft(user=acting_user(request.user), instance=obj)
 
 
 class RecordAdmin(AuditedAdmin):
@@ -158,22 +185,30 @@ class RecordAdmin(AuditedAdmin):
     change_form_template = "admin/audits/record_change_form.html"
     actions = ["submit_selected", "mark_selected_reviewed"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> list[str]:
         # Set by the lifecycle steps only (who created it, when it was submitted, why withdrawn).
         lifecycle = [name for name in READ_ONLY_LIFECYCLE if _has_field(self.model, name)]
         return [*lifecycle, *super().get_readonly_fields(request, obj)]
 
-    def has_submit_permission(self, request) -> bool:
+    def has_submit_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(submit_permission(self.model()))
 
-    def has_mark_reviewed_permission(self, request) -> bool:
+    def has_mark_reviewed_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("register.mark_reviewed")
 
-    def _apply(self, request, queryset, service, verb: str) -> None:
+    def _apply(
+        self,
+        request: HttpRequest,
+        queryset: models.QuerySet[Record],
+        service: Callable[..., Record],
+        verb: str,
+    ) -> None:
         done = 0
         for obj in queryset:
             try:
-                service(user=request.user, instance=obj)
+                service(user=acting_user(request.user), instance=obj)
                 done += 1
             except (PermissionDenied, ValidationError) as error:
                 self.message_user(request, f"{obj}: {_message(error)}", messages.ERROR)
@@ -181,14 +216,16 @@ class RecordAdmin(AuditedAdmin):
             self.message_user(request, f"{done} record(s) {verb}.", messages.SUCCESS)
 
     @admin.action(permissions=["submit"], description="Submit selected drafts (locks them)")
-    def submit_selected(self, request, queryset):
+    def submit_selected(self, request: HttpRequest, queryset: models.QuerySet[Record]) -> None:
         self._apply(request, queryset, record_submit, "submitted")
 
     @admin.action(permissions=["mark_reviewed"], description="Mark selected records reviewed")
-    def mark_selected_reviewed(self, request, queryset):
+    def mark_selected_reviewed(
+        self, request: HttpRequest, queryset: models.QuerySet[Record]
+    ) -> None:
         self._apply(request, queryset, record_mark_reviewed, "marked reviewed")
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         app, model = self.opts.app_label, self.opts.model_name
         return [
             path(
@@ -204,23 +241,23 @@ class RecordAdmin(AuditedAdmin):
             *super().get_urls(),
         ]
 
-    def _locked_object(self, request, object_id, permission: str):
+    def _locked_object(self, request: HttpRequest, object_id: str, permission: str) -> Record:
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not request.user.has_perm(permission) or not may_write(request.user, obj):
             raise PermissionDenied(f"{request.user} may not do this to {obj}.")
         return obj
 
-    def amend_view(self, request, object_id):
+    def amend_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         obj = self._locked_object(request, object_id, "register.amend_record")
         form_class = self._amend_form(request, obj)
-        fresh = type(obj).objects.get(pk=obj.pk)  # the form writes into its own copy
+        fresh = type(obj)._default_manager.get(pk=obj.pk)  # the form writes into its own copy
         form = form_class(request.POST or None, instance=fresh)
         reason = ReasonForm(request.POST or None, initial={"version": record_version(obj)})
         if request.method == "POST" and form.is_valid() and reason.is_valid():
             data = {name: form.cleaned_data[name] for name in form.changed_data}
             try:
                 record_amend(
-                    user=request.user,
+                    user=acting_user(request.user),
                     instance=obj,
                     data=data,
                     reason=reason.cleaned_data["reason"],
@@ -233,7 +270,7 @@ class RecordAdmin(AuditedAdmin):
                 return redirect(self._change_url(obj))
         return self._lifecycle_page(request, obj, "Amend", form, reason)
 
-    def _amend_form(self, request, obj):
+    def _amend_form(self, request: HttpRequest, obj: Record) -> type[forms.ModelForm[Any]]:
         """The record's editable fields less its force and lifecycle, each choice limited to
         records of the record's own force (and national reference data)."""
         force_field = (force_path(type(obj)) or "").split("__")[0]
@@ -244,26 +281,33 @@ class RecordAdmin(AuditedAdmin):
         ]
         force = owning_force(obj)
 
-        def formfield(db_field, **kwargs):
+        def formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
             field = db_field.formfield(**kwargs)
             related = db_field.related_model
-            if field is not None and related is not None and hasattr(field, "queryset"):
+            if field is not None and isinstance(related, type) and hasattr(field, "queryset"):
                 queryset = scope(field.queryset, request.user)
-                path = force_path(related) if getattr(related, "scoping", None) else None
-                if path is not None:
-                    queryset = queryset.filter(in_force(scoping_of(related), force))
+                declared = scoping_of(related) if getattr(related, "scoping", None) else None
+                if isinstance(declared, ForceOwned):
+                    queryset = queryset.filter(in_force(declared, force))
                 field.queryset = queryset
             return field
 
-        return modelform_factory(type(obj), fields=editable, formfield_callback=formfield)
+        # A callback may return None for a field the form leaves out; the stubs say it may not.
+        return modelform_factory(
+            type(obj),
+            fields=editable,
+            formfield_callback=formfield,  # type: ignore[arg-type]
+        )
 
-    def withdraw_view(self, request, object_id):
+    def withdraw_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         obj = self._locked_object(request, object_id, "register.withdraw_record")
         reason = ReasonForm(request.POST or None)
         if request.method == "POST" and reason.is_valid():
             try:
                 record_withdraw(
-                    user=request.user, instance=obj, reason=reason.cleaned_data["reason"]
+                    user=acting_user(request.user),
+                    instance=obj,
+                    reason=reason.cleaned_data["reason"],
                 )
             except ValidationError as error:
                 reason.add_error(None, error)
@@ -272,13 +316,20 @@ class RecordAdmin(AuditedAdmin):
                 return redirect(self._change_url(obj))
         return self._lifecycle_page(request, obj, "Withdraw", None, reason)
 
-    def _lifecycle_url(self, obj, step: str) -> str:
+    def _lifecycle_url(self, obj: models.Model, step: str) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{step}", args=[obj.pk])
 
-    def _change_url(self, obj) -> str:
+    def _change_url(self, obj: models.Model) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
 
-    def _lifecycle_page(self, request, obj, verb, form, reason):
+    def _lifecycle_page(
+        self,
+        request: HttpRequest,
+        obj: Record,
+        verb: str,
+        form: forms.ModelForm[Any] | None,
+        reason: ReasonForm,
+    ) -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -291,7 +342,13 @@ class RecordAdmin(AuditedAdmin):
         }
         return TemplateResponse(request, "admin/audits/lifecycle.html", context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         obj = self.get_object(request, object_id)
         extra = {**(extra_context or {})}
         if obj is not None:
@@ -319,7 +376,7 @@ LIFECYCLE = {"status", "created_at", "updated_at", "created_by", "submitted_at",
 READ_ONLY_LIFECYCLE = ["status", "created_by", "submitted_at", "withdrawn_reason"]
 
 
-def _has_field(model, name: str) -> bool:
+def _has_field(model: type[models.Model], name: str) -> bool:
     return any(field.name == name for field in model._meta.fields)
 
 
@@ -338,8 +395,12 @@ class ConfigurationAdmin(ScopedMixin, admin.ModelAdmin):
     # Set on configuration that decides findings (rules, profiles, forces' policy settings).
     judges_records = False
 
-    def save_model(self, request, obj, form, change):
-        event = configuration_save(user=request.user, instance=obj, before=stored_values(obj))
+    def save_model(
+        self, request: HttpRequest, obj: models.Model, form: forms.ModelForm[Any], change: bool
+    ) -> None:
+        event = configuration_save(
+            user=acting_user(request.user), instance=obj, before=stored_values(obj)
+        )
         if event is not None and self.judges_records:
             # Re-judging the whole register takes too long for a request (12 s for the demo).
             messages.warning(
@@ -348,33 +409,49 @@ class ConfigurationAdmin(ScopedMixin, admin.ModelAdmin):
                 "`manage.py evaluate_compliance` (daily, or now). New writes are judged at once.",
             )
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[Any],
+        formsets: list[forms.BaseModelFormSet[Any, Any]],
+        change: bool,
+    ) -> None:
         obj = form.instance
         before = {name: self._related(obj, name) for name in self._many_to_many(form)}
         super().save_related(request, form, formsets, change)
         for name, old in before.items():
             new = self._related(obj, name)
-            configuration_related(user=request.user, instance=obj, name=name, before=old, after=new)
+            configuration_related(
+                user=acting_user(request.user), instance=obj, name=name, before=old, after=new
+            )
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[Any],
+        formset: forms.BaseModelFormSet[Any, Any],
+        change: bool,
+    ) -> None:
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            configuration_delete(user=request.user, instance=obj)
+            configuration_delete(user=acting_user(request.user), instance=obj)
         for obj in instances:
-            configuration_save(user=request.user, instance=obj, before=stored_values(obj))
+            configuration_save(
+                user=acting_user(request.user), instance=obj, before=stored_values(obj)
+            )
         formset.save_m2m()
 
-    def delete_model(self, request, obj):
-        configuration_delete(user=request.user, instance=obj)
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        configuration_delete(user=acting_user(request.user), instance=obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for obj in queryset:
-            configuration_delete(user=request.user, instance=obj)
+            configuration_delete(user=acting_user(request.user), instance=obj)
 
     @staticmethod
-    def _many_to_many(form) -> list[str]:
+    def _many_to_many(form: forms.ModelForm[Any]) -> list[str]:
         return [f.name for f in form.instance._meta.many_to_many if f.name in form.cleaned_data]
 
     @staticmethod
-    def _related(obj, name: str) -> list:
+    def _related(obj: models.Model, name: str) -> list[str]:
         return [str(related) for related in getattr(obj, name).all()] if obj.pk else []

@@ -1,8 +1,10 @@
 from functools import partial
+from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
-from django.urls import path, reverse
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path, reverse
 
 from audits.metrics import record as figures
 from audits.metrics.formatting import one_in, rate_with_interval
@@ -23,10 +25,10 @@ class FacesSeenRevisionInline(AuditedInline):
     readonly_fields = ["recorded_at"]
     verbose_name_plural = "faces-seen revisions (every published estimate is kept)"
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False  # a revision is history: a new estimate is a new row
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
@@ -144,7 +146,7 @@ class DeploymentAdmin(RecordAdmin):
         ),
     ]
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         site = self.admin_site
         return [
             path(
@@ -155,7 +157,9 @@ class DeploymentAdmin(RecordAdmin):
             *super().get_urls(),
         ]
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         extra = {
             **(extra_context or {}),
             "can_import": request.user.has_perm("register.import_records"),
@@ -219,8 +223,8 @@ class FacesSeenRevisionAdmin(AuditedAdmin):
     date_hierarchy = "as_of"
     autocomplete_fields = ["deployment"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False

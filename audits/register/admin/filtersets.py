@@ -8,13 +8,17 @@ the list with the FilterSet. So `?force=NMP&year=2025` lists what
 the report (`audits.register.filtersets.report_filters`).
 """
 
+from __future__ import annotations  # the stubs' generic admin is not subscriptable at run time
+
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR
-from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, ORDER_VAR, PAGE_VAR
-from django.db.models import QuerySet
+from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, ORDER_VAR, PAGE_VAR, ChangeList
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, QueryDict
 from django_filters import FilterSet
 
@@ -31,11 +35,13 @@ def for_the_admin(form: forms.Form) -> forms.Form:
     """Checkboxes for repeatable choices and a menu for true/false. The API's widgets read the
     same values from the query string, but a multiple select or a text box for `true` is awkward
     to use on a page."""
+    # The stubs type a choice field's `choices` as what may be assigned (callables, mappings); read
+    # back it is the normalised list or a ModelChoiceIterator.
     for field in form.fields.values():
         if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)  # type: ignore[arg-type]
         elif isinstance(field, forms.TypedChoiceField):
-            field.widget = forms.Select(choices=[("", "any"), *field.choices])
+            field.widget = forms.Select(choices=[("", "any"), *field.choices])  # type: ignore[misc]
     return form
 
 
@@ -58,9 +64,18 @@ class FilterSetFilter(admin.ListFilter):
     title = "filters (as in the API and the reports)"
     template = "admin/audits/filterset_filter.html"
 
-    def __init__(self, request, params, model, model_admin):
+    def __init__(
+        self,
+        request: HttpRequest,
+        params: dict[str, Any],  # each a list of values (the stubs still say a string)
+        model: type[Model],
+        model_admin: admin.ModelAdmin[Any],
+    ) -> None:
         super().__init__(request, params, model, model_admin)
-        self.names = parameters(model_admin.filterset_class)
+        filterset_class = getattr(model_admin, "filterset_class", None)
+        if filterset_class is None:
+            raise ImproperlyConfigured(f"{type(model_admin).__name__} has no filterset_class.")
+        self.names = parameters(filterset_class)
         # Popped: whatever is left in `params`, Django applies as field lookups.
         data = QueryDict(mutable=True)
         for name in self.names:
@@ -68,23 +83,25 @@ class FilterSetFilter(admin.ListFilter):
                 data.setlist(name, params.pop(name))
         # Always bound (an unbound FilterSet is never valid); `request` limits the force choices
         # to the forces the user may read, as in the API.
-        self.filterset = model_admin.filterset_class(data, request=request)
+        self.filterset = filterset_class(data, request=request)
         for_the_admin(self.filterset.form)
 
     def has_output(self) -> bool:
         return True
 
-    def expected_parameters(self) -> list[str]:
-        return self.names
+    def expected_parameters(self) -> list[str | None]:
+        return [*self.names]
 
-    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not self.filterset.is_valid():
             # The API answers 400; the list shows the form's errors and no rows, never more
             # rows than the user asked for (another force's code is not a choice).
             return queryset.none()
         return self.filterset.filter_queryset(queryset)
 
-    def choices(self, changelist) -> Iterator[Mapping[str, str]]:
+    # Our template reads these as hidden fields; the stubs know only the shape Django's own
+    # filters' template reads (selected, query_string, display).
+    def choices(self, changelist: ChangeList) -> Iterator[Mapping[str, str]]:  # type: ignore[override]
         """The list's other parameters (search, order, other filters), which the form carries
         as hidden fields so that filtering keeps them."""
         for name, values in changelist.filter_params.items():
@@ -93,11 +110,11 @@ class FilterSetFilter(admin.ListFilter):
                     yield {"name": name, "value": value}
 
 
-class FilterSetMixin:
+class FilterSetMixin(admin.ModelAdmin):
     """For ModelAdmins: declare `filterset_class` to filter the change list with it."""
 
     filterset_class: type[FilterSet] | None = None
 
-    def get_list_filter(self, request):
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
         list_filter = super().get_list_filter(request)
-        return [FilterSetFilter, *list_filter] if self.filterset_class else list_filter
+        return [FilterSetFilter, *list_filter] if self.filterset_class else [*list_filter]

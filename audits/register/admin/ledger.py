@@ -1,15 +1,19 @@
 """The ledger in the admin: read-only, browsable by object and by actor over a period, exportable
 as CSV with the head hash so that the export can be anchored outside the database."""
 
+from __future__ import annotations  # names only the stubs define (_ListFilterChoices)
+
 import csv
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.http import StreamingHttpResponse
+from django.contrib.admin.views.main import ChangeList
+from django.db import models
+from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -20,6 +24,9 @@ from audits.ledger.models import LedgerAction, LedgerEvent
 from audits.register.admin.base import ScopedMixin
 from audits.register.models import Amendment
 
+if TYPE_CHECKING:
+    from django.contrib.admin.filters import _ListFilterChoices
+
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,13 +34,13 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 class ReadOnlyAdmin(ScopedMixin, admin.ModelAdmin):
     """History: nobody changes it here, and each reads only the rows scope() gives them."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
@@ -48,7 +55,9 @@ class OccurredAtFilter(admin.DateFieldListFilter):
     ?occurred_at__gte=YYYY-MM-DD&occurred_at__lt=YYYY-MM-DD period, in local days, over the
     ISO text column."""
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: models.QuerySet[LedgerEvent]
+    ) -> models.QuerySet[LedgerEvent]:
         bounds = {}
         for lookup in (self.lookup_kwarg_since, self.lookup_kwarg_until):
             if value := self.date_params.get(lookup):
@@ -62,7 +71,7 @@ class OccurredAtFilter(admin.DateFieldListFilter):
 class ValuesFilter(admin.AllValuesFieldListFilter):
     """Every stored value, with the blank one named: system events have no actor or force."""
 
-    def choices(self, changelist):
+    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
         for choice in super().choices(changelist):
             if choice["display"] == "":
                 choice["display"] = "(none)"
@@ -191,7 +200,9 @@ class LedgerEventAdmin(ReadOnlyAdmin):
         )
 
     @admin.action(description="Export selected events as CSV, with the ledger head hash")
-    def export_csv(self, request, queryset):
+    def export_csv(
+        self, request: HttpRequest, queryset: models.QuerySet[LedgerEvent]
+    ) -> StreamingHttpResponse:
         """Choose "select all" to export every event the current filters show. The export is
         itself a ledger event, and its hash is the head printed in the file."""
         export = ledger.append(

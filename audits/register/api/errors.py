@@ -69,6 +69,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse |
     if api_exc is None:
         return None  # a genuine bug: let Django answer 500 and log it
     response = drf_exception_handler(api_exc, context)
+    if response is None:  # DRF answers every APIException; nothing else reaches it
+        return None
     response.data = {"error": error_body(api_exc, response.status_code)}
     return response
 

@@ -6,6 +6,10 @@ draft only). This class only answers "may this role do this kind of thing at all
 commissioner's write is refused with 403 before anything is looked up.
 """
 
+from typing import Protocol, runtime_checkable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -22,12 +26,25 @@ ACTION_VERBS = {
 }
 
 
+@runtime_checkable
+class GuardedView(Protocol):
+    """A view of the register's API: it names the model whose permissions guard it."""
+
+    def permission_model(self) -> type[models.Model]: ...
+
+
+def permission_model(view: APIView) -> type[models.Model]:
+    if not isinstance(view, GuardedView):
+        raise ImproperlyConfigured(f"{type(view).__name__} names no permission_model().")
+    return view.permission_model()
+
+
 class ModelActionPermission(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        model = view.permission_model()
+        model = permission_model(view)
         action = getattr(view, "action", None) or ""
         # A workflow step can need a permission of its own rather than a model verb (a
         # commissioner opens a review with "conduct", not "add"): the view names it.
@@ -44,7 +61,7 @@ class MayAdd(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
-        model = view.permission_model()
+        model = permission_model(view)
         return bool(user and user.is_authenticated) and user.has_perm(
             f"{model._meta.app_label}.add_{model._meta.model_name}"
         )

@@ -4,7 +4,9 @@ shape documented on every operation."""
 from typing import Any
 
 from drf_spectacular.authentication import SessionScheme
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
+from rest_framework.request import Request
 
 ERROR_COMPONENT = "Error"
 ERROR_SCHEMA: dict[str, Any] = {
@@ -84,7 +86,9 @@ class ApiAutoSchema(AutoSchema):
         return entry[1] if entry else super().get_response_serializers()
 
 
-def add_error_responses(result: dict, generator, request, public: bool) -> dict:
+def add_error_responses(
+    result: dict[str, Any], generator: SchemaGenerator, request: Request | None, public: bool
+) -> dict[str, Any]:
     """Document the error shape for every status an operation can answer with, and that every
     request body refuses fields it does not name (the input serializers reject them)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})

@@ -1,6 +1,8 @@
 """Shared building blocks: choices used by several models, the record lifecycle, validators."""
 
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.db import models
 THRESHOLD_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
 
 
-def threshold_field(**kwargs) -> models.DecimalField:
+def threshold_field(**kwargs: Any) -> models.DecimalField:
     """A similarity threshold or score: a number within 0..1 (NEC NeoFace uses 0.60 to 0.64)."""
     kwargs.setdefault("max_digits", 6)
     kwargs.setdefault("decimal_places", 4)
@@ -22,21 +24,25 @@ def threshold_field(**kwargs) -> models.DecimalField:
 TEXT_MAX_LENGTH = 10_000
 
 
-def text_field(*args, max_length: int = TEXT_MAX_LENGTH, **kwargs) -> models.TextField:
+def text_field(
+    verbose_name: str | None = None, *, max_length: int = TEXT_MAX_LENGTH, **kwargs: Any
+) -> models.TextField:
     """Free text with a limit: full_clean enforces it (a TextField's max_length alone does not),
     and the admin's forms and the API's serializers show it."""
     validators = [MaxLengthValidator(max_length)]
-    return models.TextField(*args, max_length=max_length, validators=validators, **kwargs)
+    return models.TextField(verbose_name, max_length=max_length, validators=validators, **kwargs)
 
 
-def count_field(verbose_name: str, **kwargs) -> models.PositiveIntegerField:
+def count_field(verbose_name: str, **kwargs: Any) -> models.PositiveIntegerField:
     """A count that may be unknown: NULL means "not published", never zero."""
     kwargs.setdefault("null", True)
     kwargs.setdefault("blank", True)
     return models.PositiveIntegerField(verbose_name, **kwargs)
 
 
-def check_end_after_start(start, end, *, start_field: str = "start", end_field: str = "end"):
+def check_end_after_start(
+    start: date | None, end: date | None, *, start_field: str = "start", end_field: str = "end"
+) -> None:
     if start is not None and end is not None and end < start:
         raise ValidationError(
             {

@@ -5,6 +5,7 @@ from typing import ClassVar
 from django.db import models
 
 from audits.register.models.base import Record, text_field
+from audits.register.models.forces import Force
 from audits.scoped import ForceOwned, Scoping
 
 
@@ -27,5 +28,5 @@ class PostDeploymentReview(Record):
         return f"Review of {self.deployment} ({self.reviewed_at:%Y-%m-%d})"
 
     @property
-    def force(self):
+    def force(self) -> Force:
         return self.deployment.force

@@ -113,9 +113,8 @@ class Search(Record):
 
     def clean(self) -> None:
         errors = {}
-        if None not in (self.rank_limit, self.candidates_returned) and (
-            self.candidates_returned > self.rank_limit
-        ):
+        returned, limit = self.candidates_returned, self.rank_limit
+        if returned is not None and limit is not None and returned > limit:
             errors["candidates_returned"] = (
                 f"{self.candidates_returned} candidates returned, above the rank limit "
                 f"of {self.rank_limit}."

@@ -40,4 +40,6 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def object_label(instance: models.Model) -> str:
-    return instance._meta.model_name
+    name = instance._meta.model_name
+    assert name is not None  # set on every model class once it is created
+    return name

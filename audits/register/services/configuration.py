@@ -8,7 +8,7 @@ change is a ledger event with the old and the new values, as a record's change i
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models, transaction
 
 from audits.ledger.models import LedgerAction, LedgerEvent
@@ -26,7 +26,7 @@ def stored_values(instance: models.Model) -> dict[str, Any] | None:
 
 @transaction.atomic
 def configuration_save(
-    *, user: AbstractBaseUser | None, instance: models.Model, before: dict[str, Any] | None
+    *, user: User | None, instance: models.Model, before: dict[str, Any] | None
 ) -> LedgerEvent | None:
     """Save a checked instance; `before` is `stored_values(instance)` taken before the form
     changed it. No event when nothing changed."""
@@ -40,7 +40,7 @@ def configuration_save(
 
 @transaction.atomic
 def configuration_related(
-    *, user: AbstractBaseUser | None, instance: models.Model, name: str, before: list, after: list
+    *, user: User | None, instance: models.Model, name: str, before: list, after: list
 ) -> LedgerEvent | None:
     """Log a change of a many-to-many field (a profile's forces, say), as sorted lists."""
     before, after = sorted(before), sorted(after)
@@ -50,7 +50,7 @@ def configuration_related(
 
 
 @transaction.atomic
-def configuration_delete(*, user: AbstractBaseUser | None, instance: models.Model) -> LedgerEvent:
+def configuration_delete(*, user: User | None, instance: models.Model) -> LedgerEvent:
     values = field_values(instance)
     event = log_event(LedgerAction.DELETE, instance, user, diff(values, {}))
     instance.delete()

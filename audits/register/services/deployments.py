@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from audits.ledger.models import LedgerAction
@@ -20,7 +20,7 @@ from audits.register.services.records import (
 @transaction.atomic
 def deployment_revise_faces_seen(
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     deployment: Deployment,
     value: int,
     as_of: date,

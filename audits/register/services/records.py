@@ -10,18 +10,19 @@ forces.
 """
 
 import hashlib
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from audits.ledger import services as ledger
-from audits.ledger.models import LedgerAction
+from audits.ledger.models import LedgerAction, LedgerEvent
 from audits.register.models import Amendment, Authorisation, Deployment, Status
-from audits.register.scoping import force_path, may_write, owning_force
+from audits.register.models.base import Record
+from audits.register.scoping import force_path, may_write, owning_force, record_force
 from audits.register.services.changes import diff, field_values, object_label
 from audits.register.signals import record_changed
 
@@ -31,6 +32,9 @@ SYSTEM_ACTOR = ""
 LIFECYCLE_FIELDS = frozenset({"status", "created_by", "submitted_at", "withdrawn_reason"})
 # Characters in the reason for an amendment or a withdrawal (the API's and the admin's limit too).
 REASON_MAX_LENGTH = 2000
+
+M = TypeVar("M", bound=models.Model)
+R = TypeVar("R", bound=Record)
 
 
 def check_reason(reason: str, needed_for: str) -> None:
@@ -42,11 +46,11 @@ def check_reason(reason: str, needed_for: str) -> None:
         )
 
 
-def actor_name(user: AbstractBaseUser | None) -> str:
+def actor_name(user: User | None) -> str:
     return user.get_username() if user is not None else SYSTEM_ACTOR
 
 
-def authorise(user: AbstractBaseUser | None, instance: models.Model, permission: str) -> None:
+def authorise(user: User | None, instance: models.Model, permission: str) -> None:
     """Refuse unless the user holds the permission and the record belongs to the user's force."""
     if user is None:
         return
@@ -59,13 +63,13 @@ def authorise(user: AbstractBaseUser | None, instance: models.Model, permission:
         )
 
 
-def check_one_force(user: AbstractBaseUser | None, instance: models.Model) -> None:
+def check_one_force(user: User | None, instance: models.Model) -> None:
     """After a change: the record is still the writer's force's, and every record it points to
     belongs to the same force (national reference data belongs to none, and fits any)."""
     force = owning_force(instance)
     for field in instance._meta.concrete_fields:
-        target_model = field.related_model
-        if not field.is_relation or getattr(target_model, "scoping", None) is None:
+        target_model = field.related_model  # None unless the field is a relation
+        if not isinstance(target_model, type) or getattr(target_model, "scoping", None) is None:
             continue
         if force_path(target_model) is None or getattr(instance, field.attname) is None:
             continue
@@ -91,13 +95,14 @@ def submit_permission(instance: models.Model) -> str:
     return "register.submit_record"
 
 
-def lifecycle_owner(instance: models.Model) -> models.Model | None:
+def lifecycle_owner(instance: models.Model) -> Record | None:
     """The record whose status governs this one: itself, or its deployment or watchlist."""
-    if hasattr(instance, "status"):
+    if isinstance(instance, Record):
         return instance
     for parent in ("deployment", "watchlist"):
         if hasattr(instance, parent):
-            return getattr(instance, parent)
+            owner: Record = getattr(instance, parent)
+            return owner
     return None
 
 
@@ -110,7 +115,7 @@ def ensure_draft(instance: models.Model) -> None:
         )
 
 
-def locked(instance: models.Model) -> models.Model:
+def locked(instance: M) -> M:
     """The record's row as stored now, locked until the transaction ends."""
     return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
 
@@ -135,7 +140,7 @@ def record_version(instance: models.Model) -> str:
 
 
 def change_locked(
-    user: AbstractBaseUser | None, current: models.Model, data: dict[str, Any]
+    user: User | None, current: models.Model, data: dict[str, Any]
 ) -> dict[str, list[Any]]:
     """Set `data` on the locked row, check it, and save only the fields that changed: their
     {field: [old, new]}. A record never changes force, and its lifecycle fields change only by
@@ -165,7 +170,9 @@ def _with_updated_at(instance: models.Model, names: list[str]) -> list[str]:
     return [*names, "updated_at"] if has_updated_at else names
 
 
-def log_event(action: str, instance: models.Model, user, changes: Any, reason: str = ""):
+def log_event(
+    action: str, instance: models.Model, user: User | None, changes: Any, reason: str = ""
+) -> LedgerEvent:
     force = owning_force(instance)
     return ledger.append(
         action=action,
@@ -178,7 +185,7 @@ def log_event(action: str, instance: models.Model, user, changes: Any, reason: s
     )
 
 
-def _refuse_step(current: models.Model, step: str, allowed: str) -> None:
+def _refuse_step(current: Record, step: str, allowed: str) -> NoReturn:
     state = current.get_status_display().lower()
     raise ValidationError(
         {"status": f"{current} is {state} (as stored now): {step}; {allowed}. Nothing was changed."}
@@ -186,11 +193,11 @@ def _refuse_step(current: models.Model, step: str, allowed: str) -> None:
 
 
 @transaction.atomic
-def record_create(*, user: AbstractBaseUser | None, instance: models.Model) -> models.Model:
+def record_create(*, user: User | None, instance: M) -> M:
     authorise(user, instance, model_permission("add", instance))
     _lock_owner(instance)
     ensure_draft(instance)
-    if user is not None and hasattr(instance, "created_by_id") and not instance.created_by_id:
+    if user is not None and isinstance(instance, Record) and not instance.created_by_id:
         instance.created_by = user
     instance.full_clean()
     check_one_force(user, instance)
@@ -201,9 +208,7 @@ def record_create(*, user: AbstractBaseUser | None, instance: models.Model) -> m
 
 
 @transaction.atomic
-def record_update(
-    *, user: AbstractBaseUser | None, instance: models.Model, data: dict[str, Any]
-) -> models.Model:
+def record_update(*, user: User | None, instance: M, data: dict[str, Any]) -> M:
     """Change a draft. A submitted record refuses: corrections go through record_amend."""
     _lock_owner(instance)
     current = locked(instance)
@@ -217,9 +222,9 @@ def record_update(
     return instance
 
 
-def _check_ready_to_submit(current: models.Model) -> None:
+def _check_ready_to_submit(current: Record) -> None:
     """A deployment is submitted only under an authorisation that has itself been approved."""
-    if not isinstance(current, Deployment) or current.authorisation_id is None:
+    if not isinstance(current, Deployment) or current.authorisation is None:
         return
     authorisation = locked(current.authorisation)
     if authorisation.status in (Status.DRAFT, Status.WITHDRAWN):
@@ -233,7 +238,7 @@ def _check_ready_to_submit(current: models.Model) -> None:
 
 
 @transaction.atomic
-def record_submit(*, user: AbstractBaseUser | None, instance: models.Model) -> models.Model:
+def record_submit(*, user: User | None, instance: R) -> R:
     current = locked(instance)
     authorise(user, current, submit_permission(current))
     if current.status != Status.DRAFT:
@@ -256,8 +261,8 @@ def record_submit(*, user: AbstractBaseUser | None, instance: models.Model) -> m
 @transaction.atomic
 def record_amend(
     *,
-    user: AbstractBaseUser | None,
-    instance: models.Model,
+    user: User | None,
+    instance: Record,
     data: dict[str, Any],
     reason: str,
     based_on: str | None = None,
@@ -284,15 +289,16 @@ def record_amend(
 
 
 def amendments_record(
-    *, user: AbstractBaseUser | None, current: models.Model, changes: dict, reason: str
+    *, user: User | None, current: Record, changes: dict[str, list[Any]], reason: str
 ) -> list[Amendment]:
     """The ledger event and the amendment rows of a change already saved (change_locked)."""
     event = log_event(LedgerAction.AMEND, current, user, changes, reason)
     record_changed.send(sender=type(current), record=current)
     content_type = ContentType.objects.get_for_model(current)
+    force = record_force(current)
     return [
         Amendment.objects.create(
-            force=owning_force(current),
+            force=force,
             content_type=content_type,
             object_id=current.pk,
             field=name,
@@ -307,9 +313,7 @@ def amendments_record(
 
 
 @transaction.atomic
-def record_withdraw(
-    *, user: AbstractBaseUser | None, instance: models.Model, reason: str
-) -> models.Model:
+def record_withdraw(*, user: User | None, instance: R, reason: str) -> R:
     """Withdraw a record: it stays visible, marked withdrawn, with the reason."""
     current = locked(instance)
     authorise(user, current, "register.withdraw_record")
@@ -328,7 +332,7 @@ def record_withdraw(
 
 
 @transaction.atomic
-def record_delete_draft(*, user: AbstractBaseUser | None, instance: models.Model) -> None:
+def record_delete_draft(*, user: User | None, instance: models.Model) -> None:
     """Delete a draft (or part of one). Submitted records are withdrawn, never deleted."""
     _lock_owner(instance)
     current = locked(instance)
@@ -342,7 +346,7 @@ def record_delete_draft(*, user: AbstractBaseUser | None, instance: models.Model
 
 
 @transaction.atomic
-def record_mark_reviewed(*, user: AbstractBaseUser | None, instance: models.Model) -> models.Model:
+def record_mark_reviewed(*, user: User | None, instance: R) -> R:
     current = locked(instance)
     authorise(user, current, "register.mark_reviewed")
     if current.status != Status.SUBMITTED:

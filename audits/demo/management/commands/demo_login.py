@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -24,7 +26,7 @@ class Command(BaseCommand):
     help = "Create (or reset) the demo logins, one per role, and print them. Run after seed_demo."
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not Force.objects.filter(code="NMP").exists():
             raise CommandError("Load the demo data first: python manage.py seed_demo")
         for username, role, force_code in DEMO_USERS:

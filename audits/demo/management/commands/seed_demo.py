@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from audits.demo.seed import DemoBuilder
@@ -7,7 +9,7 @@ from audits.ledger import services as ledger
 class Command(BaseCommand):
     help = "Load the deterministic demo dataset (three fictional forces, 2024-2025). Idempotent."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         created = DemoBuilder().build()
         self.stdout.write(
             f"Demo data: {created} records created (0 means it was already loaded). "

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from audits.ledger import services as ledger
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "or reordered."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--anchor",
             metavar="HASH",
@@ -20,7 +22,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
-    def handle(self, *args, anchor: str | None = None, database: str, **options):
+    def handle(self, *args: Any, anchor: str | None = None, database: str, **options: Any) -> None:
         result = ledger.verify(using=database)
         if not result.ok:
             raise CommandError(

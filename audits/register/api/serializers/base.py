@@ -5,10 +5,13 @@ range, another force's ids); the rules of the register live in the models' clean
 services, which every write goes through. They never save.
 """
 
-from collections.abc import Mapping
-from datetime import timedelta
-from typing import Any
+from __future__ import annotations  # the stubs' model fields are not subscriptable at run time
 
+from collections.abc import Collection, Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import serializers
@@ -19,11 +22,16 @@ from audits.register.models import Force
 from audits.register.scoping import owning_force, scope, user_force
 from audits.register.services.records import LIFECYCLE_FIELDS  # set by their steps, never input
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 LONGEST_DURATION = timedelta(days=366)
 PORTABLE_INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
 
 
-def editable_fields(model: type[models.Model], *, exclude: set[str] = frozenset()) -> list[str]:
+def editable_fields(
+    model: type[models.Model], *, exclude: Collection[str] = frozenset()
+) -> list[str]:
     """The fields a client may write: the model's editable ones, less lifecycle and `exclude`."""
     return [
         field.name
@@ -35,7 +43,7 @@ def editable_fields(model: type[models.Model], *, exclude: set[str] = frozenset(
     ]
 
 
-class RejectUnknownFieldsMixin:
+class RejectUnknownFieldsMixin(serializers.Serializer):
     """A misspelt field is an error, not silently dropped data."""
 
     def to_internal_value(self, data: Any) -> Any:
@@ -56,8 +64,10 @@ class NoInput(StrictSerializer):
     """For actions that take no body: any field sent is refused."""
 
 
-class BoundedYearsMixin:
-    default_error_messages = {"years": f"Must be between the years {FIRST_YEAR} and {LAST_YEAR}."}
+class BoundedYearsMixin(serializers.Field):
+    default_error_messages: ClassVar[dict[str, StrOrPromise]] = {
+        "years": f"Must be between the years {FIRST_YEAR} and {LAST_YEAR}."
+    }
 
     def to_internal_value(self, value: Any) -> Any:
         parsed = super().to_internal_value(value)
@@ -77,7 +87,7 @@ class BoundedDateField(BoundedYearsMixin, serializers.DateField):
 class BoundedDurationField(serializers.DurationField):
     """A duration of a real deployment or engagement: not negative, at most a year."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", timedelta(0))
         kwargs.setdefault("max_value", LONGEST_DURATION)
         super().__init__(**kwargs)
@@ -86,22 +96,29 @@ class BoundedDurationField(serializers.DurationField):
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related id the user may read; another force's id fails exactly like one never used."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=LARGEST_ID))
         super().__init__(**kwargs)
 
-    def get_queryset(self) -> models.QuerySet:
-        return scope(super().get_queryset(), self.context["request"].user)
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return scope(_declared(super().get_queryset()), self.context["request"].user)
 
 
 class ForceField(serializers.SlugRelatedField):
     """A force by its code; only the caller's own force is a valid choice (all for readers)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="code", queryset=Force.objects.all(), **kwargs)
 
-    def get_queryset(self) -> models.QuerySet:
-        return scope(super().get_queryset(), self.context["request"].user)
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return scope(_declared(super().get_queryset()), self.context["request"].user)
+
+
+def _declared(queryset: models.QuerySet[Any] | None) -> models.QuerySet[Any]:
+    """A writable related field's queryset, which DRF requires of every one (read-only fields,
+    which have none, never look it up)."""
+    assert queryset is not None, "a writable related field has a queryset"
+    return queryset
 
 
 class InputSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
@@ -113,7 +130,9 @@ class InputSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     }
     serializer_related_field = ScopedPrimaryKeyRelatedField
 
-    def build_standard_field(self, field_name: str, model_field: models.Field):
+    def build_standard_field(
+        self, field_name: str, model_field: models.Field[Any, Any]
+    ) -> tuple[type[serializers.Field], dict[str, Any]]:
         """Integer limits of the column type itself, the same on every database (SQLite would
         otherwise take any 64-bit number into a small integer column)."""
         field_class, kwargs = super().build_standard_field(field_name, model_field)
@@ -124,7 +143,7 @@ class InputSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
             kwargs["max_value"] = min(kwargs.get("max_value", high), high)
         return field_class, kwargs
 
-    def get_validators(self) -> list:
+    def get_validators(self) -> list[Any]:
         return []  # uniqueness is a model constraint, checked by full_clean in the service
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -163,6 +182,6 @@ class RecordOutput(serializers.ModelSerializer):
     """A record with a lifecycle (status, created by, submitted at, withdrawn reason)."""
 
     force = force_code()
-    created_by = serializers.SlugRelatedField(
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Empty for imports."
     )

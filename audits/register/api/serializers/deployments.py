@@ -63,7 +63,9 @@ class FacesSeenRevisionInput(StrictSerializer):
 
     value = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
     as_of = BoundedDateField()
-    source = serializers.CharField(max_length=300, allow_blank=True, default="")
+    # DRF's metaclass takes declared fields off the class, so this never shadows Field.source;
+    # the stubs cannot tell.
+    source = serializers.CharField(max_length=300, allow_blank=True, default="")  # type: ignore[assignment]
     reason = serializers.CharField(allow_blank=True, default="", max_length=2000)
 
 

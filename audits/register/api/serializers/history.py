@@ -2,6 +2,7 @@
 
 import json
 
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from audits.ledger import services as ledger
@@ -11,7 +12,7 @@ from audits.register.models import Amendment
 
 class AmendmentOutput(serializers.ModelSerializer):
     object_type = serializers.CharField(source="content_type.model", read_only=True)
-    amended_by = serializers.SlugRelatedField(
+    amended_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Empty for imports."
     )
 

@@ -1,5 +1,7 @@
 """Bodies of the lifecycle actions: withdraw (a reason) and amend (a reason and the changes)."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from audits.register.api.serializers.base import InputSerializer, StrictSerializer
@@ -23,7 +25,7 @@ def amend_input(update_input: type[InputSerializer]) -> type[StrictSerializer]:
     meta = type("Meta", (update_input.Meta,), {"extra_kwargs": optional})
     changes = type(f"{model_name}Changes", (update_input,), {"Meta": meta})
 
-    def validate_changes(self, value: dict) -> dict:
+    def validate_changes(self: InputSerializer, value: dict[str, Any]) -> dict[str, Any]:
         if not value:
             raise serializers.ValidationError("Name at least one field to correct.")
         return value

@@ -18,7 +18,7 @@ class SystemOutput(serializers.ModelSerializer):
 
 
 class ReferenceItemOutput(serializers.ModelSerializer):
-    force = serializers.SlugRelatedField(
+    force: serializers.SlugRelatedField[Force] = serializers.SlugRelatedField(
         slug_field="code",
         read_only=True,
         allow_null=True,

@@ -5,20 +5,21 @@ serializer; the mixins do the rest. `schema_for(action)` tells the OpenAPI gener
 (audits/register/api/schema.py) which serializer goes in and which comes out, since they differ.
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audits.register.api.pagination import RecordCursorPagination
 from audits.register.api.permissions import ModelActionPermission
-from audits.register.api.serializers.base import NoInput
+from audits.register.api.serializers.base import InputSerializer, NoInput
 from audits.register.api.serializers.history import AmendmentOutput
 from audits.register.api.serializers.lifecycle import ReasonInput, amend_input
-from audits.register.scoping import scope
+from audits.register.scoping import acting_user, scope
 from audits.register.services.records import (
     record_amend,
     record_create,
@@ -32,24 +33,24 @@ from audits.register.services.records import (
 SchemaEntry = tuple[Any, dict[int, Any]]
 
 
-class ScopedViewSet(viewsets.GenericViewSet):
-    queryset: models.QuerySet
-    output_serializer: type[serializers.Serializer]
+class ScopedViewSet(viewsets.GenericViewSet[Any]):
+    queryset: models.QuerySet[Any]
+    output_serializer: type[serializers.Serializer[Any]]
     permission_classes = [ModelActionPermission]
-    pagination_class = RecordCursorPagination
+    pagination_class: type[BasePagination] | None = RecordCursorPagination
 
     def permission_model(self) -> type[models.Model]:
         return self.queryset.model
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> models.QuerySet[Any]:
         return scope(self.queryset.all(), self.request.user)
 
-    def get_serializer_class(self) -> type[serializers.Serializer]:
+    def get_serializer_class(self) -> type[serializers.Serializer[Any]]:
         return self.output_serializer
 
     def read_input(
         self,
-        serializer_class: type[serializers.Serializer],
+        serializer_class: type[serializers.Serializer[Any]],
         instance: models.Model | None = None,
         *,
         partial: bool = False,
@@ -69,15 +70,15 @@ class ScopedViewSet(viewsets.GenericViewSet):
         return None
 
 
-class CreateMixin:
-    create_input: type[serializers.Serializer]
+class CreateMixin(ScopedViewSet):
+    create_input: type[serializers.Serializer[Any]]
 
     def new_instance(self, data: dict[str, Any]) -> models.Model:
         return self.queryset.model(**data)
 
-    def create(self, request: Request, *args, **kwargs) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.read_input(self.create_input)
-        instance = record_create(user=request.user, instance=self.new_instance(data))
+        instance = record_create(user=acting_user(request.user), instance=self.new_instance(data))
         return self.output(instance, status.HTTP_201_CREATED)
 
     def schema_for(self, action_name: str) -> SchemaEntry | None:
@@ -86,15 +87,15 @@ class CreateMixin:
         return super().schema_for(action_name)
 
 
-class UpdateMixin:
+class UpdateMixin(ScopedViewSet):
     """PATCH only: a draft is edited field by field; PUT would have to resend every field."""
 
-    update_input: type[serializers.Serializer]
+    update_input: type[InputSerializer]
 
-    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         data = self.read_input(self.update_input, instance, partial=True)
-        record_update(user=request.user, instance=instance, data=data)
+        record_update(user=acting_user(request.user), instance=instance, data=data)
         return self.output(instance)
 
     def schema_for(self, action_name: str) -> SchemaEntry | None:
@@ -103,11 +104,11 @@ class UpdateMixin:
         return super().schema_for(action_name)
 
 
-class DestroyMixin:
+class DestroyMixin(ScopedViewSet):
     """Only a draft is deleted; a submitted record is withdrawn (the service refuses)."""
 
-    def destroy(self, request: Request, *args, **kwargs) -> Response:
-        record_delete_draft(user=request.user, instance=self.get_object())
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record_delete_draft(user=acting_user(request.user), instance=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def schema_for(self, action_name: str) -> SchemaEntry | None:
@@ -116,30 +117,35 @@ class DestroyMixin:
         return super().schema_for(action_name)
 
 
-class LifecycleMixin:
+class LifecycleMixin(ScopedViewSet):
     """Draft -> submitted (locked) -> reviewed; amend and withdraw with a reason.
 
     The services decide who may: submit needs the submit (or approve) permission, amend, withdraw
     and mark-reviewed their own, and all of them a record of the caller's own force.
     """
 
+    update_input: type[InputSerializer]
+    _amend_input: ClassVar[type[serializers.Serializer[Any]]]
+
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         instance = self.get_object()
         self.read_input(NoInput)
-        return self.output(record_submit(user=request.user, instance=instance))
+        return self.output(record_submit(user=acting_user(request.user), instance=instance))
 
     @action(detail=True, methods=["post"], url_path="mark-reviewed")
     def mark_reviewed(self, request: Request, pk: str | None = None) -> Response:
         instance = self.get_object()
         self.read_input(NoInput)
-        return self.output(record_mark_reviewed(user=request.user, instance=instance))
+        return self.output(record_mark_reviewed(user=acting_user(request.user), instance=instance))
 
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         instance = self.get_object()
         reason = self.read_input(ReasonInput)["reason"]
-        return self.output(record_withdraw(user=request.user, instance=instance, reason=reason))
+        return self.output(
+            record_withdraw(user=acting_user(request.user), instance=instance, reason=reason)
+        )
 
     @action(detail=True, methods=["post"])
     def amend(self, request: Request, pk: str | None = None) -> Response:
@@ -147,12 +153,15 @@ class LifecycleMixin:
         instance = self.get_object()
         body = self.read_input(self.amend_input())
         amendments = record_amend(
-            user=request.user, instance=instance, data=body["changes"], reason=body["reason"]
+            user=acting_user(request.user),
+            instance=instance,
+            data=body["changes"],
+            reason=body["reason"],
         )
         data = AmendmentOutput(amendments, many=True, context=self.get_serializer_context())
         return Response(data.data, status=status.HTTP_201_CREATED)
 
-    def amend_input(self) -> type[serializers.Serializer]:
+    def amend_input(self) -> type[serializers.Serializer[Any]]:
         # Built once per viewset class: drf-spectacular names the component after the class.
         cls = type(self)
         if "_amend_input" not in cls.__dict__:
@@ -160,7 +169,7 @@ class LifecycleMixin:
         return cls._amend_input
 
     def schema_for(self, action_name: str) -> SchemaEntry | None:
-        lifecycle = {
+        lifecycle: dict[str, SchemaEntry] = {
             "submit": (None, {200: self.output_serializer}),
             "mark_reviewed": (None, {200: self.output_serializer}),
             "withdraw": (ReasonInput, {200: self.output_serializer}),
