@@ -9,7 +9,7 @@ from audits.ledger.models import LedgerEvent
 from audits.register.models import Deployment, Status
 from tests import personas
 from tests.api.conftest import client_for, error_of, fields_of
-from tests.test_frt_report import MET_GRID
+from tests.reporting.test_frt_report import MET_GRID
 
 pytestmark = pytest.mark.django_db
 REPORTS = "/api/v1/reports/"

@@ -26,7 +26,7 @@ from audits.metrics.deployments import COUNT_COLUMNS
 from audits.metrics.intervals import _z, rate_ratio, wilson
 from tests.metrics.frames import deployments
 from tests.metrics.met_grid import load_met_deployments
-from tests.reports.conftest import synthetic_alerts
+from tests.reporting.renderers.conftest import synthetic_alerts
 
 SUMMED = [*COUNT_COLUMNS, "hours"]
 GROUPINGS = [[], ["year"], ["force", "month"], ["threshold"], ["location"], ["mode", "quarter"]]

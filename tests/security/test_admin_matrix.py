@@ -55,7 +55,7 @@ SITE_PAGES = {
     "view_on_site": "redirect",
     "app_list": "list",
     "reporting_dashboard": "list",  # the compliance dashboard, under the finding admin's URLs
-    "two_factor_verify": "own",  # the signed-in user's own second factor (tests/test_sign_in.py)
+    "two_factor_verify": "own",  # the signed-in user's own second factor (tests/accounts/test_sign_in.py)
     "two_factor_enrol": "own",
 }
 MODEL_VIEWS = {

@@ -13,7 +13,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
 from audits.reporting.renderers.pdf_render import offline_fetcher, render_pdf
-from tests.reports.conftest import LEDGER_HEAD
+from tests.reporting.renderers.conftest import LEDGER_HEAD
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from audits.register.models import Amendment, Deployment, FacesSeenRevision
 
 pytestmark = pytest.mark.django_db
 
-MET_GRID = Path(__file__).resolve().parents[2] / "shared/data/met_lfr_deployments_2020_2023.csv"
+MET_GRID = Path(__file__).resolve().parents[3] / "shared/data/met_lfr_deployments_2020_2023.csv"
 
 
 def edited_grid(tmp_path: Path, row_id: str, column: str, value: str) -> Path:

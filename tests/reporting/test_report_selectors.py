@@ -29,7 +29,7 @@ from tests.metrics.test_condensed import assert_same
 
 pytestmark = pytest.mark.django_db
 
-MET_GRID = Path(__file__).resolve().parents[2] / "shared/data/met_lfr_deployments_2020_2023.csv"
+MET_GRID = Path(__file__).resolve().parents[3] / "shared/data/met_lfr_deployments_2020_2023.csv"
 GROUPINGS = [
     ["year"],
     ["force", "month"],

@@ -10,7 +10,7 @@ from audits.ledger.models import LedgerEvent
 
 pytestmark = pytest.mark.django_db
 
-MET_GRID = Path(__file__).resolve().parents[2] / "shared/data/met_lfr_deployments_2020_2023.csv"
+MET_GRID = Path(__file__).resolve().parents[3] / "shared/data/met_lfr_deployments_2020_2023.csv"
 
 # Domain reference, section 5: calendar year of the published date.
 YEARLY = {

@@ -8,7 +8,7 @@ import pytest
 
 from audits.metrics import Rate
 from audits.reporting.renderers.json_render import render_json
-from tests.reports.conftest import LEDGER_HEAD, build
+from tests.reporting.renderers.conftest import LEDGER_HEAD, build
 
 
 def test_json_reads_back_to_the_same_report(report):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from audits.reporting.renderers.csv_render import render_csv
-from tests.reports.conftest import GENERATED_AT, LEDGER_HEAD, build
+from tests.reporting.renderers.conftest import GENERATED_AT, LEDGER_HEAD, build
 
 COUNTS = ("deployments", "faces_seen", "alerts", "true_alerts", "false_alerts", "arrests")
 RATES = (

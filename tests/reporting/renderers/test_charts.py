@@ -10,7 +10,7 @@ from audits.reporting.renderers.charts import (
     false_alerts_over_time,
     outcomes,
 )
-from tests.reports.conftest import build
+from tests.reporting.renderers.conftest import build
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -18,7 +18,7 @@ from audits.register.imports.protocol import (
     file_digest,
 )
 
-SALT = "tests.imports.protocol"
+SALT = "tests.register.imports.protocol"
 
 
 def preview(*actions: str, digest: str = "d" * 64) -> ImportPreview:

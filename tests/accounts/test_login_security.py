@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from audits.ledger.models import LedgerEvent
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a-long-enough-password-1"
 
 

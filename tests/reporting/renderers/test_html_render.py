@@ -9,7 +9,7 @@ from django.template import Context, Template
 
 from audits.reporting.renderers.html_render import render_html, report_context, summary_rows
 from audits.reporting.report import Finding
-from tests.reports.conftest import LEDGER_HEAD
+from tests.reporting.renderers.conftest import LEDGER_HEAD
 
 
 @pytest.fixture(scope="module")

@@ -589,7 +589,7 @@ def test_a_device_session_is_stored_with_its_values(recorder, deployment):
 
 
 def test_the_readme_states_the_batch_limit_of_the_service():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     limit = f"{MAX_BATCH_ITEMS:,}"
     assert f'with `{{"items": [...]}}` (up to {limit}, each with its own `external_id`)' in readme
     assert f"`device-sessions/`), {limit}\n  rows per batch" in readme

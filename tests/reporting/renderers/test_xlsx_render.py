@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from audits.reporting.renderers.xlsx_render import render_xlsx
-from tests.reports.conftest import LEDGER_HEAD, build
-from tests.reports.test_csv_render import COUNTS, RATES, same
+from tests.reporting.renderers.conftest import LEDGER_HEAD, build
+from tests.reporting.renderers.test_csv_render import COUNTS, RATES, same
 
 SHEETS = [
     "about",
@@ -51,7 +51,7 @@ def test_summary_reads_back_with_no_skiprows_to_the_same_numbers(workbook, repor
 
 
 def test_summary_has_the_same_columns_as_the_csv(workbook, report):
-    from tests.reports.test_csv_render import read
+    from tests.reporting.renderers.test_csv_render import read
 
     csv_columns = list(read(report).columns[:-3])
     assert list(workbook["summary"].columns) == csv_columns

@@ -32,7 +32,7 @@ from audits.register.models import Alert, Deployment, Force
 from tests import personas
 from tests.api.conftest import client_for as api_client_for
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MET_GRID = ROOT.parent / "shared/data/met_lfr_deployments_2020_2023.csv"
 # What a refusal may add to the process's peak. A Django process of this project already peaks
 # at about 270 MB once its apps are imported (pandas, numpy, scipy), before any input is read, so
