@@ -54,8 +54,9 @@ SITE_PAGES = {
     "jsi18n": "public",
     "view_on_site": "redirect",
     "app_list": "list",
-    "reporting_dashboard": "list",  # the compliance dashboard, under the finding admin's URLs
-    "two_factor_verify": "own",  # the signed-in user's own second factor (tests/accounts/test_sign_in.py)
+    "reporting_dashboard": "list",  # the dashboard, a page the reporting app adds to the site
+    # the signed-in user's own second factor (tests/accounts/test_sign_in.py)
+    "two_factor_verify": "own",
     "two_factor_enrol": "own",
 }
 MODEL_VIEWS = {
