@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
-from audits.ledger import canonical_json
 from audits.ledger.models import LedgerEvent
+from audits.ledger.services import canonical_json
 from audits.register.imports.protocol import RowError
 from audits.register.models import Alert, Deployment, DeviceSession, Force, Search, Status
 from audits.register.services import batches
