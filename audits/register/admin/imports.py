@@ -6,22 +6,27 @@ Nothing is written before confirmation. The upload is kept under var/uploads unt
 the confirmation re-checks the same file (by its SHA-256) against the register as it is now.
 """
 
+from __future__ import annotations  # the stubs' generic admin is not subscriptable at run time
+
 import csv
 import io
 import time
 import uuid
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django import forms, urls
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpResponse
+from django.db.models.options import Options
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 
 from audits.register.imports.batch_files import KINDS, TIME_ZONES, FileKind, import_file
 from audits.register.imports.deployments import apply_import, authorise_import, plan_import
@@ -38,7 +43,7 @@ from audits.register.imports.protocol import (
 )
 from audits.register.imports.tables import SUFFIXES
 from audits.register.models import Force
-from audits.register.scoping import user_force
+from audits.register.scoping import acting_user, user_force
 
 UPLOADS = Path(settings.VAR_DIR) / "uploads"
 UPLOAD_MAX_AGE = 24 * 3600  # seconds an unconfirmed upload is kept
@@ -52,14 +57,16 @@ class UploadForm(forms.Form):
         help_text="The force code every row must carry (fills blank force cells).",
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         return _table_file(self.cleaned_data["file"])
 
 
 def _table_file(upload: UploadedFile) -> UploadedFile:
-    if Path(upload.name).suffix.lower() not in SUFFIXES:
+    if Path(upload.name or "").suffix.lower() not in SUFFIXES:
         raise forms.ValidationError("Upload a .csv or .xlsx file.")
-    if upload.size > UPLOAD_BYTES:  # Django has it on disk; refused before it is read
+    if (
+        upload.size is not None and upload.size > UPLOAD_BYTES
+    ):  # Django has it on disk; refused before it is read
         raise forms.ValidationError(
             f"The file is {upload.size:,} bytes; the limit is {UPLOAD_BYTES:,}."
         )
@@ -74,7 +81,7 @@ def _keep(upload: UploadedFile) -> str:
     for left in UPLOADS.iterdir():
         if left.suffix in SUFFIXES and left.stat().st_mtime < too_old:
             left.unlink(missing_ok=True)
-    token = f"{uuid.uuid4()}{Path(upload.name).suffix.lower()}"
+    token = f"{uuid.uuid4()}{Path(upload.name or '').suffix.lower()}"
     with (UPLOADS / token).open("wb") as kept:
         for chunk in upload.chunks():
             kept.write(chunk)
@@ -90,7 +97,7 @@ def _stored(token: str) -> Path | None:
     return path if path.is_file() and path.suffix in SUFFIXES else None
 
 
-def import_view(model_admin, request):
+def import_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("register.import_records"):
         raise PermissionDenied("You may not import published tables.")
     if request.method == "POST" and "confirm" in request.POST:
@@ -100,9 +107,10 @@ def import_view(model_admin, request):
         upload = form.cleaned_data["file"]
         token = _keep(upload)
         force = form.cleaned_data["force"] or None
-        plan = plan_import(UPLOADS / token, force, source_name=upload.name, user=request.user)
+        user = acting_user(request.user)
+        plan = plan_import(UPLOADS / token, force, source_name=upload.name, user=user)
         try:
-            authorise_import(request.user, _grid_forces(plan))
+            authorise_import(user, _grid_forces(plan))
         except PermissionDenied as refusal:
             (UPLOADS / token).unlink(missing_ok=True)
             messages.error(request, str(refusal))
@@ -120,45 +128,54 @@ def _grid_forces(plan: ImportPreview) -> set[str]:
     return {row.record.force for row in plan.rows}
 
 
-def _grid_preview(model_admin, request, plan: ImportPreview, token: str, force: str):
+def _grid_preview(
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    plan: ImportPreview,
+    token: str,
+    force: str,
+) -> HttpResponse:
     confirmation = confirmation_sign(
         plan, salt=GRID_CONFIRMATION_SALT, user_pk=request.user.pk, token=token, force=force
     )
     return _page(model_admin, request, "Preview the import", plan=plan, confirmation=confirmation)
 
 
-def _confirmation(request, salt: str) -> tuple[Confirmation, Path] | None:
+def _confirmation(request: HttpRequest, salt: str) -> tuple[Confirmation, Path] | None:
     """The preview this user was shown, as its signed "Confirm" posts it back, and its upload;
     None if the signature, the age, the user or the upload does not hold."""
     signed = request.POST.get("confirm_preview", "")
     confirmation = confirmation_read(
         signed, salt=salt, user_pk=request.user.pk, max_age=UPLOAD_MAX_AGE
     )
-    path = _stored(confirmation.token) if confirmation is not None else None
+    if confirmation is None:
+        return None
+    path = _stored(confirmation.token)
     return None if path is None else (confirmation, path)
 
 
-def _expired(request):
+def _expired(request: HttpRequest) -> HttpResponse:
     messages.error(request, "That preview is no longer valid; upload the file again.")
     return redirect(request.path)
 
 
-def _changed(request) -> None:
+def _changed(request: HttpRequest) -> None:
     messages.error(request, "The file or the register changed since the preview; check again.")
 
 
-def _confirm(model_admin, request):
+def _confirm(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> HttpResponse:
     confirmed = _confirmation(request, GRID_CONFIRMATION_SALT)
     if confirmed is None:
         return _expired(request)
     confirmation, path = confirmed
     force = confirmation.options["force"]
-    plan = plan_import(path, force or None, confirmation.source_name, user=request.user)
+    user = acting_user(request.user)
+    plan = plan_import(path, force or None, confirmation.source_name, user=user)
     if not confirmation.matches(plan):
         _changed(request)
         return _grid_preview(model_admin, request, plan, path.name, force)
-    authorise_import(request.user, _grid_forces(plan))
-    apply_import(plan, user=request.user)
+    authorise_import(user, _grid_forces(plan))
+    apply_import(plan, user=user)
     path.unlink(missing_ok=True)
     messages.success(
         request,
@@ -171,7 +188,9 @@ def _confirm(model_admin, request):
     return redirect(reverse("admin:register_deployment_changelist"))
 
 
-def _page(model_admin, request, title, **context):
+def _page(
+    model_admin: admin.ModelAdmin[Any], request: HttpRequest, title: str, **context: Any
+) -> HttpResponse:
     if "plan" in context:
         plan = context["plan"]
         context.update(
@@ -192,26 +211,28 @@ def _page(model_admin, request, title, **context):
 # Alerts, searches and device sessions: a file of batch items
 
 
-class BatchImportMixin:
+class BatchImportMixin(admin.ModelAdmin):
     """Adds "Import <records>" to the change list of a model with a batch service (KINDS): a
     page at import/ named admin:audits_<model>_import."""
 
     change_list_template = "admin/audits/batch_change_list.html"
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(partial(batch_import_view, self))
         return [
             urls.path("import/", view, name=_url_name(self.opts, "import")),
             *super().get_urls(),
         ]
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         may = self.has_add_permission(request)
         import_url = reverse(f"admin:{_url_name(self.opts, 'import')}") if may else None
         return super().changelist_view(request, {**(extra_context or {}), "import_url": import_url})
 
 
-def _url_name(opts, view: str) -> str:
+def _url_name(opts: Options[Any], view: str) -> str:
     return f"{opts.app_label}_{opts.model_name}_{view}"
 
 
@@ -224,20 +245,22 @@ class BatchUploadForm(forms.Form):
         help_text="The zone of times written without a UTC offset (as spreadsheets write them).",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A force's users write to their own force only; the service checks it again.
         own = user_force(user)
         forces = Force.objects.all()
         if not user.is_superuser:
             forces = forces.filter(pk=own.pk) if own is not None else forces.none()
-        self.fields["force"].queryset = forces
+        field = self.fields["force"]
+        assert isinstance(field, forms.ModelChoiceField)  # declared so above
+        field.queryset = forces
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         return _table_file(self.cleaned_data["file"])
 
 
-def batch_import_view(model_admin, request):
+def batch_import_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> HttpResponse:
     kind = KINDS[model_admin.opts.model_name]
     if not model_admin.has_add_permission(request):
         raise PermissionDenied(f"You may not add {kind.plural}.")
@@ -250,9 +273,8 @@ def batch_import_view(model_admin, request):
         data = form.cleaned_data
         options = {"force": data["force"], "time_zone": data["time_zone"]}
         stored = UPLOADS / _keep(data["file"])
-        result = import_file(
-            kind, stored, user=request.user, source_name=data["file"].name, **options
-        )
+        user = acting_user(request.user)
+        result = import_file(kind, stored, user=user, source_name=data["file"].name, **options)
         if not result.ok:
             stored.unlink(missing_ok=True)  # nothing to confirm
         return _batch_page(model_admin, request, kind, result, stored.name, options)
@@ -260,7 +282,9 @@ def batch_import_view(model_admin, request):
     return _render(model_admin, request, f"Import {kind.plural}", context)
 
 
-def _batch_confirm(model_admin, request, kind: FileKind):
+def _batch_confirm(
+    model_admin: admin.ModelAdmin[Any], request: HttpRequest, kind: FileKind
+) -> HttpResponse:
     confirmed = _confirmation(request, CONFIRMATION_SALT)
     if confirmed is None or confirmed[0].options["kind"] != kind.noun:
         return _expired(request)
@@ -272,7 +296,7 @@ def _batch_confirm(model_admin, request, kind: FileKind):
     result = import_file(
         kind,
         stored,
-        user=request.user,
+        user=acting_user(request.user),
         source_name=confirmation.source_name,
         commit=True,
         expect=confirmation,
@@ -307,8 +331,13 @@ def _template(kind: FileKind) -> HttpResponse:
 
 
 def _batch_page(
-    model_admin, request, kind: FileKind, result: ImportPreview, token: str, options: dict
-):
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    kind: FileKind,
+    result: ImportPreview,
+    token: str,
+    options: dict[str, Any],
+) -> HttpResponse:
     confirmation = confirmation_sign(
         result,
         salt=CONFIRMATION_SALT,
@@ -333,7 +362,9 @@ def _batch_page(
     return _render(model_admin, request, f"Preview the {kind.plural}", context)
 
 
-def _render(model_admin, request, title: str, context: dict):
+def _render(
+    model_admin: admin.ModelAdmin[Any], request: HttpRequest, title: str, context: dict[str, Any]
+) -> HttpResponse:
     return TemplateResponse(
         request,
         "admin/audits/batch_import.html",

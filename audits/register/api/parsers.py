@@ -7,7 +7,8 @@ it is read and its nesting from the bracket characters outside strings, both bef
 
 import json
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import IO, Any
 
 from django.conf import settings
 from rest_framework import status
@@ -31,7 +32,12 @@ class BodyTooLarge(APIException):
 
 
 class BoundedJSONParser(JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None) -> Any:
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         raw = stream.read(JSON_BYTES + 1) if stream is not None else b""
         if len(raw) > JSON_BYTES:
             raise BodyTooLarge(f"The request body is over the limit of {JSON_BYTES:,} bytes.")

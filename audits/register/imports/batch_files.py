@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
@@ -42,7 +42,7 @@ from audits.register.imports.protocol import (
 from audits.register.imports.tables import UnreadableFile, read_table
 from audits.register.models import Alert, DeviceSession, Force, Search
 from audits.register.services import batches
-from audits.register.services.batch_fields import is_required
+from audits.register.services.batch_fields import is_required, model_field
 from audits.register.services.batch_pipeline import REQUIRED
 from audits.register.services.batches import MAX_BATCH_ITEMS, BatchInvalid
 
@@ -76,7 +76,7 @@ class FileKind:
 
     def field(self, key: str) -> models.Field:
         names = {item_key: name for name, item_key in self.renamed.items()}
-        return self.model._meta.get_field(names.get(key, key))
+        return model_field(self.model, names.get(key, key))
 
 
 ALERTS = FileKind(
@@ -112,7 +112,7 @@ def import_file(
     kind: FileKind,
     path: Path,
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     force: Force,
     time_zone: str = "",
     source_name: str = "",
@@ -225,7 +225,7 @@ def _ingest(
     kind: FileKind,
     result: ImportPreview,
     header: list[str],
-    user: AbstractBaseUser | None,
+    user: User | None,
     force: Force,
 ) -> None:
     """Every row through the kind's batch service, MAX_BATCH_ITEMS at a time, in the caller's
@@ -263,7 +263,11 @@ def _ingest(
 
 def _missing_columns(kind: FileKind, errors: list[RowError], header: list[str]) -> list[RowError]:
     """A required column missing from the file reads once, not once per row."""
-    missing = {e.column for e in errors if e.reason == REQUIRED and e.column not in header}
+    missing = {
+        e.column
+        for e in errors
+        if e.reason == REQUIRED and e.column is not None and e.column not in header
+    }
     kept = [e for e in errors if not (e.reason == REQUIRED and e.column in missing)]
     message = f"This column is missing: every {kind.noun} needs it."
     return [RowError(HEADER_ROW, column, message) for column in sorted(missing)] + kept

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -80,7 +80,7 @@ def plan_import(
     source_name: str = "",
     progress: Callable[[Iterable], Iterable] = iter,
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> ImportPreview:
     """Parse and check every row against the register, as `user` would import it (None: the
     register itself, from the command line); `progress` may wrap the rows (tqdm). Each row of
@@ -116,11 +116,15 @@ _NO_FORCE = (
 )
 
 
-def _error(row: PublishedDeployment, column: str | None, reason: str, value=None) -> RowError:
+def _error(
+    row: PublishedDeployment, column: str | None, reason: str, value: Any = None
+) -> RowError:
     return RowError(row.row_number, column, reason, value=value, record=row.row_id)
 
 
-def _check_may_write(plan: RowPreview, force: Force, user, errors: list[RowError]) -> None:
+def _check_may_write(
+    plan: RowPreview, force: Force, user: User | None, errors: list[RowError]
+) -> None:
     """What the importer may not do to this row is an error of the row, shown in the preview."""
     row = plan.record
     try:
@@ -176,7 +180,7 @@ def _validate(candidate: Deployment, row: PublishedDeployment, errors: list[RowE
                 errors.append(_error(row, column, message, value=value))
 
 
-def authorise_import(user: AbstractBaseUser | None, force_codes: set[str]) -> None:
+def authorise_import(user: User | None, force_codes: set[str]) -> None:
     """Refuse at once an importer who may not import these forces' rows at all."""
     for force in Force.objects.filter(code__in=force_codes).order_by("code"):
         import_authorise(user, force)
@@ -185,7 +189,7 @@ def authorise_import(user: AbstractBaseUser | None, force_codes: set[str]) -> No
 
 
 @transaction.atomic
-def apply_import(plan: ImportPreview, *, user: AbstractBaseUser | None = None) -> ImportPreview:
+def apply_import(plan: ImportPreview, *, user: User | None = None) -> ImportPreview:
     """Write the plan in one transaction: every record through the published-records services,
     then one ledger event for the file. Returns the plan, committed, with that event."""
     if not plan.ok:

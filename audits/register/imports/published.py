@@ -237,31 +237,40 @@ def _parse_row(
     }
     start = reader.take("start", values.parse_datetime)
     end = reader.take("end", values.parse_datetime)
-    fields = {
-        "row_number": row_number,
-        "row_id": reader.take("row_id", values.parse_required_text),
-        "force": reader.take("force", _force_parser(force)),
-        "date": reader.take("date", values.parse_date),
-        "location": reader.take("location", _required_verbatim),
-        "duration": reader.take("duration", values.parse_duration),
-        "purpose": record["purpose"],
-        "threshold": reader.take("threshold", values.parse_threshold),
-        "published_false_alert_rate": reader.take(
-            "published_false_alert_rate", values.parse_published_text
-        ),
-        "notes": record["notes"],
-        "source_doc": record["source_doc"],
-        "page": reader.take("page", values.parse_page),
-        "start": start,
-        "end": end,
-        **counts,
-    }
+    row_id = reader.take("row_id", values.parse_required_text)
+    force_code = reader.take("force", _force_parser(force))
+    date = reader.take("date", values.parse_date)
+    location = reader.take("location", _required_verbatim)
+    duration = reader.take("duration", values.parse_duration)
+    threshold = reader.take("threshold", values.parse_threshold)
+    rate = reader.take("published_false_alert_rate", values.parse_published_text)
+    page = reader.take("page", values.parse_page)
     _check_times(reader, start, end)
     _check_alert_totals(reader, counts)
     if reader.errors:
         # Errors come out in column order, whatever order the cells were parsed in.
         return None, sorted(reader.errors, key=_column_order)
-    return PublishedDeployment(**fields), []
+    # A required cell reads as None only with its error, and those returned above.
+    assert row_id is not None and force_code is not None
+    assert date is not None and location is not None
+    deployment = PublishedDeployment(
+        row_number=row_number,
+        row_id=row_id,
+        force=force_code,
+        date=date,
+        location=location,
+        duration=duration,
+        purpose=record["purpose"],
+        threshold=threshold,
+        published_false_alert_rate=rate,
+        notes=record["notes"],
+        source_doc=record["source_doc"],
+        page=page,
+        start=start,
+        end=end,
+        **counts,
+    )
+    return deployment, []
 
 
 def _force_parser(expected: str | None) -> Callable[[str], str]:

@@ -128,14 +128,16 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        with sheet._get_source() as source:  # the sheet's XML, streamed from the zip
+        # The sheet's XML, streamed from the zip, through openpyxl's own parser: the attributes
+        # are private, so its stubs (types-openpyxl) do not declare them.
+        with sheet._get_source() as source:  # type: ignore[attr-defined]
             cells = WorkSheetParser(
                 source,
-                sheet._shared_strings,
+                sheet._shared_strings,  # type: ignore[attr-defined]
                 data_only=True,
                 epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
+                date_formats=workbook._date_formats,  # type: ignore[attr-defined]
+                timedelta_formats=workbook._timedelta_formats,  # type: ignore[attr-defined]
             )
             rows = _sheet_rows(path, source, cells)
     finally:

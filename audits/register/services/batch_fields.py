@@ -202,6 +202,14 @@ def reader_for(field: models.Field) -> Reader:
     raise TypeError(f"No batch reader for {field}")
 
 
+def model_field(model: type[models.Model], name: str) -> models.Field:
+    """The model's field `name`, a column: a batch reads and writes nothing else."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model._meta.label}.{name} is not a column")
+    return field
+
+
 def is_required(field: models.Field) -> bool:
     return not (field.blank or field.null or field.has_default())
 
@@ -213,7 +221,7 @@ def model_fields(
     keys = keys or {}
     fields = []
     for name in names:
-        field = model._meta.get_field(name)
+        field = model_field(model, name)
         key = keys.get(name, name)
         fields.append(Field(key, reader_for(field), field.attname, is_required(field)))
     return fields

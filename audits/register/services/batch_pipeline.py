@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from audits.register.imports.protocol import RowError
 from audits.register.models import Deployment
-from audits.register.services.batch_fields import Field
+from audits.register.services.batch_fields import Field, model_field
 
 NON_FIELD = "non_field_errors"
 REQUIRED = "This field is required."
@@ -64,7 +64,7 @@ class BatchKind:
         self.key_positions = [position[name] for name in self.key_fields]
         self.key = itemgetter(*self.key_positions)
         self.allowed = frozenset(f.key for f in self.fields)
-        targets = [(meta.get_field(f.attribute), f) for f in self.fields]
+        targets = [(model_field(self.model, f.attribute), f) for f in self.fields]
         # Attributes that hold a related object (not its id) are set through their descriptor.
         self.related = [f.attribute for t, f in targets if t.is_relation and t.name == f.attribute]
         self.error_keys = {target.name: f.key for target, f in targets}
@@ -75,7 +75,9 @@ class BatchKind:
         self._deployment_id = position.get("deployment_id")
 
     def deployment_of(self, row: Row) -> Deployment | None:
-        return self.deployments[row[self._deployment_id]] if self.deployments else None
+        if not self.deployments or self._deployment_id is None:
+            return None
+        return self.deployments[row[self._deployment_id]]
 
     def external_id(self, row: Row) -> Any:
         return row[self._external_id]
@@ -184,7 +186,7 @@ def _stored(kind: BatchKind, rows: list[Row]) -> Iterable[Row]:
             for name, position in zip(kind.key_fields, kind.key_positions, strict=True)
         }
         return (
-            kind.model.objects.filter(~Q(external_id=""), **kind.scope, **filters)
+            kind.model._default_manager.filter(~Q(external_id=""), **kind.scope, **filters)
             .order_by()
             .values_list(*kind.key_fields, *kind.compared)
         )
@@ -192,14 +194,16 @@ def _stored(kind: BatchKind, rows: list[Row]) -> Iterable[Row]:
     # (LATERAL ... LIMIT 1 keeps it so whatever the table statistics say), instead of IN lists of
     # 10,000 parameters that also match key halves from different rows.
     meta, quote = kind.model._meta, connection.ops.quote_name
-    keys = [quote(meta.get_field(name).column) for name in kind.key_fields]
-    types = [meta.get_field(name).db_type(connection) for name in kind.key_fields]
+
+    def column(name: str) -> str:
+        return quote(model_field(kind.model, name).column)
+
+    keys = [column(name) for name in kind.key_fields]
+    types = [model_field(kind.model, name).db_type(connection) for name in kind.key_fields]
     arrays = ", ".join(f"%s::{db_type}[]" for db_type in types)
     matches = "".join(f" AND t.{key} = k.{key}" for key in keys)
-    scope = "".join(f" AND t.{quote(meta.get_field(name).column)} = %s" for name in kind.scope)
-    selected = ", ".join(
-        f"t.{quote(meta.get_field(name).column)}" for name in (*kind.key_fields, *kind.compared)
-    )
+    scope = "".join(f" AND t.{column(name)} = %s" for name in kind.scope)
+    selected = ", ".join(f"t.{column(name)}" for name in (*kind.key_fields, *kind.compared))
     statement = (
         f"SELECT s.* FROM unnest({arrays}) AS k({', '.join(keys)}) CROSS JOIN LATERAL ("
         f"SELECT {selected} FROM {quote(meta.db_table)} t "
@@ -218,7 +222,7 @@ def insert(kind: BatchKind, rows: list[Row]) -> None:
     inserts; batch_fields refuses any other kind of field), bulk_create elsewhere."""
     if connection.vendor != "postgresql":
         instances = [kind.model(**dict(zip(kind.attnames, row, strict=True))) for row in rows]
-        kind.model.objects.bulk_create(instances, batch_size=INSERT_BATCH_SIZE)
+        kind.model._default_manager.bulk_create(instances, batch_size=INSERT_BATCH_SIZE)
         return
     quote = connection.ops.quote_name
     table = quote(kind.model._meta.db_table)

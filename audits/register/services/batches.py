@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import F, Q
@@ -128,7 +128,7 @@ class BatchInvalid(Exception):
 
 @transaction.atomic
 def ingest_alerts(
-    *, user: AbstractBaseUser | None, items: list[dict], force: Force | None = None
+    *, user: User | None, items: list[dict], force: Force | None = None
 ) -> BatchResult:
     force = _start("alerts", user, force, items, lambda f: Alert(deployment=Deployment(force=f)))
     deployments = _deployments(force, items)
@@ -161,7 +161,7 @@ def ingest_alerts(
 
 @transaction.atomic
 def ingest_searches(
-    *, user: AbstractBaseUser | None, items: list[dict], force: Force | None = None
+    *, user: User | None, items: list[dict], force: Force | None = None
 ) -> BatchResult:
     force = _start("searches", user, force, items, lambda f: Search(force=f))
     system_ids = {
@@ -183,7 +183,7 @@ def ingest_searches(
 
 @transaction.atomic
 def ingest_device_sessions(
-    *, user: AbstractBaseUser | None, items: list[dict], force: Force | None = None
+    *, user: User | None, items: list[dict], force: Force | None = None
 ) -> BatchResult:
     def probe(f: Force) -> DeviceSession:
         return DeviceSession(deployment=Deployment(force=f))
@@ -204,7 +204,7 @@ def ingest_device_sessions(
 
 def _start(
     kind: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     force: Force | None,
     items: Any,
     probe: Callable[[Force], models.Model],
@@ -269,16 +269,14 @@ def _device_sessions(
 def _code(model: type[models.Model], force: Force) -> Callable[[Any], int]:
     """Reference data by code: national rows, overridden by the force's own."""
     rows = (
-        model.objects.filter(Q(force=None) | Q(force=force))
+        model._default_manager.filter(Q(force=None) | Q(force=force))
         .order_by(F("force").asc(nulls_first=True))
         .values_list("code", "id")
     )
     return lookup(dict(rows), str(model._meta.verbose_name))
 
 
-def _ingest(
-    kind: BatchKind, user: AbstractBaseUser | None, force: Force, items: list
-) -> BatchResult:
+def _ingest(kind: BatchKind, user: User | None, force: Force, items: list) -> BatchResult:
     errors: list[RowError] = []
     rows = pipeline.read(kind, items, errors)
     rows = pipeline.without_repeats(kind, rows, errors)
@@ -293,7 +291,7 @@ def _ingest(
             )
             errors.append(error(index, "deployment", message, deployment.reference))
     if errors:
-        raise BatchInvalid(sorted(errors, key=lambda found: found.row))
+        raise BatchInvalid(sorted(errors, key=_item_order))
     digest = hashlib.sha256(ledger.canonical_json(items).encode()).hexdigest()
     created = [row for _, row in new]
     pipeline.insert(kind, created)
@@ -303,9 +301,13 @@ def _ingest(
     )
 
 
+def _item_order(found: RowError) -> int:
+    return -1 if found.row is None else found.row  # the batch as a whole first
+
+
 def _log(
     kind: BatchKind,
-    user: AbstractBaseUser | None,
+    user: User | None,
     force: Force,
     digest: str,
     received: int,

@@ -19,15 +19,16 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audits.ledger import services as ledger
 from audits.ledger.models import LedgerAction, LedgerEvent
 from audits.register.models import Deployment, FacesSeenRevision, Force, Origin, Status, Watchlist
-from audits.register.scoping import owning_force, reads_all_forces, user_force
+from audits.register.models.base import Record
+from audits.register.scoping import owning_force, reads_all_forces, record_force, user_force
 from audits.register.services.changes import diff, field_values
 from audits.register.services.records import (
     amendments_record,
@@ -41,7 +42,7 @@ from audits.register.services.records import (
 from audits.register.signals import record_changed
 
 
-def import_authorise(user: AbstractBaseUser | None, force: Force) -> None:
+def import_authorise(user: User | None, force: Force) -> None:
     """Importers hold the import permission; a force's own users import only their force."""
     if user is None:
         return
@@ -53,7 +54,7 @@ def import_authorise(user: AbstractBaseUser | None, force: Force) -> None:
         )
 
 
-def revise_refusal(user: AbstractBaseUser | None, record: models.Model) -> str | None:
+def revise_refusal(user: User | None, record: Record) -> str | None:
     """Why this import may not change this record, or None if it may."""
     force = owning_force(record)
     if record.status == Status.WITHDRAWN:
@@ -73,7 +74,7 @@ def revise_refusal(user: AbstractBaseUser | None, record: models.Model) -> str |
     return None
 
 
-def _published(user: AbstractBaseUser | None, instance: models.Model, reason: str) -> None:
+def _published(user: User | None, instance: Record, reason: str) -> None:
     """Write a new published record: submitted as it was published, one ledger event."""
     instance.status = Status.SUBMITTED
     instance.origin = Origin.PUBLISHED
@@ -86,7 +87,9 @@ def _published(user: AbstractBaseUser | None, instance: models.Model, reason: st
     record_changed.send(sender=type(instance), record=instance)
 
 
-def _faces_seen(user, deployment: Deployment, value: int, as_of: date, reason: str) -> None:
+def _faces_seen(
+    user: User | None, deployment: Deployment, value: int, as_of: date, reason: str
+) -> None:
     revision = FacesSeenRevision(
         deployment=deployment, value=value, as_of=as_of, source=deployment.source_document
     )
@@ -98,7 +101,7 @@ def _faces_seen(user, deployment: Deployment, value: int, as_of: date, reason: s
 @transaction.atomic
 def published_deployment_create(
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     force: Force,
     values: dict[str, Any],
     watchlist_size: int | None,
@@ -121,7 +124,7 @@ def published_deployment_create(
 
 @transaction.atomic
 def published_record_revise(
-    *, user: AbstractBaseUser | None, record: models.Model, data: dict[str, Any], reason: str
+    *, user: User | None, record: Record, data: dict[str, Any], reason: str
 ) -> None:
     """Change a record to what a re-imported table says: an amendment that keeps both values."""
     current = locked(record)
@@ -134,7 +137,7 @@ def published_record_revise(
         else:
             record_amend(user=user, instance=current, data=data, reason=reason)
         return
-    import_authorise(user, owning_force(current))
+    import_authorise(user, record_force(current))
     changes = change_locked(None, current, data)
     if changes:
         amendments_record(user=user, current=current, changes=changes, reason=reason)
@@ -143,7 +146,7 @@ def published_record_revise(
 @transaction.atomic
 def published_deployment_revise(
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     deployment: Deployment,
     data: dict[str, Any],
     watchlist_size: int | None,
@@ -173,7 +176,7 @@ def published_deployment_revise(
 
 def published_grid_import_log(
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     force_codes: Iterable[str],
     source_name: str,
     digest: str,

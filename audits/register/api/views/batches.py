@@ -24,7 +24,7 @@ from audits.register.api.serializers.base import ForceField
 from audits.register.api.serializers.batches import BatchInput, BatchResultOutput
 from audits.register.imports.limits import JSON_BYTES
 from audits.register.imports.protocol import RowError
-from audits.register.models import Alert, DeviceSession, Search
+from audits.register.models import Alert, DeviceSession, Force, Search
 from audits.register.services.batches import (
     MAX_BATCH_ITEMS,
     BatchInvalid,
@@ -64,10 +64,10 @@ class BatchView(APIView):
         if length > MAX_BATCH_BYTES:
             raise PayloadTooLarge(f"At most {MAX_BATCH_BYTES // 2**20} MiB in one batch.")
 
-    def _envelope(self, data: Any) -> tuple[list, Any]:
+    def _envelope(self, data: Any) -> tuple[list[Any], Force | None]:
         if not isinstance(data, dict):
             raise ValidationError({"non_field_errors": ['Expected {"items": [...]}.']})
-        errors: dict[str, list] = {
+        errors: dict[str, list[Any] | dict[str, Any]] = {
             str(key): [ErrorDetail("Unknown field.", code="unknown_field")]
             for key in data
             if key not in ("items", "force")
@@ -75,10 +75,11 @@ class BatchView(APIView):
         items = data.get("items")
         if not isinstance(items, list):
             errors["items"] = [ErrorDetail("A list of items is required.", code="required")]
+            items = []  # the envelope is refused below
         elif len(items) > MAX_BATCH_ITEMS:
             message = too_many_items(len(items))
             errors["items"] = [ErrorDetail(message, code="max_length")]
-        force = None
+        force: Force | None = None
         if "force" in data:
             field = ForceField()
             field.bind("force", serializers.Serializer(context={"request": self.request}))

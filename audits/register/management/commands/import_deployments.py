@@ -1,8 +1,9 @@
 import sys
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from audits.register.imports.deployments import apply_import, plan_import
@@ -17,14 +18,14 @@ class Command(BaseCommand):
         "met_lfr_deployments_2020_2023.csv). All or nothing: any bad row and nothing is written."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument("--force", dest="force_code", help="Force code the rows must carry")
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and report; write nothing"
         )
 
-    def handle(self, path: Path, force_code: str | None, dry_run: bool, **options):
+    def handle(self, path: Path, force_code: str | None, dry_run: bool, **options: Any) -> None:
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
