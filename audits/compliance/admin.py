@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest
@@ -111,7 +112,7 @@ class FindingAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
 QUEUE_LENGTH = 15
 
 
-def _queue(user) -> list[Finding]:
+def _queue(user: User | AnonymousUser) -> list[Finding]:
     open_findings = scope(Finding.objects.filter(state=Finding.State.OPEN), user)
     ranked = sorted(
         open_findings.select_related("rule__profile", "force", "assigned_to")[:500],
@@ -120,7 +121,7 @@ def _queue(user) -> list[Finding]:
     return ranked[:QUEUE_LENGTH]
 
 
-def _severity_counts(user) -> Mapping[str, int]:
+def _severity_counts(user: User | AnonymousUser) -> Mapping[str, int]:
     rows = (
         scope(Finding.objects.filter(state=Finding.State.OPEN), user)
         .values("severity")

@@ -20,7 +20,7 @@ class PolicyProfileFilterSet(filters.FilterSet):
 
     class Meta:
         model = PolicyProfile
-        fields = []
+        fields: list[str] = []
 
 
 class RuleFilterSet(filters.FilterSet):
@@ -34,7 +34,7 @@ class RuleFilterSet(filters.FilterSet):
 
     class Meta:
         model = Rule
-        fields = []
+        fields: list[str] = []
 
 
 @with_period("first_seen__date")
@@ -54,4 +54,4 @@ class FindingFilterSet(filters.FilterSet):
 
     class Meta:
         model = Finding
-        fields = []
+        fields: list[str] = []

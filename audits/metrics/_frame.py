@@ -18,7 +18,7 @@ def numeric(frame: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_numeric(frame[column], errors="raise").astype(float)
 
 
-def dates(frame: pd.DataFrame, column: str) -> pd.Series:
+def dates(frame: pd.DataFrame, column: str) -> pd.Series[pd.Timestamp]:
     return pd.to_datetime(frame[column], errors="raise")
 
 

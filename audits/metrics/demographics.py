@@ -125,6 +125,7 @@ def differential_from_counts(
     elif reference not in set(counts["group"]):
         raise ValueError(f"reference group {reference!r} has no alerts for {attribute}")
     base = counts.set_index("group").loc[reference]
+    assert isinstance(base, pd.Series)  # one row per group: a row, never a frame
     ordered = counts.assign(_last=counts["group"] == UNKNOWN_GROUP).sort_values(["_last", "group"])
     return {
         "attribute": attribute,

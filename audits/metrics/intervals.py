@@ -29,7 +29,8 @@ class IntervalMethod(StrEnum):
         return INTERVAL_LABELS[self]
 
 
-INTERVAL_LABELS = {
+# By the method's value: a report holds it as text.
+INTERVAL_LABELS: dict[str, str] = {
     IntervalMethod.WILSON: "Wilson score",
     IntervalMethod.EXACT: "Clopper-Pearson (exact)",
 }

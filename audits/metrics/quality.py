@@ -112,7 +112,9 @@ def _rate_mismatch(
     # The force truncates or rounds to the decimals it prints, so only a difference of one
     # unit of the last printed decimal place or more is a real mismatch ("0.08%" for 0.0814%
     # is fine; "0.01%" for 0.0254% is not).
-    unit = Decimal(1).scaleb(published.as_tuple().exponent)
+    exponent = published.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite Decimal's (parse_published_percentage)
+    unit = Decimal(1).scaleb(exponent)
     recomputed = Decimal(false_alerts) * 100 / Decimal(faces_seen)
     if abs(published - recomputed) < unit:
         return None
@@ -149,6 +151,8 @@ def _watchlist_size_outliers(frame: pd.DataFrame) -> Iterator[dict[str, str]]:
     for (force, year), group in sizes.groupby(["force", "_year"], sort=True):
         if len(group) < MIN_DEPLOYMENTS_JUDGED:
             continue
+        # pandas-stubs type a group key as any hashable; `_year` is a number.
+        calendar_year = int(year)  # type: ignore[call-overload]
         median = float(group["_size"].median())
         mad = float((group["_size"] - median).abs().median())
         allowed = max(MAD_MULTIPLIER * MAD_SCALE * mad, MIN_RELATIVE_DEVIATION * median)
@@ -160,7 +164,7 @@ def _watchlist_size_outliers(frame: pd.DataFrame) -> Iterator[dict[str, str]]:
                 record,
                 "watchlist_size_outlier",
                 f"{record}: watchlist_size {size:,.0f} is {abs(size - median):,.0f} from the "
-                f"{force} {int(year)} median of {median:,.0f} (allowed {allowed:,.0f}: the "
+                f"{force} {calendar_year} median of {median:,.0f} (allowed {allowed:,.0f}: the "
                 f"larger of 3 scaled MADs and 25% of the median, over {len(group)} "
                 "deployments)",
             )

@@ -110,17 +110,19 @@ def lab_vs_field(
     )
     results = []
     for threshold, rows in derived.dropna(subset=["threshold"]).groupby("threshold", sort=True):
+        # pandas-stubs type a group key as any scalar; the threshold column is numeric.
+        level = float(threshold)  # type: ignore[arg-type]
         false_alerts, faces = paired_sums(rows["false_alerts"], rows["faces_seen"])
         observed = checked_rate(false_alerts, faces, method)
         sizes = rows["watchlist_size"].dropna()
         mean_size = float(sizes.mean()) if not sizes.empty else None
-        expected = expected_fpir(float(threshold), mean_size, table)
+        expected = expected_fpir(level, mean_size, table)
         within = None
         if expected is not None and observed.ci_low is not None and observed.ci_high is not None:
             within = observed.ci_low <= expected <= observed.ci_high
         results.append(
             {
-                "threshold": float(threshold),
+                "threshold": level,
                 "deployments": len(rows),
                 "mean_watchlist_size": mean_size,
                 "observed_false_alert_rate_per_face": observed,

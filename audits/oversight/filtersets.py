@@ -21,4 +21,4 @@ class CommissionerReviewFilterSet(filters.FilterSet):
 
     class Meta:
         model = CommissionerReview
-        fields = []
+        fields: list[str] = []

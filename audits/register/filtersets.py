@@ -11,15 +11,16 @@ Every number a filter takes is bounded, so that a huge or negative value is a fo
 never a database error.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -54,7 +55,7 @@ LARGEST_ID = 2**63 - 1
 DEPLOYMENT_MODES = [(mode, Mode(mode).label) for mode in sorted(KINDS_OF_MODE)]
 
 
-def readable_forces(request) -> QuerySet[Force]:
+def readable_forces(request: HttpRequest | None) -> QuerySet[Force]:
     forces = Force.objects.all()
     return scope(forces, request.user) if request is not None else forces
 
@@ -70,13 +71,15 @@ def force_filter(path: str) -> CodeFilter:
     return CodeFilter(
         field_name=f"{path}__code",
         to_field_name="code",
-        queryset=readable_forces,
+        # django-filter takes a callable of the request as well as a queryset; the stubs say a
+        # queryset only.
+        queryset=readable_forces,  # type: ignore[arg-type]
         label="Force",
         help_text="Force code (repeatable)",
     )
 
 
-def code_filter(path: str, queryset: QuerySet) -> CodeFilter:
+def code_filter(path: str, queryset: QuerySet[Any]) -> CodeFilter:
     return CodeFilter(
         field_name=f"{path}__code",
         to_field_name="code",
@@ -88,9 +91,10 @@ def code_filter(path: str, queryset: QuerySet) -> CodeFilter:
 
 @extend_schema_field(OpenApiTypes.INT)
 class YearFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    # Any form field will do; the stubs fix NumberFilter's to DecimalField.
+    field_class = forms.IntegerField  # type: ignore[assignment]
 
-    def __init__(self, field_name: str, **kwargs):
+    def __init__(self, field_name: str, **kwargs: Any) -> None:
         kwargs.setdefault("label", "Calendar year")
         super().__init__(
             field_name=field_name,
@@ -103,14 +107,15 @@ class YearFilter(filters.NumberFilter):
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    # Any form field will do; the stubs fix NumberFilter's to DecimalField.
+    field_class = forms.IntegerField  # type: ignore[assignment]
 
-    def __init__(self, field_name: str, **kwargs):
+    def __init__(self, field_name: str, **kwargs: Any) -> None:
         super().__init__(field_name=field_name, min_value=1, max_value=LARGEST_ID, **kwargs)
 
 
 class ThresholdFilter(filters.NumberFilter):
-    def __init__(self, field_name: str = "threshold", **kwargs):
+    def __init__(self, field_name: str = "threshold", **kwargs: Any) -> None:
         kwargs.setdefault("label", "Threshold (0 to 1)")
         super().__init__(
             field_name=field_name,
@@ -126,9 +131,10 @@ class ThresholdFilter(filters.NumberFilter):
 class TrueFalseFilter(filters.BooleanFilter):
     """`true` or `false`; anything else is an error rather than silently no filter at all."""
 
-    field_class = forms.TypedChoiceField
+    # Any form field will do; the stubs fix BooleanFilter's to NullBooleanField.
+    field_class = forms.TypedChoiceField  # type: ignore[assignment]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(
             *args,
             choices=[("true", "true"), ("false", "false")],
@@ -139,7 +145,9 @@ class TrueFalseFilter(filters.BooleanFilter):
         )
 
 
-def with_period(field: str):
+def with_period(
+    field: str,
+) -> Callable[[type[filters.FilterSet]], type[filters.FilterSet]]:
     """Add `from` and `to` (first and last day, inclusive) on `field`.
 
     They are added after the class is built because `from` is a Python keyword, and the names
@@ -159,10 +167,12 @@ def with_period(field: str):
     return decorate
 
 
-def choices_filter(choices, path: str | None = None) -> filters.MultipleChoiceFilter:
+def choices_filter(
+    choices: list[tuple[Any, Any]], path: str | None = None
+) -> filters.MultipleChoiceFilter:
     """The label is the model field's name (for the admin's form); the API's description of
     the parameter is the help text."""
-    kwargs = {"field_name": path} if path else {}
+    kwargs: dict[str, Any] = {"field_name": path} if path else {}
     return filters.MultipleChoiceFilter(choices=choices, help_text="Repeatable", **kwargs)
 
 
@@ -175,10 +185,12 @@ def mode_filter() -> filters.MultipleChoiceFilter:
     )
 
 
-def filter_by_mode(path: str):
+def filter_by_mode(path: str) -> Callable[..., QuerySet[Any]]:
     """`mode` as frt_report has it: lfr = van or fixed; bodycam = bodycam or mobile."""
 
-    def method(filterset, queryset: QuerySet, name: str, modes: list[str]) -> QuerySet:
+    def method(
+        filterset: filters.FilterSet, queryset: QuerySet[Any], name: str, modes: list[str]
+    ) -> QuerySet[Any]:
         kinds = [kind for mode in modes for kind in KINDS_OF_MODE[mode]]
         return queryset.filter(**{f"{path}__in": kinds})
 
@@ -202,7 +214,7 @@ class DeploymentFilterSet(filters.FilterSet):
 
     class Meta:
         model = Deployment
-        fields = []
+        fields: list[str] = []
 
 
 # The DeploymentFilterSet parameters a report (frt_report) can apply; any other is refused
@@ -212,15 +224,15 @@ REPORT_PARAMETERS = ("from", "to", "year", "force", "mode")
 PUBLISHED_STATUSES = (Status.SUBMITTED, Status.REVIEWED)
 
 
-@dataclass(frozen=True)
-class Reader:
+def reader(user: User | AnonymousUser) -> HttpRequest:
     """What the filters read of a request: who asks (the force filter offers only the forces
     they may read). For callers without a request, such as the report service."""
+    request = HttpRequest()
+    request.user = user
+    return request
 
-    user: AbstractBaseUser
 
-
-def as_query(params) -> QueryDict:
+def as_query(params: Mapping[str, Any]) -> QueryDict:
     """Query parameters as a QueryDict (what the FilterSet and forms read); a list value is a
     repeated parameter, None leaves it out."""
     if isinstance(params, QueryDict):
@@ -233,18 +245,18 @@ def as_query(params) -> QueryDict:
 
 
 def deployment_filterset(
-    params, user: AbstractBaseUser | None, *, published_only: bool = False
+    params: Mapping[str, Any], user: User | AnonymousUser | None, *, published_only: bool = False
 ) -> DeploymentFilterSet:
     """The deployment filters over the deployments in the user's scope; without a user (the
     command line, the public page) over every deployment, every force a choice.
     `published_only` narrows them to the submitted and reviewed ones (the public page)."""
-    params = as_query(params)
+    query = as_query(params)
     deployments = Deployment.objects.all()
     if published_only:
         deployments = deployments.filter(status__in=PUBLISHED_STATUSES)
     if user is None:
-        return DeploymentFilterSet(params, deployments)
-    return DeploymentFilterSet(params, scope(deployments, user), request=Reader(user))
+        return DeploymentFilterSet(query, deployments)
+    return DeploymentFilterSet(query, scope(deployments, user), request=reader(user))
 
 
 @dataclass(frozen=True)
@@ -293,7 +305,7 @@ def _printed(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _is_set(value) -> bool:
+def _is_set(value: object) -> bool:
     if value is None or value == "":
         return False
     if isinstance(value, list | tuple | QuerySet):
@@ -312,7 +324,7 @@ class AuthorisationFilterSet(filters.FilterSet):
 
     class Meta:
         model = Authorisation
-        fields = []
+        fields: list[str] = []
 
 
 @with_period("compiled_at__date")
@@ -324,7 +336,7 @@ class WatchlistFilterSet(filters.FilterSet):
 
     class Meta:
         model = Watchlist
-        fields = []
+        fields: list[str] = []
 
 
 @with_period("start__date")
@@ -336,7 +348,7 @@ class DeviceSessionFilterSet(filters.FilterSet):
 
     class Meta:
         model = DeviceSession
-        fields = []
+        fields: list[str] = []
 
 
 @with_period("occurred_at__date")
@@ -358,7 +370,7 @@ class AlertFilterSet(filters.FilterSet):
 
     class Meta:
         model = Alert
-        fields = []
+        fields: list[str] = []
 
 
 @with_period("occurred_at__date")
@@ -375,7 +387,7 @@ class SearchFilterSet(filters.FilterSet):
 
     class Meta:
         model = Search
-        fields = []
+        fields: list[str] = []
 
 
 @with_period("reviewed_at__date")
@@ -387,7 +399,7 @@ class PostDeploymentReviewFilterSet(filters.FilterSet):
 
     class Meta:
         model = PostDeploymentReview
-        fields = []
+        fields: list[str] = []
 
 
 @with_period("amended_at__date")
@@ -398,7 +410,7 @@ class AmendmentFilterSet(filters.FilterSet):
 
     class Meta:
         model = Amendment
-        fields = []
+        fields: list[str] = []
 
 
 class LedgerEventFilterSet(filters.FilterSet):
@@ -411,13 +423,13 @@ class LedgerEventFilterSet(filters.FilterSet):
 
     class Meta:
         model = LedgerEvent
-        fields = []
+        fields: list[str] = []
 
 
-def _ledger_day(lookup: str, next_day: bool = False):
+def _ledger_day(lookup: str, next_day: bool = False) -> Callable[..., QuerySet[Any]]:
     """`occurred_at` is ISO 8601 text in UTC, so days compare as text."""
 
-    def method(queryset: QuerySet, name: str, day: date) -> QuerySet:
+    def method(queryset: QuerySet[Any], name: str, day: date) -> QuerySet[Any]:
         bound = day + timedelta(days=1) if next_day else day
         return queryset.filter(**{f"occurred_at__{lookup}": bound.isoformat()})
 
@@ -436,7 +448,7 @@ class SystemFilterSet(filters.FilterSet):
 
     class Meta:
         model = System
-        fields = []
+        fields: list[str] = []
 
 
 class ReferenceFilterSet(filters.FilterSet):

@@ -1,5 +1,7 @@
 """The roles of the register and what each may do, as data for the roles migration."""
 
+from typing import Any
+
 RECORD_MODELS = [
     "authorisation",
     "watchlist",
@@ -78,7 +80,7 @@ ROLES: dict[str, list[str]] = {
 ROLE_APPS = ["ledger", "register", "compliance", "oversight"]
 
 
-def roles_apply(sender=None, apps=None, **kwargs) -> None:
+def roles_apply(sender: Any = None, apps: Any = None, **kwargs: Any) -> None:
     """Create or update every role group with the permissions it names (a post_migrate receiver).
 
     It runs after each app's permissions are created, so the last run sees them all; a name not

@@ -31,6 +31,7 @@ from audits.metrics import (
 )
 from audits.metrics import record as per_record
 from audits.metrics.deployments import RATES, RATIOS
+from audits.metrics.thresholds import FpirTable
 from audits.reporting.report import (
     DeploymentRow,
     Differential,
@@ -193,7 +194,7 @@ def _summary_sections(
 def _row_sections(
     deployments: pd.DataFrame | None,
     method: str,
-    fpir_table: Sequence[dict[str, float]],
+    fpir_table: FpirTable,
     sections: Collection[str],
 ) -> dict[str, Any]:
     wanted = [section for section in ROW_SECTIONS if section in sections]
@@ -239,7 +240,7 @@ def assemble_report(
     method: str,
     ledger_head: str,
     generated_at: str,
-    fpir_table: Sequence[dict[str, float]] = DEFAULT_FPIR_TABLE,
+    fpir_table: FpirTable = DEFAULT_FPIR_TABLE,
     sections: Collection[str] = SECTIONS,
 ) -> Report:
     """The report. `summary` is the deployment frame the summary sections are computed from

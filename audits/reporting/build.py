@@ -11,7 +11,7 @@ read one row per deployment.
 
 from collections.abc import Collection, Sequence
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -71,7 +71,7 @@ def build_report(
         )
 
 
-def record_export(report: Report, fmt: str, user: AbstractBaseUser | None) -> None:
+def record_export(report: Report, fmt: str, user: User | AnonymousUser | None) -> None:
     force = user_force(user) if user is not None else None
     ledger.append(
         action=LedgerAction.EXPORT,

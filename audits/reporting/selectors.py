@@ -236,8 +236,8 @@ def _unknown_fields() -> Expression:
     return sum(bits[1:], bits[0])
 
 
-def _key_expressions(group_by: Sequence[str]) -> dict[str, Expression]:
-    keys: dict[str, Expression] = {}
+def _key_expressions(group_by: Sequence[str]) -> dict[str, Expression | F]:
+    keys: dict[str, Expression | F] = {}
     grain = next((trunc for key, trunc in DATE_GRAINS if key in group_by), None)
     if grain is not None:
         keys["key_date"] = grain("date")
@@ -256,7 +256,7 @@ def _sum_expressions() -> dict[str, Expression]:
 SUM_ALIASES = ("deployments", *(f"sum_{column}" for column in SUMMED_FIELDS), "sum_duration")
 
 
-def _codes(model: type, ids: pd.Series) -> pd.Series:
+def _codes(model: type[Force | UseCase], ids: pd.Series) -> pd.Series:
     """Ids of a reference table (forces, use cases) as their codes; None stays None."""
     known = [int(value) for value in ids.dropna().unique()]
     codes = dict(model.objects.filter(pk__in=known).values_list("pk", "code"))
@@ -319,7 +319,7 @@ def condensed_deployments(
     return _condensed_frame(pd.DataFrame.from_records(rows, columns=[*keys, *SUM_ALIASES]))
 
 
-def _sums_by(queryset: QuerySet[Deployment], keys: dict[str, Expression]) -> list[dict]:
+def _sums_by(queryset: QuerySet[Deployment], keys: dict[str, Expression | F]) -> list[dict]:
     """The sums per combination of keys; with no key, the one total, if anything was added."""
     if keys:
         return list(queryset.values(**keys).annotate(**_sum_expressions()))

@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, NamedTuple
 
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 
 from audits.metrics import GROUP_KEYS, IntervalMethod
@@ -57,7 +57,7 @@ class Export(NamedTuple):
 
 def report_build(
     *,
-    user: AbstractBaseUser | None,
+    user: User | AnonymousUser | None,
     params: Mapping[str, Any],
     sections: Collection[str] = SECTIONS,
     published_only: bool = False,
@@ -85,7 +85,9 @@ def report_build(
     )
 
 
-def report_export(*, user: AbstractBaseUser | None, params: Mapping[str, Any], fmt: str) -> Export:
+def report_export(
+    *, user: User | AnonymousUser | None, params: Mapping[str, Any], fmt: str
+) -> Export:
     """The report on these parameters rendered in `fmt`, its export recorded in the ledger
     (by `user`; None: the command line). ValidationError, and nothing recorded, on a bad
     parameter or format."""

@@ -1,20 +1,29 @@
 """The commissioner's dashboard: key figures with intervals, charts, and the panels other apps add
 (the findings queue, the reviews waiting on a force). Everything is in the user's scope."""
 
-from typing import Any
+from __future__ import annotations  # the stubs' generic admin is not subscriptable at run time
 
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from audits.register.admin.site import DASHBOARD_PANELS
 from audits.register.filtersets import deployment_filterset, report_selection
 from audits.reporting.services import report_build
 
+if TYPE_CHECKING:  # matplotlib loads only when a chart is drawn
+    from matplotlib.axes import Axes
 
-def watchlist_size_over_time(points: list[tuple[Any, int]]):
+    from audits.reporting.renderers.charts import Chart
+
+
+def watchlist_size_over_time(points: list[tuple[Any, int]]) -> Chart:
     """Each deployment's watchlist size against its date: growth shows at a glance."""
     from audits.reporting.renderers import charts  # matplotlib loads only when a chart is drawn
 
-    def paint(axes) -> None:
+    def paint(axes: Axes) -> None:
         axes.plot([d for d, _ in points], [s for _, s in points], ".", markersize=4)
         axes.set_ylabel("Watchlist size (images)")
         axes.set_xlabel("Deployment date")
@@ -30,7 +39,7 @@ def watchlist_size_over_time(points: list[tuple[Any, int]]):
     )
 
 
-def dashboard_view(model_admin, request):
+def dashboard_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> TemplateResponse:
     from audits.reporting.renderers import charts  # matplotlib loads only when a chart is drawn
 
     user = request.user

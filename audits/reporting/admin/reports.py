@@ -7,8 +7,12 @@ are in the user's scope, so a force's users see their own force and commissioner
 each download is recorded in the ledger as an export.
 """
 
+from __future__ import annotations  # the stubs' generic admin is not subscriptable at run time
+
+from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -17,12 +21,12 @@ from audits.register.admin.filtersets import for_the_admin
 from audits.register.filtersets import REPORT_PARAMETERS, DeploymentFilterSet
 from audits.reporting.renderers import RENDERERS
 from audits.reporting.renderers.html_render import report_context
-from audits.reporting.services import ReportOptionsForm, report_build, report_export
+from audits.reporting.services import Export, ReportOptionsForm, report_build, report_export
 
 FORMAT_LABELS = {"json": "JSON", "csv": "CSV", "xlsx": "Excel (XLSX)", "pdf": "PDF", "html": "HTML"}
 
 
-def report_view(model_admin, request: HttpRequest):
+def report_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> HttpResponse:
     # The form shown; the report service validates the same parameters again, as it does for
     # the API and the command, and its errors are the ones listed.
     filterset = DeploymentFilterSet(request.GET, model_admin.get_queryset(request), request=request)
@@ -61,7 +65,7 @@ def _download_links(request: HttpRequest) -> list[tuple[str, str]]:
     return links
 
 
-def _download(export) -> HttpResponse:
+def _download(export: Export) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response

@@ -5,6 +5,8 @@ deployments the same parameters list (less withdrawn ones, which no report count
 service (`audits.reporting.services.report_export`) validates, builds, renders and records.
 """
 
+from typing import Any
+
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,7 +20,7 @@ from audits.reporting.renderers import RENDERERS
 from audits.reporting.services import report_export
 
 
-def _parameter(name: str, description: str, **kwargs) -> OpenApiParameter:
+def _parameter(name: str, description: str, **kwargs: Any) -> OpenApiParameter:
     return OpenApiParameter(
         name, location=OpenApiParameter.QUERY, description=description, **kwargs
     )

@@ -7,7 +7,7 @@ import dataclasses
 import io
 import json
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from audits.register.filtersets import PUBLISHED_STATUSES
@@ -75,7 +75,7 @@ def force_report(force: Force) -> Report:
     return dataclasses.replace(report, deployments=newest_first)
 
 
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     forces = (
         Force.objects.filter(deployments__status__in=PUBLISHED_STATUSES).distinct().order_by("name")
     )
@@ -89,7 +89,7 @@ def _force(code: str) -> Force:
     return force
 
 
-def force_page(request, code: str):
+def force_page(request: HttpRequest, code: str) -> HttpResponse:
     force = _force(code)
     report = force_report(force)
     return render(
@@ -104,7 +104,7 @@ def force_page(request, code: str):
     )
 
 
-def force_csv(request, code: str) -> HttpResponse:
+def force_csv(request: HttpRequest, code: str) -> HttpResponse:
     report = force_report(_force(code))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -117,7 +117,7 @@ def force_csv(request, code: str) -> HttpResponse:
     return response
 
 
-def force_json(request, code: str) -> HttpResponse:
+def force_json(request: HttpRequest, code: str) -> HttpResponse:
     force = _force(code)
     report = force_report(force)
     body = {

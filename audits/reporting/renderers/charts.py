@@ -19,6 +19,7 @@ from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
 from audits.metrics import IntervalMethod, Rate
 from audits.metrics import record as per_record
@@ -37,7 +38,7 @@ OUTCOMES = (
     ("no_action", "No action"),
 )
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "svg.hashsalt": "frt-report",  # stable element ids: the same report gives the same SVG
     "font.size": 9,
     "axes.spines.top": False,

@@ -7,6 +7,7 @@ and fails the rendering instead of leaving a silent gap (no network, no local fi
 from typing import Any
 
 from audits.reporting.renderers.html_render import render_html_page
+from audits.reporting.report import Report
 
 CHART_FORMAT = "svg"
 
@@ -22,7 +23,7 @@ def offline_fetcher() -> Any:
     return URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
 
 
-def render_pdf(report: dict[str, Any]) -> bytes:
+def render_pdf(report: Report) -> bytes:
     from weasyprint import HTML
 
     page = render_html_page(report, chart_format=CHART_FORMAT, downloads=None)

@@ -1,8 +1,9 @@
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from audits.metrics import IntervalMethod
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         "checks its parameters: a bad one is an error, and no export is recorded."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD)")
         parser.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD)")
         parser.add_argument("--force", nargs="+", default=[], metavar="CODE")
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         fmt = options["format"]
         if fmt != "json" and options["output"] is None:
             raise CommandError(f"--format {fmt} writes a file: give -o PATH")
