@@ -81,7 +81,7 @@ def test_with_a_device_the_admin_sends_an_unverified_session_to_verification(cli
     response = client.get("/admin/register/deployment/")
     assert response.status_code == 302
     assert (
-        response["Location"] == "/admin/two-factor/verify/?next=%2Fadmin%2Faudits%2Fdeployment%2F"
+        response["Location"] == "/admin/two-factor/verify/?next=%2Fadmin%2Fregister%2Fdeployment%2F"
     )
     personas.login(client, boss)
     assert client.get("/admin/register/deployment/").status_code == 200

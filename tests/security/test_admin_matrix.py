@@ -55,6 +55,7 @@ SITE_PAGES = {
     "view_on_site": "redirect",
     "app_list": "list",
     "reporting_dashboard": "list",  # the dashboard, a page the reporting app adds to the site
+    "reporting_report": "list",  # the report page, likewise: figures in the user's scope
     # the signed-in user's own second factor (tests/accounts/test_sign_in.py)
     "two_factor_verify": "own",
     "two_factor_enrol": "own",
