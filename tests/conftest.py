@@ -45,6 +45,24 @@ PERSONA_RECORDS = (
 )
 
 
+# Folders whose tests share one expensive set-up, each run by one xdist worker (`make test` runs
+# `--dist loadgroup`): the full demo, seeded once (tests/demo/conftest.py), and the database made
+# before the split into apps, migrated once (tests/upgrade/).
+XDIST_GROUPS = {"tests/demo/": "demo", "tests/upgrade/": "upgrade"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups and suffixes the ids
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for folder, group in XDIST_GROUPS.items():
+            if item.nodeid.startswith(folder):
+                item.add_marker(pytest.mark.xdist_group(group))
+        # Schemathesis gives every operation's test the same id; xdist schedules by id and would
+        # run only one of them. Its name holds the operation ("...[GET /api/v1/alerts/]").
+        if hasattr(item, "operation_label") and not item.nodeid.endswith("]"):
+            item._nodeid = f"{item.nodeid}[{item.operation_label}]"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -1,13 +1,15 @@
 """A database made before the split into apps upgrades in place.
 
-The database is made by the code of the last commit before the split (BEFORE_SPLIT, taken from
-this repository's own history with `git archive`), with the full demo loaded, exactly as
-`make run` made it then. It is cached in var/ under that commit's name, since the old code never
-changes. Then today's code migrates a copy, and every table's rows are compared with the
-original: only the content types' app labels (relabelled, same ids) and the migration history
-may differ, and the ledger still verifies to the same head.
+The database was made by the code of the last commit before the split (BEFORE_SPLIT), with the
+full demo loaded, exactly as `make run` made it then, and is kept compressed beside this file
+(`before-split.sqlite3.xz`, 1.3 MB): making it again costs the old code's migrate and seed_demo,
+two minutes. `python -m tests.upgrade.test_upgrade_in_place` makes it again from this
+repository's own history (`git archive BEFORE_SPLIT`). Today's code migrates a copy, and every
+table's rows are compared with the original: only the content types' app labels (relabelled,
+same ids) and the migration history may differ, and the ledger still verifies to the same head.
 """
 
+import lzma
 import os
 import shutil
 import sqlite3
@@ -21,7 +23,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE_SPLIT = "6e289381ddc9492b7771ce3e160421aae6d2bd9d"
-CACHE = ROOT / "var" / "upgrade" / f"{BEFORE_SPLIT[:12]}.sqlite3"
+KEPT = Path(__file__).with_name("before-split.sqlite3.xz")
 NEW_LABELS = {
     "ledgerevent": "ledger",
     "policyprofile": "compliance",
@@ -32,6 +34,17 @@ NEW_LABELS = {
 }
 # Tables whose rows this change is meant to change; every other table must be identical.
 CHANGED = {"django_content_type", "django_migrations"}
+
+
+STEP_BREAK = "--- migrated ---\n"
+UPGRADE_STEPS = f"""
+from django.core.management import call_command
+call_command("verify_ledger")
+call_command("migrate", interactive=False, verbosity=0)
+print({STEP_BREAK!r}, end="")
+call_command("verify_ledger")
+call_command("makemigrations", check=True, dry_run=True, verbosity=0)
+"""
 
 
 def manage(tree: Path, database: Path, *args: str) -> str:
@@ -49,9 +62,8 @@ def manage(tree: Path, database: Path, *args: str) -> str:
     return done.stdout
 
 
-def database_before_split(tmp_path: Path) -> Path:
-    if CACHE.exists():
-        return CACHE
+def database_make(tmp_path: Path) -> Path:
+    """The database as the code of BEFORE_SPLIT made it: migrate, then seed_demo."""
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", "--format=tar", BEFORE_SPLIT],
         capture_output=True,
@@ -63,9 +75,14 @@ def database_before_split(tmp_path: Path) -> Path:
     made = tmp_path / "made.sqlite3"
     manage(old_tree, made, "migrate", "--no-input")
     manage(old_tree, made, "seed_demo")
-    CACHE.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(made, CACHE)
-    return CACHE
+    return made
+
+
+def database_before_split(tmp_path: Path) -> Path:
+    before = tmp_path / "before-split.sqlite3"
+    with lzma.open(KEPT) as kept, before.open("wb") as out:
+        shutil.copyfileobj(kept, out)
+    return before
 
 
 def rows(database: Path) -> dict[str, list[tuple]]:
@@ -88,10 +105,10 @@ def upgraded(tmp_path_factory) -> tuple[dict, dict, str, str]:
     before = database_before_split(tmp_path)
     copy = tmp_path / "upgraded.sqlite3"
     shutil.copy(before, copy)
-    head_before = manage(ROOT, copy, "verify_ledger")  # today's verifier on the old database
-    manage(ROOT, copy, "migrate", "--no-input")
-    head_after = manage(ROOT, copy, "verify_ledger")
-    manage(ROOT, copy, "makemigrations", "--check", "--dry-run")  # state matches the models
+    # In one process of today's code (each start costs seconds): its verifier on the old
+    # database, the migration, the verifier again, and a check that the state matches the models.
+    printed = manage(ROOT, copy, "shell", "--no-imports", "-c", UPGRADE_STEPS)
+    head_before, head_after = printed.split(STEP_BREAK)
     return rows(before), rows(copy), head_before, head_after
 
 
@@ -138,3 +155,13 @@ def test_the_migration_history_only_grows(upgraded):
     assert ("audits", "0020_tables_to_apps") in added
     assert ("audits", "0021_content_types_to_apps") in added
     assert ("register", "0001_initial") in added
+
+
+if __name__ == "__main__":  # python -m tests.upgrade.test_upgrade_in_place: make the kept file
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        made = database_make(Path(folder))
+        with made.open("rb") as source, lzma.open(KEPT, "wb", preset=9) as out:
+            shutil.copyfileobj(source, out)
+    print(f"Made {KEPT.relative_to(ROOT)} from {BEFORE_SPLIT[:12]}.")

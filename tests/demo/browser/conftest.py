@@ -22,8 +22,6 @@ from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
-from tests.conftest import demo_loaded
-
 CHROMIUM = Path("/usr/bin/chromium")
 # The machines have no internet: nothing in the background may try to reach it.
 CHROMIUM_ARGS = [
@@ -77,15 +75,6 @@ def browser_missing() -> None:
         pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     if importlib.util.find_spec("playwright") is None:
         pytest.skip("the playwright package is not installed in this environment")
-
-
-@pytest.fixture(scope="package", autouse=True)
-def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """The browser tests drive the register with the full demo loaded (not loaded at all where
-    there is no browser to drive: every test here needs one)."""
-    browser_missing()
-    with demo_loaded(django_db_blocker):
-        yield
 
 
 @pytest.fixture

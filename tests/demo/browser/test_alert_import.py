@@ -14,8 +14,8 @@ from audits.register.services.batches import ingest_alerts
 from audits.register.services.records import record_create
 from tests import factories as make
 from tests import personas
-from tests.e2e.conftest import enrol_for_browser
-from tests.e2e.test_oversight_flow import log_in
+from tests.demo.browser.conftest import enrol_for_browser
+from tests.demo.browser.test_oversight_flow import log_in
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed in this environment"

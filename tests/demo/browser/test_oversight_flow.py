@@ -15,7 +15,7 @@ from audits.ledger.models import LedgerEvent
 from audits.oversight.models import CommissionerReview
 from audits.register.models import Deployment, Status
 from tests import personas
-from tests.e2e.conftest import browser_code, enrol_for_browser
+from tests.demo.browser.conftest import browser_code, enrol_for_browser
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed in this environment"

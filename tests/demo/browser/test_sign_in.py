@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django_otp.oath import totp
 
-from tests.e2e.conftest import browser_code, enrol_for_browser
+from tests.demo.browser.conftest import browser_code, enrol_for_browser
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
 expect = sync_api.expect
