@@ -1,0 +1,150 @@
+"""The ledger's standard encoding: RFC 8785 (the JSON Canonicalization Scheme) over a JSON value
+that holds no floats, and the rules that turn a stored field into such a value.
+
+docs/ledger-format.md is the specification; this module is its one implementation here, and
+tests/ledger/test_encoding.py holds it to the `rfc8785` package byte for byte.
+
+Only integers, strings, booleans, null, arrays and objects are written: RFC 8785 would write a
+float in ECMAScript's shortest form, but a count, a score at its scale or a duration is exact and
+must stay exact, so every such value is an integer or a string before it gets here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+# Integers a verifier in any language reads exactly: RFC 8785 writes numbers as IEEE 754 doubles.
+INT_MAX = 2**53 - 1
+# The C-accelerated string encoder, which escapes exactly what RFC 8785 (section 3.2.2.2) asks:
+# the quotation mark, the reverse solidus, and the controls below U+0020 (\b \t \n \f \r as
+# themselves, the others as \u00xx in lower case); every other character is written as UTF-8.
+_string = json.encoder.encode_basestring
+
+
+class EncodingError(ValueError):
+    """A value the ledger's encoding does not write (a float, NaN, a lone surrogate, ...)."""
+
+
+def canonical(value: Any) -> bytes:
+    """The RFC 8785 bytes of a JSON value made of dict, list, tuple, str, int, bool and None."""
+    return "".join(_parts(value, "")).encode("utf-8")
+
+
+def _parts(value: Any, where: str) -> list[str]:
+    parts: list[str] = []
+    _write(value, where, parts)
+    return parts
+
+
+def _write(value: Any, where: str, out: list[str]) -> None:
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        if not -INT_MAX <= value <= INT_MAX:
+            raise EncodingError(f"{where or 'value'}: {value} is outside +/-(2**53 - 1)")
+        out.append(str(int(value)))
+    elif isinstance(value, str):
+        out.append(_text(value, where))
+    elif isinstance(value, Mapping):
+        _write_object(value, where, out)
+    elif isinstance(value, list | tuple):
+        _write_array(value, where, out)
+    else:
+        kind = type(value).__name__
+        raise EncodingError(f"{where or 'value'}: a {kind} is not written; convert it first")
+
+
+def _write_object(value: Mapping[Any, Any], where: str, out: list[str]) -> None:
+    for key in value:
+        if not isinstance(key, str):
+            raise EncodingError(f"{where or 'value'}: object keys are strings, not {key!r}")
+    # RFC 8785 section 3.2.3: members sorted by the UTF-16 code units of their names.
+    keys = sorted(value, key=lambda key: key.encode("utf-16-be", "surrogatepass"))
+    out.append("{")
+    for number, key in enumerate(keys):
+        if number:
+            out.append(",")
+        out.append(_text(key, where))
+        out.append(":")
+        _write(value[key], f"{where}.{key}" if where else key, out)
+    out.append("}")
+
+
+def _write_array(value: Sequence[Any], where: str, out: list[str]) -> None:
+    out.append("[")
+    for number, item in enumerate(value):
+        if number:
+            out.append(",")
+        _write(item, f"{where}[{number}]", out)
+    out.append("]")
+
+
+def _text(value: str, where: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate: not Unicode text, so not I-JSON
+        raise EncodingError(f"{where or 'value'}: {error.reason} at {error.start}") from None
+    return _string(value)
+
+
+# -- stored values as ledger values (docs/ledger-format.md, "Values")
+
+
+def ledger_value(value: Any, *, scale: int | None = None) -> Any:
+    """A stored field's value as the ledger writes it.
+
+    Counts and ids stay integers; a decimal becomes a string at its field's scale (`scale`, the
+    field's decimal places: 0.6 in a field of 2 places is "0.60"); a datetime, UTC with
+    microseconds and Z; a date, YYYY-MM-DD; a duration, integer microseconds. Floats and NaN
+    are refused: nothing exact is stored as one."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return decimal_text(value, scale)
+    if isinstance(value, dt.datetime):
+        return datetime_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return duration_microseconds(value)
+    if isinstance(value, float):
+        raise EncodingError(f"{value!r} is a float: the ledger keeps exact values only")
+    if isinstance(value, list | tuple):
+        return [ledger_value(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): ledger_value(item) for key, item in value.items()}
+    raise EncodingError(f"a {type(value).__name__} has no ledger form")
+
+
+def decimal_text(value: Decimal, scale: int | None) -> str:
+    if not value.is_finite():
+        raise EncodingError(f"{value} is not a finite decimal")
+    if scale is not None:
+        exact = value.quantize(Decimal(1).scaleb(-scale))
+        if exact != value:
+            raise EncodingError(f"{value} has more than {scale} decimal places")
+        value = exact
+    text = format(value, "f")
+    return "0" + text[2:] if text.startswith("-0") and not value else text  # no "-0.00"
+
+
+def datetime_text(value: dt.datetime) -> str:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise EncodingError(f"{value.isoformat()} has no time zone: the ledger writes UTC")
+    u = value.astimezone(dt.UTC)
+    return (
+        f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
+        f".{u.microsecond:06d}Z"
+    )
+
+
+def duration_microseconds(value: dt.timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds

@@ -1,0 +1,121 @@
+"""The ledger's encoder writes RFC 8785 bytes: held to the `rfc8785` package for generated values,
+to the RFC's own examples, and to the value rules of docs/ledger-format.md."""
+
+import datetime as dt
+import math
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import rfc8785
+from hypothesis import given
+from hypothesis import strategies as st
+
+from audits.ledger.encoding import (
+    INT_MAX,
+    EncodingError,
+    canonical,
+    decimal_text,
+    ledger_value,
+)
+
+# Any text, including the characters RFC 8785 sorts differently from code-point order (those
+# beyond U+FFFF against U+E000..U+FFFF) and the controls it escapes.
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs"]),  # lone surrogates are not text
+    max_size=12,
+)
+SCALARS = st.none() | st.booleans() | st.integers(-INT_MAX, INT_MAX) | TEXT
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(TEXT, inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@given(VALUES)
+def test_the_bytes_are_those_of_rfc8785_for_any_value(value):
+    assert canonical(value) == rfc8785.dumps(value)
+
+
+@given(st.dictionaries(TEXT, st.integers(0, 9), min_size=2, max_size=8))
+def test_members_are_sorted_by_utf16_code_units_as_rfc8785_sorts_them(value):
+    assert canonical(value) == rfc8785.dumps(value)
+
+
+def test_the_rfc_sorting_example():
+    # RFC 8785 section 3.2.3: the property names of its example, in the order it prints them.
+    names = ["\u20ac", "\r", "\ufb33", "1", "\U0001f600", "\u0080", "\u00f6"]
+    encoded = canonical(dict.fromkeys(names, 0)).decode()
+    order = ["\r", "1", "\u0080", "\u00f6", "\u20ac", "\U0001f600", "\ufb33"]
+    assert [encoded.index(rfc8785.dumps(name).decode() + ":") for name in order] == sorted(
+        encoded.index(rfc8785.dumps(name).decode() + ":") for name in order
+    )
+
+
+def test_controls_are_escaped_and_everything_else_is_utf8():
+    assert canonical('a\u0000\u001f\b\t\n\f\r"\\/\u007f\u00e9\u2028') == (
+        b'"a\\u0000\\u001f\\b\\t\\n\\f\\r\\"\\\\/\x7f\xc3\xa9\xe2\x80\xa8"'
+    )
+
+
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        (0.5, "a float is not written"),
+        (math.nan, "a float is not written"),
+        (2**53, "outside"),
+        (-(2**53), "outside"),
+        ("\ud800", "surrogates not allowed"),
+        ({1: "a"}, "object keys are strings"),
+        ({"counts": [1, Decimal("2")]}, "counts[1]: a Decimal is not written"),
+    ],
+)
+def test_what_the_format_does_not_write_is_refused_and_located(value, problem):
+    with pytest.raises(EncodingError, match=problem.replace("[", r"\[").replace("]", r"\]")):
+        canonical(value)
+
+
+# -- values
+
+
+@pytest.mark.parametrize(
+    "stored, scale, written",
+    [
+        (Decimal("0.6"), 2, "0.60"),
+        (Decimal("0.64"), 2, "0.64"),
+        (Decimal("1E+1"), 2, "10.00"),
+        (Decimal("-0.00"), 2, "0.00"),
+        (Decimal("12.5"), None, "12.5"),
+    ],
+)
+def test_a_decimal_is_a_string_at_its_fields_scale(stored, scale, written):
+    assert decimal_text(stored, scale) == written
+
+
+def test_a_decimal_finer_than_its_field_or_not_finite_is_refused():
+    with pytest.raises(EncodingError, match="more than 2 decimal places"):
+        decimal_text(Decimal("0.645"), 2)
+    with pytest.raises(EncodingError, match="not a finite decimal"):
+        decimal_text(Decimal("NaN"), 2)
+
+
+def test_times_are_utc_with_microseconds_and_z_dates_plain_durations_microseconds():
+    london = dt.datetime(2025, 7, 1, 14, 30, tzinfo=ZoneInfo("Europe/London"))  # BST, +01:00
+    assert ledger_value(london) == "2025-07-01T13:30:00.000000Z"
+    assert ledger_value(dt.datetime(1, 1, 1, tzinfo=dt.UTC)) == "0001-01-01T00:00:00.000000Z"
+    assert ledger_value(dt.date(2024, 1, 10)) == "2024-01-10"
+    assert ledger_value(dt.timedelta(hours=4, minutes=47)) == 17_220_000_000
+    assert ledger_value(dt.timedelta(microseconds=-1)) == -1
+    with pytest.raises(EncodingError, match="no time zone"):
+        ledger_value(dt.datetime(2025, 7, 1, 14, 30))
+
+
+def test_counts_stay_integers_and_floats_are_refused():
+    assert ledger_value({"faces_seen": 1_091_259, "ok": True, "notes": None}) == {
+        "faces_seen": 1_091_259,
+        "ok": True,
+        "notes": None,
+    }
+    with pytest.raises(EncodingError, match="float"):
+        ledger_value(4.78)
