@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
+
 # Integers a verifier in any language reads exactly: RFC 8785 writes numbers as IEEE 754 doubles.
 INT_MAX = 2**53 - 1
 # The C-accelerated string encoder, which escapes exactly what RFC 8785 (section 3.2.2.2) asks:
@@ -148,3 +150,23 @@ def datetime_text(value: dt.datetime) -> str:
 
 def duration_microseconds(value: dt.timedelta) -> int:
     return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+# -- rows as ledger states
+
+
+def field_value(field: models.Field[Any, Any], value: Any) -> Any:
+    """A stored field's value in its ledger form (docs/ledger-format.md, 3.2): a decimal at the
+    field's own scale, a reference as the other record's id, everything else by `ledger_value`."""
+    if value is not None and isinstance(field, models.DecimalField):
+        return decimal_text(Decimal(value), field.decimal_places)
+    return ledger_value(value)
+
+
+def row_state(instance: models.Model) -> dict[str, Any]:
+    """A row's stored state, every concrete column named as in its table (`force_id`, not
+    `force`): what a verifier reading the tables compares with the ledger."""
+    return {
+        field.column: field_value(field, getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+    }

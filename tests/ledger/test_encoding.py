@@ -119,3 +119,34 @@ def test_counts_stay_integers_and_floats_are_refused():
     }
     with pytest.raises(EncodingError, match="float"):
         ledger_value(4.78)
+
+
+# -- rows
+
+
+@pytest.mark.django_db
+def test_every_row_of_the_persona_register_has_a_state_in_the_ledgers_encoding():
+    from django.apps import apps
+
+    from audits.ledger.encoding import row_state
+    from audits.register.models import Deployment
+
+    encoded = 0
+    for model in apps.get_models():
+        # Not yet: a rule's parameters hold a float share (0.05), which format 2 does not write
+        # (docs/ledger-format.md, 3.2: to be stored as a decimal before format 2 is written).
+        if not model._meta.db_table.startswith("audits_") or model._meta.model_name == "rule":
+            continue
+        for row in model._default_manager.all():
+            state = row_state(row)
+            assert canonical(state) == rfc8785.dumps(state)
+            encoded += 1
+    assert encoded > 200  # the persona register: forces, people, records of every kind
+    deployment = Deployment.objects.first()
+    deployment.duration = dt.timedelta(hours=4, minutes=47)  # as a published grid gives it
+    deployment.threshold = Decimal("0.6")  # the field keeps 4 places
+    state = row_state(deployment)
+    assert state["threshold"] == "0.6000"
+    assert state["duration"] == 17_220_000_000
+    assert state["force_id"] == deployment.force_id
+    assert state["faces_seen"] == deployment.faces_seen
