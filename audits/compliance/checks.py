@@ -8,6 +8,7 @@ when the record changes and by `evaluate_compliance`.
 
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -180,10 +181,10 @@ def watchlist_composition(
             for c in watchlist.categories.all()
             if c.category.code == "victim_witness_associate"
         )
-        if count / watchlist.size > share:
+        if Decimal(count) / watchlist.size > Decimal(share):
             problems.append(
                 f"{count:,} victims, witnesses or associates "
-                f"({count / watchlist.size:.1%}), above {share:.0%}"
+                f"({count / watchlist.size:.1%}), above {Decimal(share):.0%}"
             )
     return "Watchlist " + "; ".join(problems) + "." if problems else None
 

@@ -5,15 +5,32 @@ check function in audits/compliance/checks.py and carries its parameters, so a l
 "urgent authority confirmed within 24 hours" is a number in a row, not a constant in code.
 """
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from audits.register.models.base import text_field
 from audits.scoped import SHARED, ForceOwned, Scoping
+
+
+def exact_parameters(value: Any, where: str = "parameters") -> None:
+    """A rule's parameters hold no floats: a limit is exact, and the ledger writes no floats
+    (docs/ledger-format.md). A share or a rate is a decimal string: "0.05", not 0.05."""
+    if isinstance(value, float):
+        raise ValidationError(
+            f"{where}: {value!r} is a number with a fraction: write it as a decimal string, "
+            f'"{value!r}".'
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            exact_parameters(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            exact_parameters(item, f"{where}[{number}]")
 
 
 class PolicyProfile(models.Model):
@@ -80,7 +97,7 @@ class Rule(models.Model):
     check_name = models.CharField(
         max_length=60, help_text="Name of the check in compliance/checks.py."
     )
-    parameters = models.JSONField(default=dict, blank=True)
+    parameters = models.JSONField(default=dict, blank=True, validators=[exact_parameters])
     active = models.BooleanField(default=True)
 
     objects = RuleManager()

@@ -89,7 +89,7 @@ RULES = [
         "watchlist",
         "watchlist_composition",
         "major",
-        {"maximum_victim_witness_share": 0.05},
+        {"maximum_victim_witness_share": "0.05"},  # a decimal, exact: never a float
         "The watchlist is within the force's size limit and victims, witnesses and associates are "
         "a small, justified share.",
         "APP LFR, watchlist categories; Bridges",

@@ -6,6 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -266,10 +267,29 @@ def test_watchlist_composition_limits_size_and_victim_witness_share():
     assert "80 victims, witnesses or associates (8.0%), above 5%" in judge(
         "watchlist_composition", watchlist
     )
+    # Rules seeded before shares became decimal strings hold the float: judged the same.
+    made_before = {"maximum_victim_witness_share": 0.05}
+    assert "(8.0%), above 5%" in CHECKS["watchlist_composition"](
+        watchlist, made_before, make.force(), NOW
+    )
     force = make.force()
     force.watchlist_maximum_size = 900
     found = CHECKS["watchlist_composition"](watchlist, {}, force, NOW)
     assert "1,000 images, above the limit of 900" in found
+
+
+def test_a_rules_parameters_are_exact_a_share_is_a_decimal_string():
+    rule = Rule.objects.get(code="watchlist-composition")
+    assert rule.parameters == {"maximum_victim_witness_share": "0.05"}
+    rule.parameters = {"maximum_victim_witness_share": 0.05, "limits": [10, 2.5]}
+    with pytest.raises(ValidationError) as refused:
+        rule.full_clean()
+    assert refused.value.message_dict["parameters"] == [
+        "parameters.maximum_victim_witness_share: 0.05 is a number with a fraction: write it as "
+        'a decimal string, "0.05".'
+    ]
+    rule.parameters = {"maximum_victim_witness_share": "0.05", "limits": [10, "2.5"]}
+    rule.full_clean()
 
 
 def test_every_check_and_every_seeded_rule_is_tested():
