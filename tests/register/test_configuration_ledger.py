@@ -3,6 +3,7 @@ forces, reference data) is a ledger event with the old and the new values, as a 
 is; the chain still verifies."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
@@ -71,7 +72,9 @@ def test_a_forces_policy_setting_changed_in_the_admin_is_a_ledger_event(client):
     assert LedgerEvent.objects.count() == events + 1
     event = newest("force")
     assert (event.action, event.actor, event.object_id) == ("update", "root-test", str(force.pk))
-    assert json.loads(event.changes) == {"minimum_threshold": [str(before), "0.70"]}
+    # At the field's own scale (4 places), as stored: not the "0.70" that was typed.
+    assert before == Decimal("0.6")
+    assert json.loads(event.changes) == {"minimum_threshold": ["0.6000", "0.7000"]}
     assert ledger.verify().ok
     notice = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("evaluate_compliance" in text for text in notice)

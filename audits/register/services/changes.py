@@ -1,10 +1,13 @@
-"""Turn model instances into the plain values the ledger records."""
+"""Turn model instances into the values the ledger records (`field_values`), and values into
+plain text for people (`plain`, in previews)."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
+
+from audits.ledger.encoding import field_value
 
 SKIPPED_FIELDS = {"created_at", "updated_at"}
 
@@ -20,12 +23,14 @@ def plain(value: Any) -> Any:
 
 
 def field_values(instance: models.Model) -> dict[str, Any]:
-    """Every concrete field's stored value (foreign keys as ids), ready for canonical JSON."""
+    """Every concrete field's stored value (foreign keys as ids) in the ledger's exact form
+    (docs/ledger-format.md, 3.2): decimals at their field's scale, times in UTC with
+    microseconds, durations in microseconds; a float is refused."""
     values = {}
     for field in instance._meta.concrete_fields:
         if field.name in SKIPPED_FIELDS:
             continue
-        values[field.name] = plain(getattr(instance, field.attname))
+        values[field.name] = field_value(field, getattr(instance, field.attname))
     return values
 
 
