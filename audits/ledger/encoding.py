@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -160,7 +161,24 @@ def field_value(field: models.Field[Any, Any], value: Any) -> Any:
     field's own scale, a reference as the other record's id, everything else by `ledger_value`."""
     if value is not None and isinstance(field, models.DecimalField):
         return decimal_text(Decimal(value), field.decimal_places)
+    if isinstance(field, models.JSONField):
+        return json_document(value)
     return ledger_value(value)
+
+
+def json_document(value: Any) -> Any:
+    """A JSON document stored in a field, as written. It should hold no floats (rule parameters
+    refuse them now), but one stored before that rule may: such a float is written as the
+    decimal string of its shortest form (0.05 as "0.05"), never as a binary float."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise EncodingError(f"{value!r} is not a finite number")
+        return repr(value)
+    if isinstance(value, list):
+        return [json_document(item) for item in value]
+    if isinstance(value, dict):
+        return {key: json_document(item) for key, item in value.items()}
+    return value
 
 
 def row_state(instance: models.Model) -> dict[str, Any]:

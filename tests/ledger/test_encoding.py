@@ -148,3 +148,14 @@ def test_every_row_of_the_persona_register_has_a_state_in_the_ledgers_encoding()
     assert state["duration"] == 17_220_000_000
     assert state["force_id"] == deployment.force_id
     assert state["faces_seen"] == deployment.faces_seen
+
+
+@pytest.mark.django_db
+def test_a_float_stored_in_a_json_document_before_floats_were_refused_is_its_decimal_text():
+    from audits.compliance.models import Rule
+    from audits.ledger.encoding import row_state
+
+    rule = Rule.objects.get(code="watchlist-composition")
+    Rule.objects.filter(pk=rule.pk).update(parameters={"maximum_victim_witness_share": 0.05})
+    rule.refresh_from_db()  # as a database made before the change holds it
+    assert row_state(rule)["parameters"] == {"maximum_victim_witness_share": "0.05"}

@@ -119,3 +119,17 @@ def test_reference_data_created_and_deleted_in_the_admin_is_logged(client):
     event = newest("usecase")
     assert (event.action, json.loads(event.changes)["code"]) == ("delete", ["test_case", None])
     assert not UseCase.objects.filter(code="test_case").exists()
+
+
+def test_a_rule_stored_with_a_float_share_before_shares_were_exact_can_still_be_edited(client):
+    rule = Rule.objects.get(code="watchlist-composition")
+    Rule.objects.filter(pk=rule.pk).update(parameters={"maximum_victim_witness_share": 0.05})
+    url = reverse("admin:compliance_rule_change", args=[rule.pk])
+    post_change_form(client, url, {"parameters": '{"maximum_victim_witness_share": "0.04"}'})
+    event = newest("rule")
+    assert json.loads(event.changes) == {
+        "parameters": [
+            {"maximum_victim_witness_share": "0.05"},
+            {"maximum_victim_witness_share": "0.04"},
+        ]
+    }
