@@ -34,13 +34,9 @@ class EncodingError(ValueError):
 
 def canonical(value: Any) -> bytes:
     """The RFC 8785 bytes of a JSON value made of dict, list, tuple, str, int, bool and None."""
-    return "".join(_parts(value, "")).encode("utf-8")
-
-
-def _parts(value: Any, where: str) -> list[str]:
     parts: list[str] = []
-    _write(value, where, parts)
-    return parts
+    _write(value, "", parts)
+    return "".join(parts).encode("utf-8")
 
 
 def _write(value: Any, where: str, out: list[str]) -> None:
@@ -101,17 +97,17 @@ def _text(value: str, where: str) -> str:
 # -- stored values as ledger values (docs/ledger-format.md, "Values")
 
 
-def ledger_value(value: Any, *, scale: int | None = None) -> Any:
-    """A stored field's value as the ledger writes it.
+def ledger_value(value: Any) -> Any:
+    """A value as the ledger writes it.
 
-    Counts and ids stay integers; a decimal becomes a string at its field's scale (`scale`, the
-    field's decimal places: 0.6 in a field of 2 places is "0.60"); a datetime, UTC with
-    microseconds and Z; a date, YYYY-MM-DD; a duration, integer microseconds. Floats and NaN
-    are refused: nothing exact is stored as one."""
+    Counts and ids stay integers; a decimal becomes a string with its own places (`field_value`
+    writes a field's decimal at the field's scale); a datetime, UTC with microseconds and Z; a
+    date, YYYY-MM-DD; a duration, integer microseconds. Floats and NaN are refused: nothing
+    exact is stored as one."""
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
-        return decimal_text(value, scale)
+        return decimal_text(value, None)
     if isinstance(value, dt.datetime):
         return datetime_text(value)
     if isinstance(value, dt.date):
@@ -158,7 +154,8 @@ def duration_microseconds(value: dt.timedelta) -> int:
 
 def field_value(field: models.Field[Any, Any], value: Any) -> Any:
     """A stored field's value in its ledger form (docs/ledger-format.md, 3.2): a decimal at the
-    field's own scale, a reference as the other record's id, everything else by `ledger_value`."""
+    field's own scale (0.6 in a field of 4 places is "0.6000"), a JSON document as written, a
+    reference as the other record's id, everything else by `ledger_value`."""
     if value is not None and isinstance(field, models.DecimalField):
         return decimal_text(Decimal(value), field.decimal_places)
     if isinstance(field, models.JSONField):
