@@ -107,7 +107,10 @@ def append(
     reason: str = "",
     using: str = DEFAULT_DB_ALIAS,
 ) -> LedgerEvent:
-    with transaction.atomic(using=using):
+    # No savepoint of its own: an event that cannot be appended must undo the write it records,
+    # so a failure here dooms the caller's transaction (or savepoint) as a whole. Called inside
+    # another write, the savepoint would cost two statements per event and protect nothing.
+    with transaction.atomic(using=using, savepoint=False):
         seq, prev_hash = _lock_head(using)
         fields: EventFields = {
             "seq": seq + 1,

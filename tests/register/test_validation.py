@@ -136,3 +136,19 @@ def test_a_device_session_rejects_an_end_before_its_start():
 def test_a_search_rejects(overrides, field, message):
     errors = rejected(make.search(**overrides))
     assert field in errors and message in " ".join(errors[field])
+
+
+def test_a_related_row_the_record_holds_is_not_looked_up_again(django_assert_num_queries):
+    """full_clean trusts a related row loaded from the database (the foreign key holds it at
+    commit), and still looks up one given only by id, or one never saved."""
+    deployment = make.saved_deployment()
+    alert = make.alert(deployment)
+    with django_assert_num_queries(0):
+        alert.full_clean(validate_unique=False, validate_constraints=False)
+
+    alert.deployment_id = deployment.pk + 1000  # an id only: looked up, and refused
+    assert "deployment" in rejected(alert)
+
+    unsaved = make.alert(Deployment(pk=deployment.pk + 1000, force=deployment.force))
+    assert "deployment" in rejected(unsaved)
+

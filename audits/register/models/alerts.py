@@ -9,7 +9,12 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from audits.register.models.base import check_end_after_start, text_field, threshold_field
+from audits.register.models.base import (
+    RegisterModel,
+    check_end_after_start,
+    text_field,
+    threshold_field,
+)
 from audits.scoped import ForceOwned, Scoping
 
 
@@ -51,7 +56,7 @@ class PerceivedEthnicGroup(models.TextChoices):
     UNKNOWN = "unknown", "Not recorded"
 
 
-class Alert(models.Model):
+class Alert(RegisterModel):
     scoping: ClassVar[Scoping] = ForceOwned("deployment__force")
     deployment = models.ForeignKey(
         "register.Deployment", on_delete=models.PROTECT, related_name="alerts"

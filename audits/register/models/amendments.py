@@ -7,11 +7,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from audits.register.models.base import text_field
+from audits.register.models.base import RegisterModel, text_field
 from audits.scoped import ForceOwned, Scoping
 
 
-class Amendment(models.Model):
+class Amendment(RegisterModel):
     scoping: ClassVar[Scoping] = ForceOwned("force")
     # The amended record's force, held here because the record is reached only generically and
     # scope() must be able to filter amendments by force in SQL.

@@ -11,6 +11,7 @@ from django.utils import timezone
 from audits.register.models.base import (
     Mode,
     Record,
+    RegisterModel,
     check_end_after_start,
     count_field,
     text_field,
@@ -199,7 +200,7 @@ KINDS_OF_MODE = {
 }
 
 
-class FacesSeenRevision(models.Model):
+class FacesSeenRevision(RegisterModel):
     """Every published faces-seen estimate: a new estimate never erases the old one."""
 
     scoping: ClassVar[Scoping] = ForceOwned("deployment__force")
@@ -220,7 +221,7 @@ class FacesSeenRevision(models.Model):
         return f"{self.value:,} faces as of {self.as_of:%Y-%m-%d}"
 
 
-class DeviceSession(models.Model):
+class DeviceSession(RegisterModel):
     """One bodycam or mobile device's session within a bodycam deployment."""
 
     scoping: ClassVar[Scoping] = ForceOwned("deployment__force")

@@ -5,7 +5,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from audits.register.models.base import Record, check_end_after_start
+from audits.register.models.base import Record, RegisterModel, check_end_after_start
 from audits.register.models.forces import Force
 from audits.scoped import ForceOwned, Scoping
 
@@ -49,7 +49,7 @@ class Watchlist(Record):
                 )
 
 
-class WatchlistCategoryCount(models.Model):
+class WatchlistCategoryCount(RegisterModel):
     scoping: ClassVar[Scoping] = ForceOwned("watchlist__force")
     watchlist = models.ForeignKey(Watchlist, on_delete=models.CASCADE, related_name="categories")
     category = models.ForeignKey(

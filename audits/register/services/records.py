@@ -116,8 +116,13 @@ def ensure_draft(instance: models.Model) -> None:
 
 
 def locked(instance: M) -> M:
-    """The record's row as stored now, locked until the transaction ends."""
-    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    """The record's row as stored now, locked until the transaction ends, read with the rows on
+    the way to its force (every write asks whose record it is; only the row itself is locked)."""
+    rows = type(instance)._default_manager.select_for_update(of=("self",))
+    path = force_path(type(instance))
+    if path:  # "deployment__force" brings the deployment too
+        rows = rows.select_related(path)
+    return rows.get(pk=instance.pk)
 
 
 def _lock_owner(instance: models.Model) -> None:
