@@ -151,4 +151,3 @@ def test_a_related_row_the_record_holds_is_not_looked_up_again(django_assert_num
 
     unsaved = make.alert(Deployment(pk=deployment.pk + 1000, force=deployment.force))
     assert "deployment" in rejected(unsaved)
-
