@@ -19,17 +19,18 @@ if TYPE_CHECKING:  # matplotlib loads only when a chart is drawn
     from audits.reporting.renderers.charts import Chart
 
 
-def watchlist_size_over_time(points: list[tuple[Any, int]]) -> Chart:
+def _paint_sizes(axes: Axes, points: tuple[tuple[Any, int], ...]) -> None:
+    axes.plot([d for d, _ in points], [s for _, s in points], ".", markersize=4)
+    axes.set_ylabel("Watchlist size (images)")
+    axes.set_xlabel("Deployment date")
+    axes.grid(axis="y", alpha=0.3)
+
+
+def watchlist_size_over_time(points: tuple[tuple[Any, int], ...]) -> Chart:
     """Each deployment's watchlist size against its date: growth shows at a glance."""
     from audits.reporting.renderers import charts  # matplotlib loads only when a chart is drawn
 
-    def paint(axes: Axes) -> None:
-        axes.plot([d for d, _ in points], [s for _, s in points], ".", markersize=4)
-        axes.set_ylabel("Watchlist size (images)")
-        axes.set_xlabel("Deployment date")
-        axes.grid(axis="y", alpha=0.3)
-
-    data = charts._draw("svg", (7, 3), paint) if points else None
+    data = charts._draw("svg", (7, 3), _paint_sizes, points) if points else None
     return charts.Chart(
         "watchlist_size",
         "Watchlist size over time",
@@ -45,7 +46,7 @@ def dashboard_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> 
     user = request.user
     over_time = report_build(user=user, params={"group_by": ["quarter", "threshold"]})
     by_place = report_build(user=user, params={"group_by": ["location"]})
-    sizes = list(
+    sizes = tuple(
         report_selection(deployment_filterset({}, user))
         .deployments.filter(watchlist__isnull=False)
         .order_by("date")
