@@ -148,7 +148,12 @@ class Finding(models.Model):
                 fields=["rule", "content_type", "object_id"], name="finding_once_per_rule"
             )
         ]
-        indexes = [models.Index(fields=["force", "state"])]
+        indexes = [
+            models.Index(fields=["force", "state"]),
+            # Every write to a record reads that record's findings (evaluate): without this,
+            # each write scans the whole table (the unique constraint leads with the rule).
+            models.Index(fields=["content_type", "object_id"], name="finding_record_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.record_label}"

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -360,3 +361,15 @@ def test_a_deadline_is_elapsed_time_whatever_zone_the_end_carries():
         assert check(record, {"days": 31}, make.force(), now) == (
             "Alert data deleted at 2024-11-02 21:00, after the limit of 2024-11-02 20:00"
         )
+
+
+def test_a_records_findings_are_read_through_an_index():
+    """evaluate() reads a record's findings on every write to it: by index, not a scan."""
+    deployment = make.saved_deployment()
+    if connection.vendor == "postgresql":  # a small table: ask whether an index serves at all
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Finding.objects.filter(
+        content_type__app_label="register", object_id=deployment.pk
+    ).explain()
+    assert "finding_record_idx" in plan, plan
