@@ -4,6 +4,7 @@ import pytest
 
 from audits.reporting.renderers.charts import (
     MAX_LOCATIONS,
+    _draw,
     _location_counts,
     charts,
     deployments_by_location,
@@ -38,7 +39,20 @@ def test_an_unknown_format_is_refused(report):
 
 
 def test_the_same_report_gives_the_same_svg(report):
-    assert false_alerts_over_time(report).data == false_alerts_over_time(report).data
+    # Drawn twice for real: each draw would otherwise come from the cache of drawn charts.
+    _draw.cache_clear()
+    first = false_alerts_over_time(report).data
+    _draw.cache_clear()
+    assert false_alerts_over_time(report).data == first
+
+
+def test_a_chart_of_the_same_figures_is_drawn_once(report, met_frame):
+    _draw.cache_clear()
+    first = outcomes(report).data
+    assert outcomes(report).data is first
+    assert _draw.cache_info().hits == 1
+    other = outcomes(build(met_frame.head(3))).data
+    assert other != first and _draw.cache_info().misses == 2
 
 
 def test_without_a_time_key_the_time_chart_plots_each_deployment(met_frame):
