@@ -14,6 +14,7 @@ grids: no users, no records. Tests read numbers from the plan (`count`), not fro
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -26,7 +27,6 @@ from django.contrib.auth import (
     load_backend,
 )
 from django.contrib.auth.models import Group
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -259,7 +259,7 @@ def login(client, user):
     signals (the ledger's login event, the last login): the tests of signing in go through the
     sign-in pages, and the security matrix signs in some 1,700 times."""
     device = enrolled(user)
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
     session[BACKEND_SESSION_KEY] = SESSION_BACKEND
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
