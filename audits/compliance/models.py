@@ -151,7 +151,8 @@ class Finding(models.Model):
         indexes = [
             models.Index(fields=["force", "state"]),
             # Every write to a record reads that record's findings (evaluate): without this,
-            # each write scans the whole table (the unique constraint leads with the rule).
+            # the read walks every finding of that kind of record (the content type's own
+            # index; the unique constraint leads with the rule).
             models.Index(fields=["content_type", "object_id"], name="finding_record_idx"),
         ]
 
