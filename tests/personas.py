@@ -564,8 +564,9 @@ class Builder:
             user=reviewer(code), review=review, text="Attached: the superintendent's approval."
         )
         # Opened "today" by auto_now_add: put it back in the plan's years, so that tests of
-        # the current year's reviews find only their own.
-        CommissionerReview.objects.filter(pk=review.pk).update(opened_at=at(date(2025, 3, 1), 9))
+        # the current year's reviews find only their own (saved, so the ledger has it too).
+        review.opened_at = at(date(2025, 3, 1), 9)
+        review.save(update_fields=["opened_at"])
         return review
 
 

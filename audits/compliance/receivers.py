@@ -13,11 +13,10 @@ def record_judge(sender: type[models.Model], record: models.Model, **kwargs: Any
     reevaluate(record)
 
 
-def profiles_seed(sender: Any, apps: Any = None, **kwargs: Any) -> None:
+def profiles_seed(sender: Any, **kwargs: Any) -> None:
     """Create the built-in policy profiles and their rules where missing (post_migrate); an
-    administrator's changes to them are kept."""
-    if apps is None:
-        from django.apps import apps as live_apps
+    administrator's changes to them are kept. With the live models, not the migration state's:
+    their writes must reach the ledger, and only the live models' are captured."""
+    from django.apps import apps as live_apps
 
-        apps = live_apps
-    seed_profiles(apps)
+    seed_profiles(live_apps)

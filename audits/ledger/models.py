@@ -25,6 +25,8 @@ class LedgerAction(models.TextChoices):
     MFA_ENROLLED = "mfa_enrolled", "Second factor enrolled"
     RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
     PERMISSION_DENIED = "permission_denied", "Permission denied"
+    BASELINE = "baseline", "Baseline"
+    WRITE = "write", "Write"
 
 
 class LedgerError(Exception):
@@ -52,6 +54,12 @@ class LedgerEvent(models.Model):
     changes = models.TextField(help_text="Canonical JSON: {field: [before, after]} or details.")
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
+    format = models.PositiveSmallIntegerField(
+        default=1, help_text="1: the events before exact capture; 2: RFC 8785 with row entries."
+    )
+    rows = models.TextField(
+        blank=True, help_text="Format 2: RFC 8785 JSON, the row writes this event records."
+    )
     hash = models.CharField(max_length=64, unique=True)
 
     objects = LedgerEventQuerySet.as_manager()

@@ -1,23 +1,28 @@
-"""Append to and verify the hash-chained ledger.
+"""Append to and verify the hash-chained ledger (docs/ledger-format.md is the specification).
 
-Each event's hash is SHA-256 over the canonical JSON (sorted keys, no insignificant whitespace,
-UTF-8) of the event including the previous event's hash. `changes` is stored as canonical JSON
-text, so verification rebuilds the exact bytes by splicing text instead of re-parsing.
+Each event's hash is SHA-256 over its bytes, which include the previous event's hash. Format 1
+events (written before exact capture) are Python's canonical JSON; format 2 events are RFC 8785
+and carry the row writes they record (`rows`), so that the tables can be rebuilt and compared.
+`changes` and `rows` are stored as canonical JSON text, so verification rebuilds the exact bytes
+by splicing text instead of re-parsing.
 """
 
 import hashlib
 import json
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
+from functools import partial, wraps
 from itertools import chain
-from typing import Any, TypedDict
+from typing import Any, ParamSpec, TypedDict, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from audits.ledger.models import LedgerEvent
+from audits.ledger.encoding import canonical, datetime_text, ledger_value
+from audits.ledger.models import LedgerAction, LedgerEvent
 
 GENESIS_HASH = "0" * 64
 # Any constant works; it names the one lock every ledger writer takes on PostgreSQL.
@@ -39,8 +44,11 @@ COLUMNS = (
     "changes",
     "reason",
     "prev_hash",
+    "format",
+    "rows",
     "hash",
 )
+FORMAT = 2  # what append() writes
 
 
 class EventFields(TypedDict):
@@ -56,6 +64,8 @@ class EventFields(TypedDict):
     changes: str
     reason: str
     prev_hash: str
+    format: int
+    rows: str
 
 
 def canonical_json(value: Any) -> str:
@@ -73,18 +83,32 @@ def event_bytes(
     changes: str,
     reason: str,
     prev_hash: str,
+    format: int = 1,
+    rows: str = "",
 ) -> bytes:
-    """The canonical JSON of an event, the one definition of what is hashed.
+    """The bytes of an event that are hashed, the one definition of each format.
 
-    Keys in sorted order, every text field JSON-encoded, `changes` (already canonical JSON)
-    spliced in. Arguments follow COLUMNS, so verification can pass a stored row positionally.
+    Keys in sorted order, every text field JSON-encoded, `changes` and `rows` (already canonical
+    JSON) spliced in. Arguments follow COLUMNS, so verification can pass a stored row
+    positionally. Format 1 (section 2 of the format page) has ten members; format 2 (section 3)
+    adds `format` and `rows`, and its text is RFC 8785.
     """
-    return (
-        f'{{"action":{_encode(action)},"actor":{_encode(actor)},"changes":{changes},'
-        f'"force":{_encode(force)},"object_id":{_encode(object_id)},'
-        f'"object_type":{_encode(object_type)},"occurred_at":{_encode(occurred_at)},'
-        f'"prev_hash":{_encode(prev_hash)},"reason":{_encode(reason)},"seq":{seq:d}}}'
-    ).encode()
+    if format == 1:
+        return (
+            f'{{"action":{_encode(action)},"actor":{_encode(actor)},"changes":{changes},'
+            f'"force":{_encode(force)},"object_id":{_encode(object_id)},'
+            f'"object_type":{_encode(object_type)},"occurred_at":{_encode(occurred_at)},'
+            f'"prev_hash":{_encode(prev_hash)},"reason":{_encode(reason)},"seq":{seq:d}}}'
+        ).encode()
+    if format == 2:
+        return (
+            f'{{"action":{_encode(action)},"actor":{_encode(actor)},"changes":{changes},'
+            f'"force":{_encode(force)},"format":2,"object_id":{_encode(object_id)},'
+            f'"object_type":{_encode(object_type)},"occurred_at":{_encode(occurred_at)},'
+            f'"prev_hash":{_encode(prev_hash)},"reason":{_encode(reason)},"rows":{rows},'
+            f'"seq":{seq:d}}}'
+        ).encode()
+    raise ValueError(f"format {format!r} is not a ledger format")
 
 
 def _lock_head(using: str) -> tuple[int, str]:
@@ -96,6 +120,72 @@ def _lock_head(using: str) -> tuple[int, str]:
     return head if head else (0, GENESIS_HASH)
 
 
+class _Recording(threading.local):
+    """Row writes captured inside `recording()`, per thread and database, waiting for the event
+    that records them."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+
+
+_recording = _Recording()
+
+
+@contextmanager
+def recording(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """A transaction whose row writes go into the next event appended in it (the service's own
+    event: "submit", with its reason), rather than each into an event of its own. Writes left
+    over when it ends get one event of their own, inside the same transaction: none is lost.
+    Nested, it joins the outer one; a block that fails forgets the writes it captured."""
+    waiting = _recording.rows.get(using)
+    if waiting is not None:
+        mark = len(waiting)
+        try:
+            with transaction.atomic(using=using):
+                yield
+        except BaseException:
+            del waiting[mark:]
+            raise
+        return
+    waiting = _recording.rows[using] = []
+    try:
+        with transaction.atomic(using=using):
+            yield
+            if waiting:
+                append(action=LedgerAction.WRITE, using=using)
+    finally:
+        del _recording.rows[using]
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def recorded(function: Callable[P, T]) -> Callable[P, T]:
+    """A service that runs in `recording()`: one transaction, its row writes in its event."""
+
+    @wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        with recording():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def capture(rows: list[dict[str, Any]], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Record row writes (audits/ledger/capture.py builds them): into the recording's next event,
+    or, outside a recording, at once in an event of their own."""
+    waiting = _recording.rows.get(using)
+    if waiting is not None:
+        waiting.extend(rows)
+        return
+    first = rows[0]
+    action = {"insert": LedgerAction.CREATE, "delete": LedgerAction.DELETE}.get(
+        first["op"], LedgerAction.UPDATE
+    )
+    append(action=action, object_type=first["table"], object_id=str(first["id"]), rows=rows)
+
+
 def append(
     *,
     action: str,
@@ -105,8 +195,17 @@ def append(
     object_id: str = "",
     changes: Any = None,
     reason: str = "",
+    rows: list[dict[str, Any]] | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> LedgerEvent:
+    """Append a format 2 event; inside `recording()` it takes the row writes captured so far."""
+    waiting = _recording.rows.get(using)
+    entries = [*(waiting or ()), *(rows or ())]
+    if waiting:
+        waiting.clear()
+    # Encoded before anything is locked: a value the format does not write (a float) fails here.
+    changes_text = canonical(ledger_value(changes if changes is not None else {})).decode()
+    rows_text = canonical(entries).decode()
     # No savepoint of its own: an event that cannot be appended must undo the write it records,
     # so a failure here dooms the caller's transaction (or savepoint) as a whole. Called inside
     # another write, the savepoint would cost two statements per event and protect nothing.
@@ -114,15 +213,17 @@ def append(
         seq, prev_hash = _lock_head(using)
         fields: EventFields = {
             "seq": seq + 1,
-            "occurred_at": datetime.now(UTC).isoformat(timespec="microseconds"),
+            "occurred_at": datetime_text(datetime.now(UTC)),
             "actor": actor or "",
             "force": force or "",
             "action": action,
             "object_type": object_type,
             "object_id": str(object_id),
-            "changes": canonical_json(changes if changes is not None else {}),
+            "changes": changes_text,
             "reason": reason or "",
             "prev_hash": prev_hash,
+            "format": FORMAT,
+            "rows": rows_text,
         }
         event = LedgerEvent(**fields, hash=hashlib.sha256(event_bytes(**fields)).hexdigest())
         event.save(using=using)
@@ -151,22 +252,26 @@ class Verification:
 def verify_rows(rows: Iterable[tuple]) -> Verification:
     """Walk the chain in seq order (rows in COLUMNS order); the first event that does not fit is
     named. The loop runs once per event, so it binds names locally and does nothing it need not.
+    Formats never go back: once an event of format 2 is written, every later one is too.
     """
-    expected, last_hash = 1, GENESIS_HASH
+    expected, last_hash, last_format = 1, GENESIS_HASH, 1
     sha256, encode = hashlib.sha256, event_bytes
     try:
-        for seq, occurred, actor, force, action, otype, oid, changes, reason, prev, stored in rows:
+        for row in rows:
+            seq, prev, form, stored = row[0], row[9], row[10], row[12]
             if seq != expected:
                 problem = f"event {expected} is missing: the next event stored is {seq!r}"
                 return Verification(False, expected - 1, last_hash, expected, problem)
             if prev != last_hash:
                 problem = f"its previous hash is not the hash of event {seq - 1}"
                 return Verification(False, expected - 1, last_hash, seq, problem)
-            body = encode(seq, occurred, actor, force, action, otype, oid, changes, reason, prev)
-            if sha256(body).hexdigest() != stored:
+            if form < last_format:
+                problem = f"it is of format {form} after an event of format {last_format}"
+                return Verification(False, expected - 1, last_hash, seq, problem)
+            if sha256(encode(*row[:12])).hexdigest() != stored:
                 problem = "its content does not match its hash"
                 return Verification(False, expected - 1, last_hash, seq, problem)
-            last_hash = stored
+            last_hash, last_format = stored, form
             expected += 1
     except (TypeError, ValueError) as error:  # a raw edit left a value of the wrong type
         problem = f"a field holds a value that cannot be encoded ({error})"

@@ -8,3 +8,8 @@ class OversightConfig(AppConfig):
     label = "oversight"
     verbose_name = "Oversight"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from audits.ledger import capture
+
+        capture.audit(*self.get_models())  # reviews and their messages are in the ledger

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from audits.ledger.models import LedgerAction
+from audits.ledger.services import recorded
 from audits.oversight.models import CommissionerReview, ReviewMessage
 from audits.register.models import Deployment, Force
 from audits.register.models.base import TEXT_MAX_LENGTH
@@ -77,7 +77,7 @@ def _log(
     )
 
 
-@transaction.atomic
+@recorded
 def review_open(
     *,
     user: User,
@@ -102,7 +102,7 @@ def review_open(
     return review
 
 
-@transaction.atomic
+@recorded
 def review_request_information(
     *, user: User, review: CommissionerReview, text: str
 ) -> CommissionerReview:
@@ -118,7 +118,7 @@ def review_request_information(
     return review
 
 
-@transaction.atomic
+@recorded
 def review_answer(*, user: User, review: CommissionerReview, text: str) -> CommissionerReview:
     """The force answers: only a user of the review's own force with the answer permission."""
     _require(user, ANSWER, review)
@@ -133,7 +133,7 @@ def review_answer(*, user: User, review: CommissionerReview, text: str) -> Commi
     return review
 
 
-@transaction.atomic
+@recorded
 def review_assess(*, user: User, review: CommissionerReview, assessment: str) -> CommissionerReview:
     _require(user, CONDUCT, review)
     before = _move(review, {State.OPEN, State.ANSWERED, State.RETURNED}, State.ASSESSED)
@@ -150,7 +150,7 @@ def _validator(user: User, review: CommissionerReview) -> None:
         raise PermissionDenied("The validator must be a different person from the evaluator.")
 
 
-@transaction.atomic
+@recorded
 def review_sign_off(*, user: User, review: CommissionerReview, opinion: str) -> CommissionerReview:
     _validator(user, review)
     before = _move(review, {State.ASSESSED}, State.SIGNED_OFF)
@@ -161,7 +161,7 @@ def review_sign_off(*, user: User, review: CommissionerReview, opinion: str) -> 
     return review
 
 
-@transaction.atomic
+@recorded
 def review_return(*, user: User, review: CommissionerReview, reason: str) -> CommissionerReview:
     """The validator rejects the assessment with a reason; the evaluator assesses again."""
     _validator(user, review)

@@ -12,7 +12,9 @@ class RegisterConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from audits.ledger import capture
         from audits.register import checks  # noqa: F401  (registers the system checks)
         from audits.register.roles import roles_apply
 
         post_migrate.connect(roles_apply, dispatch_uid="audits.register.roles_apply")
+        capture.audit(*self.get_models())  # every table of the register is in the ledger

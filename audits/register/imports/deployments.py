@@ -15,9 +15,9 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 
+from audits.ledger.services import recorded
 from audits.register.imports.protocol import (
     CREATE,
     REVISE,
@@ -188,7 +188,7 @@ def authorise_import(user: User | None, force_codes: set[str]) -> None:
         raise PermissionDenied(f"{user.get_username()} may not import published tables.")
 
 
-@transaction.atomic
+@recorded
 def apply_import(plan: ImportPreview, *, user: User | None = None) -> ImportPreview:
     """Write the plan in one transaction: every record through the published-records services,
     then one ledger event for the file. Returns the plan, committed, with that event."""

@@ -18,6 +18,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
+from audits.ledger import capture
 from audits.register.imports.protocol import RowError
 from audits.register.models import Deployment
 from audits.register.services.batch_fields import Field, model_field
@@ -217,22 +218,33 @@ def _stored(kind: BatchKind, rows: list[Row]) -> Iterable[Row]:
 
 
 def insert(kind: BatchKind, rows: list[Row]) -> None:
-    """Insert the rows: binary COPY on PostgreSQL (the rows hold plain Python values, str, int,
-    bool, Decimal, aware datetime, timedelta, that psycopg adapts as it does for Django's own
-    inserts; batch_fields refuses any other kind of field), bulk_create elsewhere."""
+    """Insert the rows, and capture each in the ledger (an entry per row, with its id): binary
+    COPY on PostgreSQL (the rows hold plain Python values, str, int, bool, Decimal, aware
+    datetime, timedelta, that psycopg adapts as it does for Django's own inserts; batch_fields
+    refuses any other kind of field), with ids taken from the table's sequence first so that
+    each entry names its row; bulk_create elsewhere."""
     if connection.vendor != "postgresql":
         instances = [kind.model(**dict(zip(kind.attnames, row, strict=True))) for row in rows]
         kind.model._default_manager.bulk_create(instances, batch_size=INSERT_BATCH_SIZE)
+        capture.inserted_rows(kind.model, kind.columns, [i.pk for i in instances], rows)
         return
     quote = connection.ops.quote_name
-    table = quote(kind.model._meta.db_table)
+    meta = kind.model._meta
+    table = quote(meta.db_table)
+    primary = quote(meta.pk.column)
     columns = ", ".join(quote(column.column) for column in kind.columns)
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        ids = [found for (found,) in cursor.fetchall()]
         # Binary COPY needs each column's exact type: the table itself says so.
-        cursor.execute(f"SELECT {columns} FROM {table} LIMIT 0")
+        cursor.execute(f"SELECT {primary}, {columns} FROM {table} LIMIT 0")
         types = [column.type_code for column in cursor.description]
-        statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
+        statement = f"COPY {table} ({primary}, {columns}) FROM STDIN (FORMAT BINARY)"
         with cursor.cursor.copy(statement) as copy:
             copy.set_types(types)
-            for row in rows:
-                copy.write_row(row)
+            for key, row in zip(ids, rows, strict=True):
+                copy.write_row((key, *row))
+    capture.inserted_rows(kind.model, kind.columns, ids, rows)

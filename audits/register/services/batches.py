@@ -36,11 +36,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import F, Q
 
 from audits.ledger import services as ledger
 from audits.ledger.models import LedgerAction, LedgerEvent
+from audits.ledger.services import recorded
 from audits.register.imports.protocol import RowError
 from audits.register.models import (
     Alert,
@@ -126,7 +127,7 @@ class BatchInvalid(Exception):
         super().__init__(f"{len(errors)} error(s) in the batch; nothing was written.")
 
 
-@transaction.atomic
+@recorded
 def ingest_alerts(
     *, user: User | None, items: list[dict], force: Force | None = None
 ) -> BatchResult:
@@ -159,7 +160,7 @@ def ingest_alerts(
     return _ingest(kind, user, force, items)
 
 
-@transaction.atomic
+@recorded
 def ingest_searches(
     *, user: User | None, items: list[dict], force: Force | None = None
 ) -> BatchResult:
@@ -181,7 +182,7 @@ def ingest_searches(
     return _ingest(kind, user, force, items)
 
 
-@transaction.atomic
+@recorded
 def ingest_device_sessions(
     *, user: User | None, items: list[dict], force: Force | None = None
 ) -> BatchResult:

@@ -9,9 +9,10 @@ change is a ledger event with the old and the new values, as a record's change i
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import models, transaction
+from django.db import models
 
 from audits.ledger.models import LedgerAction, LedgerEvent
+from audits.ledger.services import recorded
 from audits.register.services.changes import diff, field_values
 from audits.register.services.records import log_event
 
@@ -24,7 +25,7 @@ def stored_values(instance: models.Model) -> dict[str, Any] | None:
     return field_values(stored) if stored is not None else None
 
 
-@transaction.atomic
+@recorded
 def configuration_save(
     *, user: User | None, instance: models.Model, before: dict[str, Any] | None
 ) -> LedgerEvent | None:
@@ -38,7 +39,7 @@ def configuration_save(
     return log_event(action, instance, user, changes)
 
 
-@transaction.atomic
+@recorded
 def configuration_related(
     *, user: User | None, instance: models.Model, name: str, before: list, after: list
 ) -> LedgerEvent | None:
@@ -49,7 +50,7 @@ def configuration_related(
     return log_event(LedgerAction.UPDATE, instance, user, {name: [before, after]})
 
 
-@transaction.atomic
+@recorded
 def configuration_delete(*, user: User | None, instance: models.Model) -> LedgerEvent:
     values = field_values(instance)
     event = log_event(LedgerAction.DELETE, instance, user, diff(values, {}))

@@ -3,9 +3,9 @@
 from datetime import date
 
 from django.contrib.auth.models import User
-from django.db import transaction
 
 from audits.ledger.models import LedgerAction
+from audits.ledger.services import recorded
 from audits.register.models import Deployment, FacesSeenRevision, Status
 from audits.register.services.changes import diff, field_values
 from audits.register.services.records import (
@@ -17,7 +17,7 @@ from audits.register.services.records import (
 )
 
 
-@transaction.atomic
+@recorded
 def deployment_revise_faces_seen(
     *,
     user: User | None,

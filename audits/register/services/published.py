@@ -21,11 +21,11 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 
 from audits.ledger import services as ledger
 from audits.ledger.models import LedgerAction, LedgerEvent
+from audits.ledger.services import recorded
 from audits.register.models import Deployment, FacesSeenRevision, Force, Origin, Status, Watchlist
 from audits.register.models.base import Record
 from audits.register.scoping import owning_force, reads_all_forces, record_force, user_force
@@ -98,7 +98,7 @@ def _faces_seen(
     log_event(LedgerAction.CREATE, revision, user, diff({}, field_values(revision)), reason)
 
 
-@transaction.atomic
+@recorded
 def published_deployment_create(
     *,
     user: User | None,
@@ -122,7 +122,7 @@ def published_deployment_create(
     return deployment
 
 
-@transaction.atomic
+@recorded
 def published_record_revise(
     *, user: User | None, record: Record, data: dict[str, Any], reason: str
 ) -> None:
@@ -143,7 +143,7 @@ def published_record_revise(
         amendments_record(user=user, current=current, changes=changes, reason=reason)
 
 
-@transaction.atomic
+@recorded
 def published_deployment_revise(
     *,
     user: User | None,

@@ -15,11 +15,12 @@ from typing import Any, NoReturn, TypeVar
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from audits.ledger import services as ledger
 from audits.ledger.models import LedgerAction, LedgerEvent
+from audits.ledger.services import recorded
 from audits.register.models import Amendment, Authorisation, Deployment, Status
 from audits.register.models.base import Record
 from audits.register.scoping import force_path, may_write, owning_force, record_force
@@ -197,7 +198,7 @@ def _refuse_step(current: Record, step: str, allowed: str) -> NoReturn:
     )
 
 
-@transaction.atomic
+@recorded
 def record_create(*, user: User | None, instance: M) -> M:
     authorise(user, instance, model_permission("add", instance))
     _lock_owner(instance)
@@ -212,7 +213,7 @@ def record_create(*, user: User | None, instance: M) -> M:
     return instance
 
 
-@transaction.atomic
+@recorded
 def record_update(*, user: User | None, instance: M, data: dict[str, Any]) -> M:
     """Change a draft. A submitted record refuses: corrections go through record_amend."""
     _lock_owner(instance)
@@ -242,7 +243,7 @@ def _check_ready_to_submit(current: Record) -> None:
         )
 
 
-@transaction.atomic
+@recorded
 def record_submit(*, user: User | None, instance: R) -> R:
     current = locked(instance)
     authorise(user, current, submit_permission(current))
@@ -263,7 +264,7 @@ def record_submit(*, user: User | None, instance: R) -> R:
     return instance
 
 
-@transaction.atomic
+@recorded
 def record_amend(
     *,
     user: User | None,
@@ -317,7 +318,7 @@ def amendments_record(
     ]
 
 
-@transaction.atomic
+@recorded
 def record_withdraw(*, user: User | None, instance: R, reason: str) -> R:
     """Withdraw a record: it stays visible, marked withdrawn, with the reason."""
     current = locked(instance)
@@ -336,7 +337,7 @@ def record_withdraw(*, user: User | None, instance: R, reason: str) -> R:
     return instance
 
 
-@transaction.atomic
+@recorded
 def record_delete_draft(*, user: User | None, instance: models.Model) -> None:
     """Delete a draft (or part of one). Submitted records are withdrawn, never deleted."""
     _lock_owner(instance)
@@ -350,7 +351,7 @@ def record_delete_draft(*, user: User | None, instance: models.Model) -> None:
     log_event(LedgerAction.DELETE, current, user, diff(before, {}))
 
 
-@transaction.atomic
+@recorded
 def record_mark_reviewed(*, user: User | None, instance: R) -> R:
     current = locked(instance)
     authorise(user, current, "register.mark_reviewed")

@@ -1,0 +1,163 @@
+"""Complete capture: every write to an audited table is a row entry in the ledger.
+
+An app names its audited models (`audit()`, from its AppConfig.ready); from then on every save,
+delete (cascades included: Django sends the signals for each row it deletes) and change of a
+many-to-many set of those models is captured as an entry from which the row's stored state is
+rebuilt exactly (docs/ledger-format.md, 3.4), and bulk inserts call `inserted()` themselves.
+A service that opens `services.recording()` gets its writes into its own event; any other write
+gets an event of its own at once. What no signal sees (raw SQL, QuerySet.update, COPY without
+`inserted()`) is what reconciliation (audits/ledger/reconcile.py) is for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from audits.ledger import services
+from audits.ledger.encoding import field_value
+
+# db_table -> model, for every audited model.
+AUDITED: dict[str, type[models.Model]] = {}
+# Models whose rows are derived from the records (findings), so never captured nor compared.
+DERIVED: set[type[models.Model]] = set()
+
+
+def audit(*audited: type[models.Model]) -> None:
+    for model in audited:
+        AUDITED[model._meta.db_table] = model
+        uid = f"ledger.capture.{model._meta.label}"
+        post_save.connect(_saved, sender=model, dispatch_uid=uid)
+        post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=uid)
+
+
+def derived(*models_: type[models.Model]) -> None:
+    DERIVED.update(models_)
+
+
+def stored_value(field: models.Field[Any, Any], value: Any) -> Any:
+    """A field's value in the ledger's form, as the database will hand it back: a value set as
+    text ("2025-01-10") is read as its field reads it, and a naive time as the database's zone
+    would (Django's own rule when it stores one)."""
+    if value is not None and not field.is_relation and not isinstance(field, models.JSONField):
+        value = field.to_python(value)
+        if isinstance(value, datetime) and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+    return field_value(field, value)
+
+
+def many_values(instance: models.Model, field: models.ManyToManyField[Any, Any]) -> list[Any]:
+    """A many-to-many set as the ledger writes it: the ids, in order."""
+    return sorted(getattr(instance, field.name).values_list("pk", flat=True))
+
+
+def entry(
+    instance: models.Model, op: str, fields: Iterable[models.Field[Any, Any]] | None = None
+) -> dict[str, Any]:
+    """One row write: {table, id, op, values} (values: every column written, by column name;
+    a many-to-many set by its field's name)."""
+    written: dict[str, Any] = {"table": instance._meta.db_table, "id": instance.pk, "op": op}
+    if op != "delete":
+        chosen = instance._meta.concrete_fields if fields is None else fields
+        written["values"] = {
+            field.column: stored_value(field, getattr(instance, field.attname))
+            for field in chosen
+            if not field.primary_key
+        }
+    return written
+
+
+def inserted(instances: Iterable[models.Model], *, using: str = "default") -> None:
+    """Rows inserted in bulk (bulk_create or COPY), each with its id: one entry each."""
+    rows = [entry(instance, "insert") for instance in instances]
+    if rows:
+        services.capture(rows, using=using)
+
+
+def inserted_rows(
+    model: type[models.Model],
+    fields: list[models.Field[Any, Any]],
+    ids: list[Any],
+    rows: list[tuple[Any, ...]],
+    *,
+    using: str = "default",
+) -> None:
+    """Rows inserted in bulk as tuples of `fields`' values, with their ids: one entry each. The
+    values are typed already (the batch readers typed them), so no field reads them again."""
+    table = model._meta.db_table
+    columns = [field.column for field in fields]
+    entries = [
+        {
+            "table": table,
+            "id": key,
+            "op": "insert",
+            "values": {
+                column: field_value(field, value)
+                for column, field, value in zip(columns, fields, row, strict=True)
+            },
+        }
+        for key, row in zip(ids, rows, strict=True)
+    ]
+    if entries:
+        services.capture(entries, using=using)
+
+
+def _saved(
+    sender: type[models.Model],
+    instance: models.Model,
+    created: bool,
+    update_fields: frozenset[str] | None,
+    using: str,
+    **kwargs: Any,
+) -> None:
+    fields = None
+    if not created and update_fields is not None:
+        fields = [f for f in instance._meta.concrete_fields if f.name in update_fields]
+    written = entry(instance, "insert" if created else "update", fields)
+    if created:
+        for many in instance._meta.local_many_to_many:
+            written["values"][many.name] = []
+    services.capture([written], using=using)
+
+
+def _deleted(sender: type[models.Model], instance: models.Model, using: str, **kwargs: Any) -> None:
+    services.capture([entry(instance, "delete")], using=using)
+
+
+def _m2m_changed(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: type[models.Model],
+    pk_set: set[Any] | None,
+    using: str,
+    **kwargs: Any,
+) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    owners = [instance]
+    if reverse:  # changed from the other side: every owner in pk_set changed
+        owners = list(model._default_manager.using(using).filter(pk__in=pk_set or ()))
+    rows = []
+    for owner in owners:
+        for many in owner._meta.local_many_to_many:
+            if many.remote_field.through is sender:
+                values = {many.name: many_values(owner, many)}
+                rows.append(
+                    {
+                        "table": owner._meta.db_table,
+                        "id": owner.pk,
+                        "op": "update",
+                        "values": values,
+                    }
+                )
+    if rows:
+        services.capture(rows, using=using)

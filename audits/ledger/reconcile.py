@@ -1,0 +1,192 @@
+"""Reconciliation: replay every row's history from the ledger and compare it with the tables.
+
+The chain (services.verify) proves that the events were not changed; this proves that the tables
+still hold what the events say. Every difference is named by table, record and field, with the
+stored value, the ledger's value and the event that last legitimately set it; a row the ledger
+never saw (inserted behind the application) and a row the ledger says exists but the table has
+lost (deleted behind it) are named too. Derived tables (findings) are not compared: they are
+judged again from the records.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, models, transaction
+
+from audits.ledger import capture
+from audits.ledger.encoding import field_value
+from audits.ledger.models import LedgerEvent
+
+# What a history is made of: per table, per id, {column: (value, seq of the event that set it)}.
+State = dict[str, tuple[Any, int]]
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: str  # "changed", "no history" (a row the ledger never recorded), "missing" (deleted)
+    table: str
+    record: str  # how people name it: "deployment NMP-P08 (id 8)"
+    column: str = ""
+    stored: Any = None
+    recorded: Any = None
+    last_seq: int | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "no history":
+            return f"{self.table}: {self.record} has no history in the ledger (inserted behind it?)"
+        if self.kind == "missing":
+            return (
+                f"{self.table}: {self.record} is in the ledger (last written by event "
+                f"{self.last_seq}) but not in the table (deleted behind it?)"
+            )
+        return (
+            f"{self.table}: {self.record}, field {self.column}: stored {_shown(self.stored)}, "
+            f"the ledger says {_shown(self.recorded)} (set by event {self.last_seq})"
+        )
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass
+class History:
+    rows: dict[str, dict[Any, State]] = field(default_factory=dict)
+    # per table, per id: (the op that began its history, "insert" or "baseline", and its seq)
+    began: dict[str, dict[Any, tuple[str, int]]] = field(default_factory=dict)
+    gone: dict[str, dict[Any, int]] = field(default_factory=dict)
+    # updates of rows whose history never began: the ledger contradicts itself
+    orphans: list[tuple[str, Any, int]] = field(default_factory=list)
+    events: int = 0
+
+
+@dataclass
+class Reconciliation:
+    records: int
+    differences: list[Difference]
+    since_creation: int
+    since_baseline: int
+    baseline_seq: int | None
+    events: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def _entries(using: str) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    events = LedgerEvent.objects.using(using).filter(format__gte=2).exclude(rows="[]")
+    for seq, rows in events.order_by("seq").values_list("seq", "rows").iterator(chunk_size=500):
+        yield seq, json.loads(rows)
+
+
+def replay(*, using: str = DEFAULT_DB_ALIAS) -> History:
+    """Every audited row's state as the ledger's format 2 entries leave it."""
+    history = History()
+    for seq, rows in _entries(using):
+        history.events += 1
+        for written in rows:
+            _apply(history, seq, written)
+    return history
+
+
+def _apply(history: History, seq: int, written: dict[str, Any]) -> None:
+    table, key, op = written["table"], written["id"], written["op"]
+    states = history.rows.setdefault(table, {})
+    if op in ("insert", "baseline"):
+        states[key] = {column: (value, seq) for column, value in written["values"].items()}
+        history.began.setdefault(table, {})[key] = (op, seq)
+        history.gone.get(table, {}).pop(key, None)
+    elif op == "update":
+        state = states.get(key)
+        if state is None:
+            history.orphans.append((table, key, seq))
+            return
+        state.update({column: (value, seq) for column, value in written["values"].items()})
+    elif op == "delete":
+        states.pop(key, None)
+        history.gone.setdefault(table, {})[key] = seq
+
+
+def _label(model: type[models.Model], key: Any, reference: Any) -> str:
+    name = model._meta.model_name
+    return f"{name} {reference} (id {key})" if reference else f"{name} {key}"
+
+
+def _stored_rows(model: type[models.Model], using: str) -> Iterator[tuple[Any, Any, State]]:
+    """(id, reference, {column: ledger value}) for every row of the table, as stored."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    many = model._meta.local_many_to_many
+    sets = {f.name: _many_sets(f, using) for f in many}
+    has_reference = any(f.name == "reference" for f in fields)
+    names = ["pk", *(f.attname for f in fields)]
+    rows = model._base_manager.using(using).order_by("pk").values_list(*names)
+    for key, *values in rows.iterator(chunk_size=2000):
+        state = {f.column: field_value(f, value) for f, value in zip(fields, values, strict=True)}
+        for f in many:
+            state[f.name] = sets[f.name].get(key, [])
+        reference = values[[f.name for f in fields].index("reference")] if has_reference else None
+        yield key, reference, state
+
+
+def _many_sets(many: models.ManyToManyField[Any, Any], using: str) -> dict[Any, list[Any]]:
+    through = many.remote_field.through
+    owner = many.m2m_field_name()
+    target = many.m2m_reverse_field_name()
+    sets: dict[Any, list[Any]] = {}
+    pairs = through._default_manager.using(using).values_list(f"{owner}_id", f"{target}_id")
+    for left, right in pairs.order_by(f"{owner}_id", f"{target}_id"):
+        sets.setdefault(left, []).append(right)
+    return sets
+
+
+def reconcile(*, using: str = DEFAULT_DB_ALIAS) -> Reconciliation:
+    """Compare every audited table with the ledger's history of it, in one snapshot."""
+    with transaction.atomic(using=using):
+        history = replay(using=using)
+        differences: list[Difference] = []
+        records = 0
+        for table, model in sorted(capture.AUDITED.items()):
+            expected = history.rows.get(table, {})
+            for key, reference, state in _stored_rows(model, using):
+                records += 1
+                recorded = expected.pop(key, None)
+                label = _label(model, key, reference)
+                if recorded is None:
+                    differences.append(Difference("no history", table, label))
+                    continue
+                differences.extend(_compare(table, label, state, recorded))
+            for key, state in expected.items():
+                last = max(seq for _, seq in state.values()) if state else None
+                differences.append(
+                    Difference("missing", table, _label(model, key, None), last_seq=last)
+                )
+    began = [op for rows in history.began.values() for op, _ in rows.values()]
+    baselines = [
+        seq for rows in history.began.values() for op, seq in rows.values() if op == "baseline"
+    ]
+    return Reconciliation(
+        records=records,
+        differences=differences,
+        since_creation=began.count("insert"),
+        since_baseline=len(baselines),
+        baseline_seq=max(baselines) if baselines else None,
+        events=history.events,
+    )
+
+
+def _compare(
+    table: str, label: str, stored: State | dict[str, Any], recorded: State
+) -> list[Difference]:
+    found = []
+    for column in sorted(set(stored) | set(recorded)):
+        value, seq = recorded.get(column, (None, None))
+        if column not in recorded or stored.get(column) != value:
+            found.append(
+                Difference("changed", table, label, column, stored.get(column), value, seq)
+            )
+    return found
