@@ -36,8 +36,8 @@ def _chain(length: int) -> list[tuple]:
     rows, prev_hash = [], ledger.GENESIS_HASH
     for seq in range(1, length + 1):
         fields = (seq, "2025-01-01T00:00:00.000000+00:00", "a", "", "create", "t", "1", "{}", "")
-        body = ledger.event_bytes(*fields, prev_hash)
-        rows.append((*fields, prev_hash, hashlib.sha256(body).hexdigest()))
+        body = ledger.event_bytes(*fields, prev_hash)  # format 1
+        rows.append((*fields, prev_hash, 1, "", hashlib.sha256(body).hexdigest()))
         prev_hash = rows[-1][-1]
     return rows
 

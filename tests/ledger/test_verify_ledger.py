@@ -145,8 +145,8 @@ def test_it_names_an_event_inserted_with_a_made_up_hash(raw_sql):
     previous = LedgerEvent.objects.get(seq=after)
     raw_sql(
         f"INSERT INTO {TABLE} (seq, occurred_at, actor, force, action, object_type, object_id, "
-        "changes, reason, prev_hash, hash) VALUES (%s, %s, 'intruder', '', 'create', "
-        "'deployment', '1', '{}', '', %s, %s)",
+        "changes, reason, prev_hash, format, rows, hash) VALUES (%s, %s, 'intruder', '', "
+        "'create', 'deployment', '1', '{}', '', %s, 2, '[]', %s)",
         [after + 1, previous.occurred_at, previous.hash, "e" * 64],
     )
 
@@ -154,6 +154,26 @@ def test_it_names_an_event_inserted_with_a_made_up_hash(raw_sql):
 
     assert code == 1
     assert message.startswith(f"Ledger broken at event {after + 1}: its content does not match")
+
+
+def test_an_event_of_the_old_format_after_the_new_one_is_named(raw_sql):
+    """Format 1 hashes hold no row entries: an event written in it after format 2 began would
+    carry a write that reconciliation never sees, so the chain refuses it."""
+    seq, head_hash = ledger.head()
+    old = ledger.event_bytes(
+        seq + 1, "2026-01-01T00:00:00+00:00", "x", "", "create", "", "", "{}", "", head_hash
+    )
+    raw_sql(
+        f"INSERT INTO {TABLE} (seq, occurred_at, actor, force, action, object_type, object_id, "
+        "changes, reason, prev_hash, hash) VALUES (%s, '2026-01-01T00:00:00+00:00', 'x', '', "
+        "'create', '', '', '{}', '', %s, %s)",
+        [seq + 1, head_hash, hashlib.sha256(old).hexdigest()],
+    )
+
+    code, message = verify_ledger()
+
+    assert code == 1
+    assert message.startswith(f"Ledger broken at event {seq + 1}: it is of format 1 after")
 
 
 def test_an_inserted_event_with_a_valid_hash_breaks_the_event_after_it(raw_sql):
@@ -174,10 +194,12 @@ def test_an_inserted_event_with_a_valid_hash_breaks_the_event_after_it(raw_sql):
         "changes": "{}",
         "reason": "",
         "prev_hash": previous.hash,
+        "format": 2,
+        "rows": "[]",
     }
     forged_hash = hashlib.sha256(ledger.event_bytes(**forged)).hexdigest()
     raw_sql(
-        f"INSERT INTO {TABLE} ({', '.join(forged)}, hash) VALUES ({', '.join(['%s'] * 11)})",
+        f"INSERT INTO {TABLE} ({', '.join(forged)}, hash) VALUES ({', '.join(['%s'] * 13)})",
         [*forged.values(), forged_hash],
     )
 
