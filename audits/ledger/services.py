@@ -22,7 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from audits.ledger.encoding import canonical, datetime_text, ledger_value
-from audits.ledger.models import LedgerAction, LedgerEvent
+from audits.ledger.models import LedgerAction, LedgerError, LedgerEvent
 
 GENESIS_HASH = "0" * 64
 # Any constant works; it names the one lock every ledger writer takes on PostgreSQL.
@@ -122,10 +122,11 @@ def _lock_head(using: str) -> tuple[int, str]:
 
 class _Recording(threading.local):
     """Row writes captured inside `recording()`, per thread and database, waiting for the event
-    that records them."""
+    that records them, and the last event appended in it."""
 
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.last: dict[str, LedgerEvent] = {}
 
 
 _recording = _Recording()
@@ -135,8 +136,9 @@ _recording = _Recording()
 def recording(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """A transaction whose row writes go into the next event appended in it (the service's own
     event: "submit", with its reason), rather than each into an event of its own. Writes left
-    over when it ends get one event of their own, inside the same transaction: none is lost.
-    Nested, it joins the outer one; a block that fails forgets the writes it captured."""
+    over when it ends (rows that name the event, as an amendment names its seq) get one event
+    of their own, inside the same transaction, by the same actor: none is lost. Nested, it
+    joins the outer one; a block that fails forgets the writes it captured."""
     waiting = _recording.rows.get(using)
     if waiting is not None:
         mark = len(waiting)
@@ -152,9 +154,27 @@ def recording(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         with transaction.atomic(using=using):
             yield
             if waiting:
-                append(action=LedgerAction.WRITE, using=using)
+                _append_leftovers(using)
     finally:
         del _recording.rows[using]
+        _recording.last.pop(using, None)
+
+
+def _append_leftovers(using: str) -> None:
+    last = _recording.last.get(using)
+    if last is None:
+        append(action=LedgerAction.WRITE, using=using)
+        return
+    append(
+        action=LedgerAction.WRITE,
+        actor=last.actor,
+        force=last.force,
+        object_type=last.object_type,
+        object_id=last.object_id,
+        changes={"follows": last.seq},
+        reason=last.reason,
+        using=using,
+    )
 
 
 P = ParamSpec("P")
@@ -227,7 +247,18 @@ def append(
         }
         event = LedgerEvent(**fields, hash=hashlib.sha256(event_bytes(**fields)).hexdigest())
         event.save(using=using)
-        return event
+    if waiting is not None:
+        _recording.last[using] = event
+    return event
+
+
+def next_seq(*, using: str = DEFAULT_DB_ALIAS) -> int:
+    """The seq the next event appended in this transaction will get. It takes the ledger's lock
+    (held to the end of the transaction), so no other writer can take that number meanwhile:
+    for rows that must name the event that records them (an amendment names its seq)."""
+    if not connections[using].in_atomic_block:
+        raise LedgerError("next_seq() needs a transaction: the number holds only inside one.")
+    return _lock_head(using)[0] + 1
 
 
 def head(*, using: str = DEFAULT_DB_ALIAS) -> tuple[int, str]:

@@ -84,6 +84,7 @@ def test_saving_a_form_unchanged_writes_no_event(client):
     force = Force.objects.get(code="EVC")
     events = LedgerEvent.objects.count()
     post_change_form(client, reverse("admin:register_force_change", args=[force.pk]), {})
+    print(list(LedgerEvent.objects.filter(seq__gt=events).values()))
     assert LedgerEvent.objects.count() == events
 
 

@@ -30,11 +30,11 @@ def configuration_save(
     *, user: User | None, instance: models.Model, before: dict[str, Any] | None
 ) -> LedgerEvent | None:
     """Save a checked instance; `before` is `stored_values(instance)` taken before the form
-    changed it. No event when nothing changed."""
+    changed it. Nothing is written when nothing changed."""
+    if before is not None and not diff(before, field_values(instance)):
+        return None
     instance.save()
     changes = diff(before or {}, field_values(instance))
-    if before is not None and not changes:
-        return None
     action = LedgerAction.CREATE if before is None else LedgerAction.UPDATE
     return log_event(action, instance, user, changes)
 
@@ -53,6 +53,7 @@ def configuration_related(
 @recorded
 def configuration_delete(*, user: User | None, instance: models.Model) -> LedgerEvent:
     values = field_values(instance)
-    event = log_event(LedgerAction.DELETE, instance, user, diff(values, {}))
-    instance.delete()
-    return event
+    pk = instance.pk
+    instance.delete()  # first, so that the event records the deletion (of cascades too)
+    instance.pk = pk
+    return log_event(LedgerAction.DELETE, instance, user, diff(values, {}))

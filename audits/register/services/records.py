@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 
 from audits.ledger import services as ledger
-from audits.ledger.models import LedgerAction, LedgerEvent
+from audits.ledger.models import LedgerAction, LedgerError, LedgerEvent
 from audits.ledger.services import recorded
 from audits.register.models import Amendment, Authorisation, Deployment, Status
 from audits.register.models.base import Record
@@ -297,12 +297,13 @@ def record_amend(
 def amendments_record(
     *, user: User | None, current: Record, changes: dict[str, list[Any]], reason: str
 ) -> list[Amendment]:
-    """The ledger event and the amendment rows of a change already saved (change_locked)."""
-    event = log_event(LedgerAction.AMEND, current, user, changes, reason)
-    record_changed.send(sender=type(current), record=current)
+    """The amendment rows of a change already saved (change_locked), and the ledger event that
+    records them with it. Each row names the event's seq, taken first under the ledger's lock,
+    so that the event holds the rows too."""
+    seq = ledger.next_seq()
     content_type = ContentType.objects.get_for_model(current)
     force = record_force(current)
-    return [
+    amendments = [
         Amendment.objects.create(
             force=force,
             content_type=content_type,
@@ -312,10 +313,15 @@ def amendments_record(
             new_value=new,
             reason=reason,
             amended_by=user,
-            ledger_seq=event.seq,
+            ledger_seq=seq,
         )
         for name, (old, new) in changes.items()
     ]
+    event = log_event(LedgerAction.AMEND, current, user, changes, reason)
+    if event.seq != seq:  # cannot happen while the lock is held; never record a wrong seq
+        raise LedgerError(f"The amendment expected event {seq}, not {event.seq}.")
+    record_changed.send(sender=type(current), record=current)
+    return amendments
 
 
 @recorded

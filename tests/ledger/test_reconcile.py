@@ -1,0 +1,193 @@
+"""Reconciliation catches what raw SQL does behind the application, on every audited table: a
+changed field, an inserted row, a deleted row; a withdrawal undone and an amendment's old value
+changed. Each is named by table, record and field (or row), and verify_ledger exits 2 while the
+chain itself still verifies. The untouched register (the persona register of tests/personas.py)
+reconciles with no difference."""
+
+import pytest
+from django.db import connection, models
+
+from audits.ledger import capture, reconcile
+from audits.ledger.models import LedgerEvent
+from audits.register.models import Amendment, Deployment, Status
+from audits.register.services.records import record_amend, record_withdraw
+from tests.ledger.conftest import verify_ledger
+
+pytestmark = pytest.mark.django_db
+TABLES = sorted(capture.AUDITED)
+# Columns that identify a row to its unique constraints: a copied row must differ in them.
+IDENTIFYING = ("external_id", "reference", "code", "name", "version")
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def run(sql: str, params: list | tuple = ()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def tamperable(model: type[models.Model]) -> tuple[models.Field, str]:
+    """A column of the model that raw SQL can change to another valid value, and the SET clause."""
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.is_relation or field.choices or field.unique:
+            continue
+        column = quote(field.column)
+        if isinstance(field, models.BooleanField):
+            return field, f"{column} = NOT {column}"
+        if isinstance(field, models.IntegerField):
+            return field, f"{column} = COALESCE({column}, 0) + 7"
+        if isinstance(field, models.CharField | models.TextField):
+            return field, f"{column} = {column} || 'x'"
+    for field in model._meta.concrete_fields:  # only references (a membership): another row
+        if field.is_relation and not field.primary_key and not field.unique:
+            target = quote(field.related_model._meta.db_table)
+            column = quote(field.column)
+            return field, f"{column} = (SELECT MAX(id) FROM {target} WHERE id <> {column})"
+    raise AssertionError(f"{model._meta.label} has no column this test can change")
+
+
+def unreferenced(model: type[models.Model]) -> models.Model:
+    """A row that no other row points to, so that deleting it by SQL breaks no foreign key: the
+    newest such, or else a copy of the newest row saved through the ORM (so in the ledger)."""
+    rows = model._base_manager.order_by("-pk")
+    reverse = [f for f in model._meta.get_fields(include_hidden=True) if f.auto_created]
+    for relation in (f for f in reverse if f.one_to_many or f.one_to_one):  # "+" ones too
+        pointing = relation.related_model._base_manager.values(relation.field.attname)
+        rows = rows.exclude(pk__in=pointing)
+    found = rows.first()
+    if found is not None:
+        return found
+    copy = model._base_manager.order_by("-pk").first()
+    copy.pk = None
+    for field in copy._meta.concrete_fields:
+        if field.name in IDENTIFYING:
+            setattr(copy, field.attname, f"{getattr(copy, field.attname)}-copy")
+    copy.save()
+    return copy
+
+
+def copy_overrides(table: str, row: models.Model) -> dict[str, str]:
+    """Columns a copied row needs changed to keep the table's unique constraints."""
+    from django.contrib.auth.models import User
+
+    from audits.register.models import WatchlistCategory
+
+    if table == "audits_membership":
+        return {"user_id": str(User.objects.create(username="no-membership-yet").pk)}
+    if table == "audits_watchlistcategorycount":
+        category = WatchlistCategory.objects.create(code="copied", name="Copied")
+        return {"category_id": str(category.pk)}
+    if table == "audits_system":
+        return {"version": "version || '-copy'"}
+    return {}
+
+
+def differences() -> list[reconcile.Difference]:
+    return reconcile.reconcile().differences
+
+
+def test_the_untouched_register_reconciles():
+    found = reconcile.reconcile()
+    code, output = verify_ledger()
+
+    assert found.differences == [] and code == 0
+    assert found.records == sum(m._base_manager.count() for m in capture.AUDITED.values())
+    assert found.since_creation + found.since_baseline == found.records
+    assert f"Records reconciled: {found.records} rows agree with the ledger" in output
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_a_field_changed_by_sql_is_named(table):
+    model = capture.AUDITED[table]
+    row = model._base_manager.order_by("pk").last()
+    field, assignment = tamperable(model)
+    run(f"UPDATE {quote(table)} SET {assignment} WHERE {quote('id')} = %s", [row.pk])
+
+    found = differences()
+    code, message = verify_ledger()
+
+    assert [(d.kind, d.table, d.column) for d in found] == [("changed", table, field.column)]
+    assert f"(id {row.pk})" in found[0].record or found[0].record.endswith(f" {row.pk}")
+    assert found[0].stored != found[0].recorded and found[0].last_seq is not None
+    assert code == 2 and "Records differ from the ledger: 1 difference(s)" in message
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_a_row_inserted_by_sql_is_named(table):
+    model = capture.AUDITED[table]
+    row = model._base_manager.order_by("pk").first()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(quote(f.column) for f in fields)
+    overrides = copy_overrides(table, row)
+    copied = ", ".join(
+        overrides.get(f.column)
+        or (f"{quote(f.column)} || '-copy'" if f.name in IDENTIFYING else quote(f.column))
+        for f in fields
+    )
+    run(
+        f"INSERT INTO {quote(table)} ({columns}) SELECT {copied} FROM {quote(table)} "
+        f"WHERE {quote('id')} = %s",
+        [row.pk],
+    )
+    new = model._base_manager.order_by("pk").last()
+
+    found = differences()
+
+    assert [(d.kind, d.table) for d in found] == [("no history", table)]
+    assert f"{new.pk}" in found[0].record and "has no history in the ledger" in str(found[0])
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_a_row_deleted_by_sql_is_named(table):
+    model = capture.AUDITED[table]
+    row = unreferenced(model)
+    run(f"DELETE FROM {quote(table)} WHERE {quote('id')} = %s", [row.pk])
+
+    found = differences()
+
+    assert [(d.kind, d.table) for d in found] == [("missing", table)]
+    assert found[0].record.endswith(f" {row.pk}") and "not in the table" in str(found[0])
+
+
+def test_a_withdrawal_undone_by_sql_is_named():
+    deployment = Deployment.objects.filter(status=Status.SUBMITTED).order_by("pk").first()
+    record_withdraw(user=None, instance=deployment, reason="Entered twice.")
+    run(
+        "UPDATE audits_deployment SET status = 'submitted', withdrawn_reason = '' WHERE id = %s",
+        [deployment.pk],
+    )
+
+    found = {d.column: d for d in differences()}
+
+    assert sorted(found) == ["status", "withdrawn_reason"]
+    assert (found["status"].stored, found["status"].recorded) == ("submitted", "withdrawn")
+    assert found["withdrawn_reason"].recorded == "Entered twice."
+    assert deployment.reference in found["status"].record
+
+
+def test_an_amendments_old_value_changed_by_sql_is_named():
+    deployment = Deployment.objects.filter(status=Status.SUBMITTED).order_by("pk").first()
+    old = deployment.arrests
+    [amendment] = record_amend(
+        user=None, instance=deployment, data={"arrests": (old or 0) + 1}, reason="Miscounted."
+    )
+    run("UPDATE audits_amendment SET old_value = %s WHERE id = %s", ["99", amendment.pk])
+
+    [found] = differences()
+
+    assert (found.table, found.column) == (Amendment._meta.db_table, "old_value")
+    assert (found.stored, found.recorded) == (99, old)
+    # the amendment row names the event that records it, and that event is the amendment's
+    assert found.last_seq == amendment.ledger_seq
+    assert LedgerEvent.objects.get(seq=amendment.ledger_seq).action == "amend"
+
+
+def test_writes_through_the_services_reconcile():
+    """The lifecycle steps record every field they set (submitted_at, updated_at, status)."""
+    deployment = Deployment.objects.filter(status=Status.SUBMITTED).order_by("pk").first()
+    record_amend(user=None, instance=deployment, data={"notes": "Corrected."}, reason="Typo.")
+    record_withdraw(user=None, instance=deployment, reason="Duplicate.")
+
+    assert differences() == []
