@@ -9,6 +9,7 @@ table's rows are compared with the original: only the content types' app labels 
 same ids) and the migration history may differ, and the ledger still verifies to the same head.
 """
 
+import json
 import lzma
 import os
 import shutil
@@ -16,14 +17,24 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
+from collections import Counter
 from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE_SPLIT = "6e289381ddc9492b7771ce3e160421aae6d2bd9d"
 KEPT = Path(__file__).with_name("before-split.sqlite3.xz")
+AUDITED_TABLES = [
+    "audits_alert", "audits_amendment", "audits_authorisation", "audits_commissionerreview",
+    "audits_deployment", "audits_devicesession", "audits_facesseenrevision", "audits_force",
+    "audits_membership", "audits_offencetype", "audits_outcome", "audits_policyprofile",
+    "audits_postdeploymentreview", "audits_reviewmessage", "audits_rule", "audits_search",
+    "audits_system", "audits_usecase", "audits_watchlist", "audits_watchlistcategory",
+    "audits_watchlistcategorycount",
+]  # fmt: skip
 NEW_LABELS = {
     "ledgerevent": "ledger",
     "policyprofile": "compliance",
@@ -32,17 +43,18 @@ NEW_LABELS = {
     "commissionerreview": "oversight",
     "reviewmessage": "oversight",
 }
-# Tables whose rows this change is meant to change; every other table must be identical.
-CHANGED = {"django_content_type", "django_migrations"}
+# Tables whose rows the upgrade is meant to change; every other table must be identical. The
+# ledger keeps its events and gains the baseline (test_the_old_events_are_kept_and_the_rows_...).
+CHANGED = {"django_content_type", "django_migrations", "audits_ledgerevent"}
+EVENT_COLUMNS = "seq, occurred_at, actor, force, action, object_type, object_id, changes, reason"
+EVENT_COLUMNS += ", prev_hash, hash"
 
-
-STEP_BREAK = "--- migrated ---\n"
-UPGRADE_STEPS = f"""
+# In one process of today's code (each start costs seconds): the migration, the verifier with
+# the old head as its anchor (chain and tables), and a check that the state matches the models.
+UPGRADE_STEPS = """
 from django.core.management import call_command
-call_command("verify_ledger")
 call_command("migrate", interactive=False, verbosity=0)
-print({STEP_BREAK!r}, end="")
-call_command("verify_ledger")
+call_command("verify_ledger", anchor={head!r})
 call_command("makemigrations", check=True, dry_run=True, verbosity=0)
 """
 
@@ -100,34 +112,73 @@ def rows(database: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def upgraded(tmp_path_factory) -> tuple[dict, dict, str, str]:
+def upgraded(tmp_path_factory) -> "Upgraded":
     tmp_path = tmp_path_factory.mktemp("upgrade")
     before = database_before_split(tmp_path)
     copy = tmp_path / "upgraded.sqlite3"
     shutil.copy(before, copy)
-    # In one process of today's code (each start costs seconds): its verifier on the old
-    # database, the migration, the verifier again, and a check that the state matches the models.
-    printed = manage(ROOT, copy, "shell", "--no-imports", "-c", UPGRADE_STEPS)
-    head_before, head_after = printed.split(STEP_BREAK)
-    return rows(before), rows(copy), head_before, head_after
+    with sqlite3.connect(before) as connection:
+        [(head,)] = connection.execute(
+            "SELECT hash FROM audits_ledgerevent ORDER BY seq DESC LIMIT 1"
+        )
+    printed = manage(ROOT, copy, "shell", "--no-imports", "-c", UPGRADE_STEPS.format(head=head))
+    return Upgraded(rows(before), rows(copy), head, printed, before, copy)
+
+
+class Upgraded(NamedTuple):
+    before: dict[str, list[tuple]]  # every table's rows
+    after: dict[str, list[tuple]]
+    head: str  # the old database's head hash
+    printed: str  # what verify_ledger printed after the migration
+    before_path: Path
+    after_path: Path
+
+
+def events(database: Path, columns: str = EVENT_COLUMNS) -> list[tuple]:
+    with sqlite3.connect(database) as connection:
+        return connection.execute(
+            f"SELECT {columns} FROM audits_ledgerevent ORDER BY seq"
+        ).fetchall()
 
 
 def test_every_table_keeps_every_row(upgraded):
-    before, after, _, _ = upgraded
+    before, after, *_ = upgraded
     assert sorted(before) == sorted(after)  # no table made, none dropped
     assert sum(len(before[t]) for t in before) > 15_000  # the demo is there (18,220 rows)
     for table in sorted(set(before) - CHANGED):
         assert after[table] == before[table], f"{table} changed"
 
 
-def test_the_ledger_verifies_to_the_same_head(upgraded):
-    _, _, head_before, head_after = upgraded
-    assert head_before.startswith("Ledger verified: ")
-    assert head_after == head_before
+def test_the_ledger_verifies_through_the_old_head_and_the_tables_reconcile(upgraded):
+    before, after, _, printed, _, _ = upgraded
+    chain, records = printed.strip().splitlines()
+    old_events, new_events = len(before["audits_ledgerevent"]), len(after["audits_ledgerevent"])
+    assert chain.startswith(f"Ledger verified: {new_events} events.")  # the anchor is in it
+    audited = sum(len(after[table]) for table in AUDITED_TABLES)
+    baseline_seq = new_events  # the baseline is the last thing the migration appends
+    assert records == (
+        f"Records reconciled: {audited} rows agree with the ledger (0 proven since their "
+        f"creation, {audited} since the baseline at event {baseline_seq} (their earlier history "
+        "is format 1: the events are proven, not every value))."
+    )
+    assert new_events > old_events and audited > 6_000  # the demo: 6,652 audited rows
+
+
+def test_the_old_events_are_kept_and_every_row_gets_one_baseline_entry(upgraded):
+    before, after, head, _, before_path, after_path = upgraded
+    old = len(before["audits_ledgerevent"])
+    kept = events(before_path)
+    now = events(after_path, f"{EVENT_COLUMNS}, format, rows")
+    assert [row[:11] for row in now[:old]] == kept
+    assert {row[11:] for row in now[:old]} == {(1, "")}
+    baseline = [json.loads(row[12]) for row in now[old:]]
+    assert {row[4] for row in now[old:]} == {"baseline"} and now[old][9] == head
+    entries = Counter(entry["table"] for event in baseline for entry in event)
+    assert entries == {table: len(after[table]) for table in AUDITED_TABLES if after[table]}
 
 
 def test_content_types_keep_their_ids_under_their_new_apps(upgraded):
-    before, after, _, _ = upgraded
+    before, after, *_ = upgraded
     old = {row[0]: row[1:] for row in before["django_content_type"]}
     new = {row[0]: row[1:] for row in after["django_content_type"]}
     assert sorted(new) == sorted(old)
@@ -138,7 +189,7 @@ def test_content_types_keep_their_ids_under_their_new_apps(upgraded):
 
 
 def test_permissions_and_roles_are_unchanged(upgraded):
-    before, after, _, _ = upgraded
+    before, after, *_ = upgraded
     # the same permissions (id, content type, codename) and the same grants to each role
     assert after["auth_permission"] == before["auth_permission"]
     assert after["auth_group_permissions"] == before["auth_group_permissions"]
@@ -146,7 +197,7 @@ def test_permissions_and_roles_are_unchanged(upgraded):
 
 
 def test_the_migration_history_only_grows(upgraded):
-    before, after, _, _ = upgraded
+    before, after, *_ = upgraded
     names = lambda table: [(app, name) for _, app, name, _ in table]  # noqa: E731
     assert names(after["django_migrations"])[: len(before["django_migrations"])] == names(
         before["django_migrations"]
