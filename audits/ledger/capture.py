@@ -109,6 +109,14 @@ def inserted_rows(
         services.capture(entries, using=using)
 
 
+def deleted(model: type[models.Model], ids: Iterable[Any], *, using: str = "default") -> None:
+    """Rows deleted in bulk (QuerySet._raw_delete sends no signal): one entry each."""
+    table = model._meta.db_table
+    rows = [{"table": table, "id": key, "op": "delete"} for key in ids]
+    if rows:
+        services.capture(rows, using=using)
+
+
 def _saved(
     sender: type[models.Model],
     instance: models.Model,

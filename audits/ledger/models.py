@@ -57,11 +57,13 @@ class LedgerEvent(models.Model):
     # Defaults in the database too: a row written by SQL that names neither is of format 1.
     format = models.PositiveSmallIntegerField(
         default=1,
-        db_default=1, help_text="1: the events before exact capture; 2: RFC 8785 with row entries."
+        db_default=1,
+        help_text="1: the events before exact capture; 2: RFC 8785 with row entries.",
     )
     rows = models.TextField(
         blank=True,
-        db_default="", help_text="Format 2: RFC 8785 JSON, the row writes this event records."
+        db_default="",
+        help_text="Format 2: RFC 8785 JSON, the row writes this event records.",
     )
     hash = models.CharField(max_length=64, unique=True)
 
