@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from audits.compliance.models import Finding
+from audits.ledger import capture
 from audits.oversight.models import CommissionerReview, ReviewMessage
 from audits.register.models import (
     Alert,
@@ -25,7 +26,6 @@ from audits.register.models import (
     Watchlist,
     WatchlistCategoryCount,
 )
-from audits.ledger import capture
 from tests import personas
 
 # The persona register's records, in an order that deletes each after what points to it.
