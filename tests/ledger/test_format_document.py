@@ -46,3 +46,42 @@ def test_the_format_2_example_encodes_as_shown_and_hashes_as_stated():
     encoded = canonical(json.loads(value))
     assert encoded == written.encode("utf-8") == rfc8785.dumps(json.loads(value))
     assert hashlib.sha256(encoded).hexdigest() == stated
+
+
+def test_the_format_2_event_example_is_rfc_8785_and_hashes_as_stated():
+    (written,), stated = example("A worked example of format 2")
+    event = json.loads(written)
+    rows = [
+        {
+            "table": "audits_deployment",
+            "id": 7,
+            "op": "update",
+            "values": {
+                "status": "submitted",
+                "submitted_at": "2025-01-03T09:30:00.000000Z",
+                "updated_at": "2025-01-03T09:30:00.000000Z",
+            },
+        }
+    ]
+    changes = {
+        "status": ["draft", "submitted"],
+        "submitted_at": [None, "2025-01-03T09:30:00.000000Z"],
+    }
+    (format_1,), format_1_hash = example("A worked example of format 1")
+    spliced = event_bytes(
+        2,
+        "2025-01-03T09:30:00.000125Z",
+        "ann",
+        "NMP",
+        "submit",
+        "deployment",
+        "7",
+        canonical(changes).decode(),
+        "",
+        format_1_hash,  # the chain carries on from format 1
+        2,
+        canonical(rows).decode(),
+    )
+    assert spliced == written.encode("utf-8") == rfc8785.dumps(event)
+    assert (event["rows"], event["changes"], event["format"]) == (rows, changes, 2)
+    assert hashlib.sha256(spliced).hexdigest() == stated
