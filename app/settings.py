@@ -124,6 +124,9 @@ def _database() -> dj_database_url.DBConfig:
 
 
 DATABASES = {"default": _database()}
+# Silent unless a report is computed as of an earlier event (frt_report --as-of): then the
+# audited tables are read from the register rebuilt from the ledger (audits/ledger/rebuild.py).
+DATABASE_ROUTERS = ["audits.ledger.routers.AsOfRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -78,16 +78,19 @@ class Reconciliation:
         return not self.differences
 
 
-def _entries(using: str) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+def _entries(using: str, up_to: int | None) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     events = LedgerEvent.objects.using(using).filter(format__gte=2).exclude(rows="[]")
+    if up_to is not None:
+        events = events.filter(seq__lte=up_to)
     for seq, rows in events.order_by("seq").values_list("seq", "rows").iterator(chunk_size=500):
         yield seq, json.loads(rows)
 
 
-def replay(*, using: str = DEFAULT_DB_ALIAS) -> History:
-    """Every audited row's state as the ledger's format 2 entries leave it."""
+def replay(*, up_to: int | None = None, using: str = DEFAULT_DB_ALIAS) -> History:
+    """Every audited row's state as the ledger's format 2 entries leave it (after event `up_to`,
+    or after the last)."""
     history = History()
-    for seq, rows in _entries(using):
+    for seq, rows in _entries(using, up_to):
         history.events += 1
         for written in rows:
             _apply(history, seq, written)
@@ -117,7 +120,7 @@ def _label(model: type[models.Model], key: Any, reference: Any) -> str:
     return f"{name} {reference} (id {key})" if reference else f"{name} {key}"
 
 
-def _stored_rows(model: type[models.Model], using: str) -> Iterator[tuple[Any, Any, State]]:
+def stored_rows(model: type[models.Model], using: str) -> Iterator[tuple[Any, Any, State]]:
     """(id, reference, {column: ledger value}) for every row of the table, as stored."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     many = model._meta.local_many_to_many
@@ -152,7 +155,7 @@ def reconcile(*, using: str = DEFAULT_DB_ALIAS) -> Reconciliation:
         records = 0
         for table, model in sorted(capture.AUDITED.items()):
             expected = history.rows.get(table, {})
-            for key, reference, state in _stored_rows(model, using):
+            for key, reference, state in stored_rows(model, using):
                 records += 1
                 recorded = expected.pop(key, None)
                 label = _label(model, key, reference)
