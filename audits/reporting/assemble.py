@@ -240,6 +240,7 @@ def assemble_report(
     method: str,
     ledger_head: str,
     generated_at: str,
+    ledger_seq: int | None = None,
     fpir_table: FpirTable = DEFAULT_FPIR_TABLE,
     sections: Collection[str] = SECTIONS,
 ) -> Report:
@@ -268,5 +269,6 @@ def assemble_report(
         group_by=list(group_by),
         interval_method=method,
         ledger_head=ledger_head,
+        ledger_seq=ledger_seq,
         **built,
     )

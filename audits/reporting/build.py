@@ -47,13 +47,15 @@ def build_report(
     group_by: Sequence[str],
     method: str = IntervalMethod.WILSON,
     sections: Collection[str] = SECTIONS,
+    head: tuple[int, str] | None = None,
 ) -> Report:
     """The report over the selected deployments; `sections` (default: all) limits the work to
-    what the caller will show, the other sections left empty.
+    what the caller will show, the other sections left empty. `head`: the (seq, hash) the
+    register stands at, when it is not the live one (a register rebuilt as of an event).
     """
     # One transaction, so the figures and the ledger head printed with them belong together.
     with transaction.atomic():
-        head = ledger.head_hash()
+        seq, head_hash = head if head is not None else ledger.head()
         deployments = selection.deployments
         wants = set(sections)
         return assemble_report(
@@ -65,7 +67,8 @@ def build_report(
             filters=selection.filters,
             group_by=group_by,
             method=method,
-            ledger_head=head,
+            ledger_head=head_hash,
+            ledger_seq=seq,
             generated_at=timezone.now().isoformat(timespec="seconds"),
             sections=sections,
         )
@@ -84,6 +87,7 @@ def record_export(report: Report, fmt: str, user: User | AnonymousUser | None) -
             "group_by": report.group_by,
             "interval_method": report.interval_method,
             "ledger_head": report.ledger_head,
+            "ledger_seq": report.ledger_seq,
             "deployments": report.totals.deployments if report.totals else 0,
         },
     )

@@ -187,6 +187,8 @@ class Report:
     group_by: list[str]
     interval_method: str
     ledger_head: str
+    # The seq of the event whose hash is ledger_head: `frt_report --as-of` it reproduces this.
+    ledger_seq: int | None = None
     totals: Totals | None = None
     groups: list[GroupRow] = field(default_factory=list)
     by_threshold: list[GroupRow] = field(default_factory=list)

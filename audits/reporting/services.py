@@ -15,6 +15,9 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 
+from audits.ledger import rebuild
+from audits.ledger import services as ledger
+from audits.ledger.models import LedgerEvent
 from audits.metrics import GROUP_KEYS, IntervalMethod
 from audits.register.filtersets import as_query, deployment_filterset, report_selection
 from audits.reporting.assemble import SECTIONS
@@ -37,6 +40,19 @@ class ReportOptionsForm(forms.Form):
     interval = forms.ChoiceField(
         choices=[(method.value, method.label) for method in IntervalMethod], required=False
     )
+    as_of = forms.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="A ledger event's seq: the report on the register as it stood then, rebuilt "
+        "from the ledger (a published report's ledger_seq reproduces it).",
+    )
+
+    def clean_as_of(self) -> int | None:
+        seq = self.cleaned_data["as_of"]
+        newest, _ = ledger.head()
+        if seq is not None and seq > newest:
+            raise ValidationError(f"The ledger has {newest:,} events: there is no event {seq:,}.")
+        return seq
 
     def clean_group_by(self) -> list[str]:
         keys = self.cleaned_data["group_by"]
@@ -64,10 +80,29 @@ def report_build(
 ) -> Report:
     """The report on these parameters in the user's scope (None: every deployment), or
     ValidationError naming each bad parameter and why. `published_only`: submitted and
-    reviewed records alone (the public page). Nothing is recorded: see `report_export`."""
+    reviewed records alone (the public page). With `as_of`, on the register as it stood
+    after that ledger event, rebuilt from the ledger. Nothing is recorded: see
+    `report_export`."""
     query = as_query(params)
-    filterset = deployment_filterset(query, user, published_only=published_only)
     options = ReportOptionsForm(query)
+    valid = options.is_valid()
+    as_of = options.cleaned_data.get("as_of") if valid else None
+    if as_of is None:
+        return _report_built(query, options, user, sections, published_only, None)
+    head = (as_of, LedgerEvent.objects.get(seq=as_of).hash)
+    with rebuild.register_as_of(as_of):
+        return _report_built(query, options, user, sections, published_only, head)
+
+
+def _report_built(
+    query: Any,
+    options: ReportOptionsForm,
+    user: User | AnonymousUser | None,
+    sections: Collection[str],
+    published_only: bool,
+    head: tuple[int, str] | None,
+) -> Report:
+    filterset = deployment_filterset(query, user, published_only=published_only)
     errors: dict[str, Any] = {}
     try:
         selection = report_selection(filterset)
@@ -82,6 +117,7 @@ def report_build(
         group_by=options.cleaned_data["group_by"],
         method=options.cleaned_data["interval"],
         sections=sections,
+        head=head,
     )
 
 

@@ -3,7 +3,7 @@
 Sheets, each a plain table with its header in the first row (read with
 `pandas.read_excel(path, sheet_name=NAME)`, no skiprows):
 
-- about: field/value pairs: title, generated_at, interval_method, group_by, ledger_head and
+- about: field/value pairs: title, generated_at, interval_method, group_by, ledger_head, ledger_seq and
   one `filter: <name>` row per filter;
 - summary: one row per group (the columns of `audits.reporting.flatten`, as in the CSV);
 - totals: the same columns without the key, one row for everything in the report;
@@ -44,7 +44,14 @@ OPTIONS = {
     "strings_to_numbers": False,
     "strings_to_urls": False,
 }
-ABOUT_FIELDS = ("title", "generated_at", "interval_method", "group_by", "ledger_head")
+ABOUT_FIELDS = (
+    "title",
+    "generated_at",
+    "interval_method",
+    "group_by",
+    "ledger_head",
+    "ledger_seq",
+)
 WIDE_COLUMNS = {"message": 90, "note": 90, "formula": 45, "value": 70, "location": 24}
 
 

@@ -12,6 +12,7 @@ from audits.reporting.report import Report
 from tests.metrics.met_grid import load_met_deployments
 
 LEDGER_HEAD = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+LEDGER_SEQ = 4127
 GENERATED_AT = "2026-11-26T12:00:00+00:00"
 FILTERS = {"forces": ["MPS"], "date_from": "2020-01-01", "date_to": None, "modes": []}
 
@@ -44,6 +45,7 @@ def build(frame: pd.DataFrame, **options: Any) -> Report:
         "group_by": ["year"],
         "method": "wilson",
         "ledger_head": LEDGER_HEAD,
+        "ledger_seq": LEDGER_SEQ,
         "generated_at": GENERATED_AT,
         **options,
     }

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from audits.reporting.renderers.csv_render import render_csv
-from tests.reporting.renderers.conftest import GENERATED_AT, LEDGER_HEAD, build
+from tests.reporting.renderers.conftest import GENERATED_AT, LEDGER_HEAD, LEDGER_SEQ, build
 
 COUNTS = ("deployments", "faces_seen", "alerts", "true_alerts", "false_alerts", "arrests")
 RATES = (
@@ -57,7 +57,9 @@ def test_every_row_carries_the_ledger_head_and_time_of_generation(report):
     assert set(table["ledger_head"]) == {LEDGER_HEAD}
     assert set(table["generated_at"]) == {GENERATED_AT}
     assert set(table["interval_method"]) == {"wilson"}
-    assert list(table.columns[-3:]) == ["interval_method", "generated_at", "ledger_head"]
+    assert set(table["ledger_seq"]) == {LEDGER_SEQ}
+    provenance = ["interval_method", "generated_at", "ledger_head", "ledger_seq"]
+    assert list(table.columns[-4:]) == provenance
 
 
 def test_threshold_groups_read_back_as_a_number_and_an_empty_cell(met_frame):

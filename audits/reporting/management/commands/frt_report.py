@@ -18,6 +18,7 @@ OPTIONS = {
     "mode": "mode",
     "group_by": "group_by",
     "interval": "interval",
+    "as_of": "as_of",
 }
 
 
@@ -47,6 +48,12 @@ class Command(BaseCommand):
             "--interval",
             default=IntervalMethod.WILSON,
             help=" or ".join(method.value for method in IntervalMethod),
+        )
+        parser.add_argument(
+            "--as-of",
+            metavar="SEQ",
+            help="the register as it stood after this ledger event, rebuilt from the ledger: "
+            "a report's ledger_seq reproduces its figures",
         )
         parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
