@@ -67,7 +67,7 @@ def test_the_format_2_event_example_is_rfc_8785_and_hashes_as_stated():
         "status": ["draft", "submitted"],
         "submitted_at": [None, "2025-01-03T09:30:00.000000Z"],
     }
-    (format_1,), format_1_hash = example("A worked example of format 1")
+    _, format_1_hash = example("A worked example of format 1")
     spliced = event_bytes(
         2,
         "2025-01-03T09:30:00.000125Z",

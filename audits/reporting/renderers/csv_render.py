@@ -1,10 +1,11 @@
 """The report's groups as CSV: one row per group, the columns of `audits.reporting.flatten`.
 
 Provenance travels in four trailing columns with the same value on every row:
-`interval_method`, `generated_at`, `ledger_head` and `ledger_seq` (the event it is the hash of). A trailing column (rather than a comment
-line) keeps the file a plain table: `pandas.read_csv(path)` and spreadsheets read it with no
-options, and a '#' inside a location name cannot be mistaken for a comment. Read `ledger_head`
-with `dtype={"ledger_head": str}` so that a hex string is never parsed as a number.
+`interval_method`, `generated_at`, `ledger_head` and `ledger_seq` (the event it is the hash
+of). A trailing column (rather than a comment line) keeps the file a plain table:
+`pandas.read_csv(path)` and spreadsheets read it with no options, and a '#' inside a location
+name cannot be mistaken for a comment. Read `ledger_head` with `dtype={"ledger_head": str}` so
+that a hex string is never parsed as a number.
 
 Strings that a spreadsheet would run as a formula are escaped with a leading apostrophe.
 """

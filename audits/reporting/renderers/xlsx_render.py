@@ -3,8 +3,8 @@
 Sheets, each a plain table with its header in the first row (read with
 `pandas.read_excel(path, sheet_name=NAME)`, no skiprows):
 
-- about: field/value pairs: title, generated_at, interval_method, group_by, ledger_head, ledger_seq and
-  one `filter: <name>` row per filter;
+- about: field/value pairs: title, generated_at, interval_method, group_by, ledger_head,
+  ledger_seq and one `filter: <name>` row per filter;
 - summary: one row per group (the columns of `audits.reporting.flatten`, as in the CSV);
 - totals: the same columns without the key, one row for everything in the report;
 - per_deployment, by_threshold, lab_vs_field, demographics (one row per attribute and
