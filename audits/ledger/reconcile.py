@@ -138,6 +138,8 @@ def stored_rows(model: type[models.Model], using: str) -> Iterator[tuple[Any, An
 
 def _many_sets(many: models.ManyToManyField[Any, Any], using: str) -> dict[Any, list[Any]]:
     through = many.remote_field.through
+    if through is None:  # set when the model class is prepared, before any query
+        raise ValueError(f"{many} has no through model")
     owner = many.m2m_field_name()
     target = many.m2m_reverse_field_name()
     sets: dict[Any, list[Any]] = {}
