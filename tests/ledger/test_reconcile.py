@@ -4,6 +4,8 @@ changed. Each is named by table, record and field (or row), and verify_ledger ex
 chain itself still verifies. The untouched register (the persona register of tests/personas.py)
 reconciles with no difference."""
 
+import json
+
 import pytest
 from django.db import connection, models
 
@@ -191,3 +193,36 @@ def test_writes_through_the_services_reconcile():
     record_withdraw(user=None, instance=deployment, reason="Duplicate.")
 
     assert differences() == []
+
+
+def test_batches_of_every_kind_reconcile_row_by_row():
+    """A batch is an entry per row in its one import event (COPY on PostgreSQL, with ids taken
+    from the table's sequence), and a batch's rows are then changed by SQL like any other."""
+    from audits.register.services.batches import (
+        ingest_alerts,
+        ingest_device_sessions,
+        ingest_searches,
+    )
+    from tests.personas import recorder
+    from tests.register.test_batches import (
+        alert_item,
+        device_session_item,
+        draft,
+        search_item,
+    )
+
+    draft()
+    user = recorder("EVC")
+    sessions = ingest_device_sessions(user=user, items=[device_session_item(n) for n in range(3)])
+    alerts = ingest_alerts(user=user, items=[alert_item(n) for n in range(40)])
+    searches = ingest_searches(user=user, items=[search_item(n) for n in range(25)])
+
+    assert differences() == []
+    event = LedgerEvent.objects.get(seq=alerts.ledger_seq)
+    entries = json.loads(event.rows)
+    assert (event.action, len(entries)) == ("import", 40)
+    assert {entry["op"] for entry in entries} == {"insert"}
+    assert (sessions.created, searches.created) == (3, 25)
+    last = max(entry["id"] for entry in entries)
+    run("UPDATE audits_alert SET engaged = NOT engaged WHERE id = %s", [last])
+    assert [(d.column, d.record) for d in differences()] == [("engaged", f"alert {last}")]

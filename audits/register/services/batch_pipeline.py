@@ -226,7 +226,9 @@ def insert(kind: BatchKind, rows: list[Row]) -> None:
     if connection.vendor != "postgresql":
         instances = [kind.model(**dict(zip(kind.attnames, row, strict=True))) for row in rows]
         kind.model._default_manager.bulk_create(instances, batch_size=INSERT_BATCH_SIZE)
-        capture.inserted_rows(kind.model, kind.columns, [i.pk for i in instances], rows)
+        # As stored: bulk_create sets auto_now fields itself, on the instances.
+        stored = [kind.read_row(instance) for instance in instances]
+        capture.inserted_rows(kind.model, kind.columns, [i.pk for i in instances], stored)
         return
     quote = connection.ops.quote_name
     meta = kind.model._meta
