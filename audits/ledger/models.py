@@ -89,3 +89,27 @@ class LedgerEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise LedgerError("Ledger events are append-only: they cannot be deleted.")
+
+
+class JournalEntry(models.Model):
+    """A write to an audited table as PostgreSQL's own triggers saw it (audits/ledger/journal.py):
+    which row, how, in which transaction, by which database role. Written by the database, never
+    by the application; verification names every entry that no ledger event explains."""
+
+    scoping: ClassVar[Scoping] = ALL_FORCES_ONLY
+    txid = models.BigIntegerField(help_text="The writing transaction (txid_current()).")
+    role = models.CharField(
+        max_length=150, help_text="The database role that wrote (current_user)."
+    )
+    at = models.DateTimeField(help_text="When its transaction began (now()).")
+    table_name = models.CharField(max_length=80)
+    op = models.CharField(max_length=8, help_text="INSERT, UPDATE or DELETE.")
+    row_id = models.BigIntegerField()
+
+    class Meta:
+        db_table = "audits_ledger_journal"
+        indexes = [models.Index(fields=["txid"])]
+        verbose_name_plural = "journal entries"
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.table_name} {self.row_id} (transaction {self.txid}, {self.role})"

@@ -10,30 +10,7 @@ them itself (capture.inserted).
 
 from django.db import migrations
 
-# The audited models as they stand at this migration (the apps' ready() names them in code).
-AUDITED = [
-    ("register", "Force"),
-    ("register", "Membership"),
-    ("register", "System"),
-    ("register", "UseCase"),
-    ("register", "WatchlistCategory"),
-    ("register", "OffenceType"),
-    ("register", "Outcome"),
-    ("register", "Authorisation"),
-    ("register", "Watchlist"),
-    ("register", "WatchlistCategoryCount"),
-    ("register", "Deployment"),
-    ("register", "FacesSeenRevision"),
-    ("register", "DeviceSession"),
-    ("register", "Alert"),
-    ("register", "Search"),
-    ("register", "PostDeploymentReview"),
-    ("register", "Amendment"),
-    ("compliance", "PolicyProfile"),
-    ("compliance", "Rule"),
-    ("oversight", "CommissionerReview"),
-    ("oversight", "ReviewMessage"),
-]
+from audits.ledger.migrations._audited import AUDITED
 
 
 def record_baseline(apps, schema_editor):
