@@ -106,13 +106,13 @@ def unexplained(*, using: str = DEFAULT_DB_ALIAS) -> list[Unexplained]:
     events: dict[int, set[int]] = defaultdict(set)
     for txid, seq in journal.filter(table_name=LEDGER_TABLE).values_list("txid", "row_id"):
         events[txid].add(seq)
-    seqs = sorted({seq for found in events.values() for seq in found})
+    seqs = sorted({seq for seqs_of in events.values() for seq in seqs_of})
     entries: dict[int, set[tuple[str, Any, str]]] = {}
     for start in range(0, len(seqs), 5000):  # within any database's limit on parameters
         entries.update(_entries_by_seq(seqs[start : start + 5000], using))
     written: dict[int, set[tuple[str, Any, str]]] = defaultdict(set)
-    for txid, found in events.items():
-        for seq in found:
+    for txid, seqs_of in events.items():
+        for seq in seqs_of:
             written[txid].update(entries.get(seq, ()))
     found = []
     for entry in journal.exclude(table_name=LEDGER_TABLE).order_by("id").iterator(chunk_size=2000):

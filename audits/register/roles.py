@@ -71,6 +71,7 @@ ROLES: dict[str, list[str]] = {
         *_perms(["view"], [*READ_MODELS, "commissionerreview", "reviewmessage"]),
         "view_all_forces",
         "view_ledgerevent",
+        "view_journalentry",  # PostgreSQL's trigger journal, which verification reads
     ],
     ADMINISTRATOR: ["*"],
 }

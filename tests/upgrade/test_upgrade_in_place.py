@@ -46,6 +46,7 @@ NEW_LABELS = {
 # Tables whose rows the upgrade is meant to change; every other table must be identical. The
 # ledger keeps its events and gains the baseline (test_the_old_events_are_kept_and_the_rows_...).
 CHANGED = {"django_content_type", "django_migrations", "audits_ledgerevent"}
+CHANGED |= {"auth_permission", "auth_group_permissions"}  # the journal's, added
 EVENT_COLUMNS = "seq, occurred_at, actor, force, action, object_type, object_id, changes, reason"
 EVENT_COLUMNS += ", prev_hash, hash"
 
@@ -143,7 +144,9 @@ def events(database: Path, columns: str = EVENT_COLUMNS) -> list[tuple]:
 
 def test_every_table_keeps_every_row(upgraded):
     before, after, *_ = upgraded
-    assert sorted(before) == sorted(after)  # no table made, none dropped
+    # no table dropped; the one made is the trigger journal's (empty on SQLite)
+    assert sorted(after) == sorted([*before, "audits_ledger_journal"])
+    assert after["audits_ledger_journal"] == []
     assert sum(len(before[t]) for t in before) > 15_000  # the demo is there (18,220 rows)
     for table in sorted(set(before) - CHANGED):
         assert after[table] == before[table], f"{table} changed"
@@ -181,7 +184,8 @@ def test_content_types_keep_their_ids_under_their_new_apps(upgraded):
     before, after, *_ = upgraded
     old = {row[0]: row[1:] for row in before["django_content_type"]}
     new = {row[0]: row[1:] for row in after["django_content_type"]}
-    assert sorted(new) == sorted(old)
+    added = sorted(set(new) - set(old))
+    assert [new[pk] for pk in added] == [("ledger", "journalentry")]  # the only new model
     for pk, (app_label, model) in old.items():
         expected = NEW_LABELS.get(model, "register") if app_label == "audits" else app_label
         assert new[pk] == (expected, model)
@@ -191,8 +195,25 @@ def test_content_types_keep_their_ids_under_their_new_apps(upgraded):
 def test_permissions_and_roles_are_unchanged(upgraded):
     before, after, *_ = upgraded
     # the same permissions (id, content type, codename) and the same grants to each role
-    assert after["auth_permission"] == before["auth_permission"]
-    assert after["auth_group_permissions"] == before["auth_group_permissions"]
+    old = len(before["auth_permission"])
+    assert after["auth_permission"][:old] == before["auth_permission"]
+    (journal,) = [pk for pk, app, model in after["django_content_type"] if model == "journalentry"]
+    added = after["auth_permission"][old:]
+    assert {row[1:3] for row in added} == {
+        (journal, f"{verb}_journalentry") for verb in ("add", "change", "delete", "view")
+    }
+    # the roles keep their grants; the administrator gets the journal's, the auditor reads it
+    granted = len(before["auth_group_permissions"])
+    assert after["auth_group_permissions"][:granted] == before["auth_group_permissions"]
+    codenames = {row[0]: row[2] for row in added}
+    groups = dict(before["auth_group"])
+    new_grants = sorted(
+        (groups[group], codenames[permission])
+        for _, group, permission in after["auth_group_permissions"][granted:]
+    )
+    assert new_grants == sorted(
+        [("Administrator", c) for c in codenames.values()] + [("Auditor", "view_journalentry")]
+    )
     assert len(before["auth_group_permissions"]) > 200
 
 

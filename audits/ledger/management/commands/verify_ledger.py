@@ -77,6 +77,5 @@ class Command(BaseCommand):
                 f", {found.since_baseline} since the baseline at event {found.baseline_seq} "
                 "(their earlier history is format 1: the events are proven, not every value)"
             )
-        self.stdout.write(
-            f"Records reconciled: {found.records} rows agree with the ledger ({since})."
-        )
+        agree = f"{found.records} rows agree with the ledger"
+        self.stdout.write(f"Records reconciled: {agree} ({since}).")
