@@ -8,3 +8,6 @@ class LedgerConfig(AppConfig):
     label = "ledger"
     verbose_name = "Ledger"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from audits.ledger import checks  # noqa: F401  (registers the deployment check)

@@ -84,3 +84,18 @@ def test_with_the_triggers_off_the_journal_is_blind_and_reconciliation_still_nam
     assert journal.unexplained() == []
     [difference] = reconcile.reconcile().differences
     assert (difference.table, difference.column) == ("audits_deployment", "faces_seen")
+
+
+def test_check_deploy_warns_when_the_role_can_switch_the_journal_off():
+    """The test database's role is a superuser that owns every table: both are named; and a
+    table whose triggers are disabled is named as unwatched."""
+    from audits.ledger.checks import ledger_role_check
+
+    run("ALTER TABLE audits_alert DISABLE TRIGGER audits_alert_journal_update")
+
+    found = {message.id: message.msg for message in ledger_role_check()}
+
+    assert sorted(found) == ["ledger.W001", "ledger.W002", "ledger.W003"]
+    assert f"The database role {role()!r} is a superuser" in found["ledger.W001"]
+    assert "audits_deployment" in found["ledger.W002"]
+    assert found["ledger.W003"].startswith("The trigger journal does not watch audits_alert:")
