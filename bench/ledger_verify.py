@@ -180,7 +180,7 @@ def fetch_only() -> int:
     from audits.ledger import services as ledger
 
     with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(ledger._select_chain(connection))
+        cursor.execute(*ledger._select_chain(connection))
         batches = iter(partial(cursor.fetchmany, ledger.FETCH_SIZE), [])
         return sum(1 for _ in chain.from_iterable(batches))
 

@@ -38,6 +38,11 @@ class Difference:
     def __str__(self) -> str:
         if self.kind == "no history":
             return f"{self.table}: {self.record} has no history in the ledger (inserted behind it?)"
+        if self.kind == "orphan":
+            return (
+                f"{self.table}: event {self.last_seq} updates {self.record}, whose history never "
+                "began (no insert or baseline before it)"
+            )
         if self.kind == "missing":
             return (
                 f"{self.table}: {self.record} is in the ledger (last written by event "
@@ -120,7 +125,9 @@ def _label(model: type[models.Model], key: Any, reference: Any) -> str:
     return f"{name} {reference} (id {key})" if reference else f"{name} {key}"
 
 
-def stored_rows(model: type[models.Model], using: str) -> Iterator[tuple[Any, Any, State]]:
+def stored_rows(
+    model: type[models.Model], using: str, ids: list[Any] | None = None
+) -> Iterator[tuple[Any, Any, State]]:
     """(id, reference, {column: ledger value}) for every row of the table, as stored."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     many = model._meta.local_many_to_many
@@ -128,7 +135,12 @@ def stored_rows(model: type[models.Model], using: str) -> Iterator[tuple[Any, An
     has_reference = any(f.name == "reference" for f in fields)
     names = ["pk", *(f.attname for f in fields)]
     rows = model._base_manager.using(using).order_by("pk").values_list(*names)
-    for key, *values in rows.iterator(chunk_size=2000):
+    chunks = (
+        [rows]
+        if ids is None
+        else [rows.filter(pk__in=ids[i : i + 2000]) for i in range(0, len(ids), 2000)]
+    )
+    for key, *values in (row for chunk in chunks for row in chunk.iterator(chunk_size=2000)):
         state = {f.column: field_value(f, value) for f, value in zip(fields, values, strict=True)}
         for f in many:
             state[f.name] = sets[f.name].get(key, [])
@@ -149,27 +161,21 @@ def _many_sets(many: models.ManyToManyField[Any, Any], using: str) -> dict[Any, 
     return sets
 
 
-def reconcile(*, using: str = DEFAULT_DB_ALIAS) -> Reconciliation:
-    """Compare every audited table with the ledger's history of it, in one snapshot."""
+def reconcile(*, using: str = DEFAULT_DB_ALIAS, history: History | None = None) -> Reconciliation:
+    """Compare every audited table with the ledger's history of it (replayed here, unless given),
+    in one snapshot."""
     with transaction.atomic(using=using):
-        history = replay(using=using)
-        differences: list[Difference] = []
+        history = history if history is not None else replay(using=using)
+        differences = [
+            Difference("orphan", table, f"row {key}", last_seq=seq)
+            for table, key, seq in history.orphans
+        ]
         records = 0
         for table, model in sorted(capture.AUDITED.items()):
-            expected = history.rows.get(table, {})
-            for key, reference, state in stored_rows(model, using):
-                records += 1
-                recorded = expected.pop(key, None)
-                label = _label(model, key, reference)
-                if recorded is None:
-                    differences.append(Difference("no history", table, label))
-                    continue
-                differences.extend(_compare(table, label, state, recorded))
-            for key, state in expected.items():
-                last = max(seq for _, seq in state.values()) if state else None
-                differences.append(
-                    Difference("missing", table, _label(model, key, None), last_seq=last)
-                )
+            expected = dict(history.rows.get(table, {}))  # a copy: compare_table consumes it
+            found, compared = compare_table(model, expected, using)
+            differences.extend(found)
+            records += compared
     began = [op for rows in history.began.values() for op, _ in rows.values()]
     baselines = [
         seq for rows in history.began.values() for op, seq in rows.values() if op == "baseline"
@@ -182,6 +188,35 @@ def reconcile(*, using: str = DEFAULT_DB_ALIAS) -> Reconciliation:
         baseline_seq=max(baselines) if baselines else None,
         events=history.events,
     )
+
+
+def compare_table(
+    model: type[models.Model],
+    expected: dict[Any, State],
+    using: str,
+    ids: list[Any] | None = None,
+) -> tuple[list[Difference], int]:
+    """The differences between a table's stored rows (all, or those with `ids`) and their
+    expected states, and how many rows were compared. `expected` is consumed: what is left in
+    it, of the rows compared, has no row in the table."""
+    table = model._meta.db_table
+    differences: list[Difference] = []
+    records = 0
+    for key, reference, state in stored_rows(model, using, ids):
+        records += 1
+        recorded = expected.pop(key, None)
+        label = _label(model, key, reference)
+        if recorded is None:
+            differences.append(Difference("no history", table, label))
+            continue
+        differences.extend(_compare(table, label, state, recorded))
+    wanted = set(ids) if ids is not None else None
+    for key, state in expected.items():
+        if wanted is not None and key not in wanted:
+            continue
+        last = max(seq for _, seq in state.values()) if state else None
+        differences.append(Difference("missing", table, _label(model, key, None), last_seq=last))
+    return differences, records
 
 
 def _compare(

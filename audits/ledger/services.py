@@ -280,12 +280,15 @@ class Verification:
     problem: str = ""
 
 
-def verify_rows(rows: Iterable[tuple]) -> Verification:
+def verify_rows(
+    rows: Iterable[tuple], after: tuple[int, str, int] = (0, GENESIS_HASH, 1)
+) -> Verification:
     """Walk the chain in seq order (rows in COLUMNS order); the first event that does not fit is
     named. The loop runs once per event, so it binds names locally and does nothing it need not.
     Formats never go back: once an event of format 2 is written, every later one is too.
+    `after`: (seq, hash, format) of an event verified before, to carry on from (incremental).
     """
-    expected, last_hash, last_format = 1, GENESIS_HASH, 1
+    expected, last_hash, last_format = after[0] + 1, after[1], after[2]
     sha256, encode = hashlib.sha256, event_bytes
     try:
         for row in rows:
@@ -310,23 +313,38 @@ def verify_rows(rows: Iterable[tuple]) -> Verification:
     return Verification(True, expected - 1, last_hash)
 
 
-def _select_chain(connection: BaseDatabaseWrapper) -> str:
+def _select_chain(connection: BaseDatabaseWrapper, after_seq: int = 0) -> tuple[str, list[int]]:
     quote = connection.ops.quote_name
     columns = ", ".join(map(quote, COLUMNS))
-    return f"SELECT {columns} FROM {quote(LedgerEvent._meta.db_table)} ORDER BY {quote('seq')}"
+    table, seq = quote(LedgerEvent._meta.db_table), quote("seq")
+    return f"SELECT {columns} FROM {table} WHERE {seq} > %s ORDER BY {seq}", [after_seq]
 
 
-def verify(*, using: str = DEFAULT_DB_ALIAS) -> Verification:
+def verify(
+    *, using: str = DEFAULT_DB_ALIAS, after: tuple[int, str, int] | None = None
+) -> Verification:
     """Verify the stored chain, streamed as raw tuples: memory stays flat however long it grows.
+    `after` (seq, hash, format): only the events since one verified before, which must still be
+    stored with that hash.
 
     One SELECT reads one consistent snapshot. Inside a transaction, PostgreSQL's server-side
     cursor streams rows instead of materialising the result first.
     """
     connection = connections[using]
+    start = after or (0, GENESIS_HASH, 1)
     with transaction.atomic(using=using), connection.chunked_cursor() as cursor:
-        cursor.execute(_select_chain(connection))
+        if after is not None and not _still_stored(after, using):
+            problem = f"event {after[0]}, verified before, no longer has the hash {after[1]}"
+            return Verification(False, 0, GENESIS_HASH, after[0], problem)
+        cursor.execute(*_select_chain(connection, after_seq=start[0]))
         batches = iter(partial(cursor.fetchmany, FETCH_SIZE), [])
-        return verify_rows(chain.from_iterable(batches))
+        return verify_rows(chain.from_iterable(batches), start)
+
+
+def _still_stored(after: tuple[int, str, int], using: str) -> bool:
+    if after[0] == 0:
+        return True
+    return LedgerEvent.objects.using(using).filter(seq=after[0], hash=after[1]).exists()
 
 
 def contains_hash(event_hash: str, *, using: str = DEFAULT_DB_ALIAS) -> bool:

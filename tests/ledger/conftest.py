@@ -40,12 +40,13 @@ def raw_sql(db) -> Callable[..., None]:
 
 
 def verify_ledger(*args: str) -> tuple[int, str]:
-    """Run the command as an operator would: (exit status, what it printed)."""
-    out = io.StringIO()
+    """Run the command as an operator would: (exit status, what it printed): on failure its
+    error, then what it listed on standard error."""
+    out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("verify_ledger", *args, stdout=out)
+        call_command("verify_ledger", *args, stdout=out, stderr=err)
     except CommandError as error:
-        return error.returncode, str(error)
+        return error.returncode, f"{error}\n{err.getvalue()}"
     return 0, out.getvalue()
 
 
