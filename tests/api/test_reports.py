@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from audits.ledger.models import LedgerEvent
 from audits.register.models import Deployment, Status
+from audits.register.services.records import record_amend
 from tests import personas
 from tests.api.conftest import client_for, error_of, fields_of
 from tests.reporting.test_frt_report import MET_GRID
@@ -99,12 +100,33 @@ def test_every_format_of_the_command(nmp, fmt, content_type, magic):
         ({"status": "draft"}, "status"),
         ({"mode": "drone"}, "mode"),
         ({"from": "2025-13-01"}, "from"),
+        ({"as_of": "0"}, "as_of"),
+        ({"as_of": "99999999"}, "as_of"),
+        ({"as_of": "latest"}, "as_of"),
     ],
 )
 def test_bad_report_parameters(nmp, params, field):
     response = nmp.get(REPORTS, params)
     assert response.status_code == 400
     assert [name for name in fields_of(response) if name.startswith(field)]
+
+
+def test_a_report_as_of_an_earlier_event_gives_the_figures_of_then(nmp):
+    before = nmp.get(REPORTS, {"group_by": "force"}).json()
+    deployment = Deployment.objects.filter(force__code="NMP", status=Status.SUBMITTED).first()
+    record_amend(user=None, instance=deployment, data={"faces_seen": 10**7}, reason="Recount.")
+
+    now = nmp.get(REPORTS, {"group_by": "force"}).json()
+    then = nmp.get(REPORTS, {"group_by": "force", "as_of": before["ledger_seq"]}).json()
+
+    assert now["totals"]["faces_seen"] != before["totals"]["faces_seen"]
+    assert (then["totals"], then["groups"]) == (before["totals"], before["groups"])
+    assert (then["ledger_seq"], then["ledger_head"]) == (
+        before["ledger_seq"],
+        before["ledger_head"],
+    )
+    export = LedgerEvent.objects.order_by("-seq").first()
+    assert json.loads(export.changes)["ledger_seq"] == before["ledger_seq"]
 
 
 def test_anonymous_gets_no_report(anonymous):

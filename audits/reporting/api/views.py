@@ -39,6 +39,12 @@ REPORT_PARAMETERS = [
         "Confidence interval method (default wilson).",
         enum=[method.value for method in IntervalMethod],
     ),
+    _parameter(
+        "as_of",
+        "A ledger event's seq: the report on the register as it stood after that event, "
+        "rebuilt from the ledger (a report's ledger_seq reproduces its figures).",
+        type=int,
+    ),
 ]
 REPORT_RESPONSES = {
     (200, content_type.split(";")[0]): OpenApiResponse(
