@@ -230,3 +230,35 @@ def _compare(
                 Difference("changed", table, label, column, stored.get(column), value, seq)
             )
     return found
+
+
+def row_history(
+    table: str, key: Any, *, using: str = DEFAULT_DB_ALIAS
+) -> list[tuple[int, dict[str, Any]]]:
+    """(seq, entry) for every row entry of one row, oldest first. The entries are found by
+    their canonical text, then checked exactly (a scan of the ledger: for a page, not a loop)."""
+    marker = f'{{"id":{json.dumps(key)},"op":'
+    events = (
+        LedgerEvent.objects.using(using)
+        .filter(format__gte=2, rows__contains=marker)
+        .filter(rows__contains=f'"table":{json.dumps(table)}')
+    )
+    found: list[tuple[int, dict[str, Any]]] = []
+    for seq, rows in events.order_by("seq").values_list("seq", "rows"):
+        found.extend((seq, e) for e in json.loads(rows) if (e["table"], e["id"]) == (table, key))
+    return found
+
+
+def state_at(history: list[tuple[int, dict[str, Any]]], seq: int) -> State | None:
+    """A row's state after event `seq` from its history (None: it did not exist then)."""
+    state: State | None = None
+    for at, written in history:
+        if at > seq:
+            break
+        if written["op"] in ("insert", "baseline"):
+            state = {column: (value, at) for column, value in written["values"].items()}
+        elif written["op"] == "update" and state is not None:
+            state.update({column: (value, at) for column, value in written["values"].items()})
+        elif written["op"] == "delete":
+            state = None
+    return state

@@ -190,3 +190,43 @@ def test_events_without_an_actor_can_be_picked_in_the_filter(admin_client):
     assert '<a href="?actor=">(none)</a>' in response.text
     system = _listed(admin_client.get(f"{CHANGELIST}?actor="))
     assert system and not LedgerEvent.objects.filter(seq__in=system).exclude(actor="").exists()
+
+
+def test_a_rows_state_is_shown_at_any_event_of_its_history(admin_client, client):
+    from audits.register.models import Deployment, Status
+    from audits.register.services.records import record_amend
+    from tests import personas
+
+    deployment = Deployment.objects.filter(status=Status.SUBMITTED).order_by("pk").first()
+    arrests = deployment.arrests or 0
+    before = ledger.head()[0]
+    record_amend(user=None, instance=deployment, data={"arrests": arrests + 3}, reason="Recount.")
+    amended = ledger.head()[0]
+
+    event_page = admin_client.get(reverse("admin:ledger_ledgerevent_change", args=[amended]))
+    then = admin_client.get(
+        reverse("admin:ledger_ledgerevent_state", args=["audits_deployment", deployment.pk, before])
+    )
+    now = admin_client.get(
+        reverse(
+            "admin:ledger_ledgerevent_state", args=["audits_deployment", deployment.pk, amended]
+        )
+    )
+
+    state_url = reverse(
+        "admin:ledger_ledgerevent_state", args=["audits_deployment", deployment.pk, amended]
+    )
+    assert state_url in event_page.content.decode()  # the event links to the rows it wrote
+    columns = {c["name"]: c for c in then.context["columns"]}
+    assert (columns["arrests"]["value"], columns["arrests"]["now"]) == (
+        str(arrests),
+        str(arrests + 3),
+    )
+    assert columns["arrests"]["differs"] and columns["arrests"]["set_by"] < amended
+    latest = {c["name"]: c for c in now.context["columns"]}
+    assert latest["arrests"]["set_by"] == amended and not latest["arrests"]["differs"]
+    assert [step["seq"] for step in now.context["history"]][-1] == amended
+    # a recorder, who may not read the ledger, may not read a row's history either
+    personas.login(client, personas.recorder("NMP"))
+    refused = client.get(state_url)
+    assert refused.status_code in (302, 403)

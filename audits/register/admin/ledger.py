@@ -12,13 +12,16 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, StreamingHttpResponse
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
+from audits.ledger import capture, reconcile
 from audits.ledger import services as ledger
 from audits.ledger.models import LedgerAction, LedgerEvent
 from audits.register.admin.base import ScopedMixin
@@ -115,6 +118,14 @@ def _pretty(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
+# Row entries listed on an event's page (a batch has thousands).
+ROWS_SHOWN = 200
+
+
+def _state_url(table: str, key: Any, seq: int) -> str:
+    return reverse("admin:ledger_ledgerevent_state", args=[table, key, seq])
+
+
 def _is_diff(changes: Any) -> bool:
     return (
         isinstance(changes, dict)
@@ -158,9 +169,93 @@ class LedgerEventAdmin(ReadOnlyAdmin):
             },
         ),
         ("Change", {"fields": ["changes_table"]}),
-        ("Chain", {"fields": ["changes", "prev_hash", "hash"], "classes": ["collapse"]}),
+        ("Rows written", {"fields": ["rows_table"]}),
+        (
+            "Chain",
+            {"fields": ["format", "changes", "rows", "prev_hash", "hash"], "classes": ["collapse"]},
+        ),
     ]
-    readonly_fields = ["events_for_object", "changes_table"]
+    readonly_fields = ["events_for_object", "changes_table", "rows_table"]
+
+    def get_urls(self) -> list[URLPattern]:
+        state = path(
+            "state/<str:table>/<int:key>/<int:seq>/",
+            self.admin_site.admin_view(self.state_view),
+            name="ledger_ledgerevent_state",
+        )
+        return [state, *super().get_urls()]
+
+    @admin.display(description="rows")
+    def rows_table(self, event: LedgerEvent) -> str:
+        entries = json.loads(event.rows or "[]")
+        if not entries:
+            return "None (format 1 events record no rows)" if event.format == 1 else "None"
+        shown = entries[:ROWS_SHOWN]
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td>{}</td><td><a href="{}">State after this event'
+            "</a></td></tr>",
+            (
+                (e["table"], e["id"], e["op"], _state_url(e["table"], e["id"], event.seq))
+                for e in shown
+            ),
+        )
+        more = (
+            f"{len(entries) - ROWS_SHOWN:,} more rows not shown."
+            if len(entries) > ROWS_SHOWN
+            else ""
+        )
+        return format_html(
+            "<table><thead><tr><th scope='col'>table</th><th scope='col'>id</th>"
+            "<th scope='col'>write</th><th scope='col'>row</th></tr></thead><tbody>{}</tbody>"
+            "</table><p>{}</p>",
+            rows,
+            more,
+        )
+
+    def state_view(self, request: HttpRequest, table: str, key: int, seq: int) -> HttpResponse:
+        """A row as it stood after event `seq`, rebuilt from its row entries, beside the row as
+        stored now; and every event of its history, each a link to the state after it."""
+        if not self.has_view_permission(request) or table not in capture.AUDITED:
+            raise PermissionDenied
+        model = capture.AUDITED[table]
+        history = reconcile.row_history(table, key)
+        state = reconcile.state_at(history, seq)
+        stored = next(iter(reconcile.stored_rows(model, "default", [key])), None)
+        now = stored[2] if stored else None
+        columns = sorted(set(state or {}) | set(now or {}))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{model._meta.verbose_name} {key} after event {seq}",
+            "table": table,
+            "key": key,
+            "seq": seq,
+            "exists": state is not None,
+            "columns": [
+                {
+                    "name": column,
+                    "value": _pretty((state or {}).get(column, (None, None))[0]),
+                    "set_by": (state or {}).get(column, (None, None))[1],
+                    "now": _pretty((now or {}).get(column)) if now is not None else "",
+                    "differs": now is not None
+                    and state is not None
+                    and (state.get(column, (None, None))[0] != now.get(column)),
+                }
+                for column in columns
+            ],
+            "stored": now is not None,
+            "history": [
+                {
+                    "seq": at,
+                    "op": written["op"],
+                    "url": _state_url(table, key, at),
+                    "current": at == seq,
+                }
+                for at, written in history
+            ],
+            "proven_since": history[0] if history else None,
+        }
+        return TemplateResponse(request, "admin/ledger/row_state.html", context)
 
     @staticmethod
     def _object_query(event: LedgerEvent) -> str:
