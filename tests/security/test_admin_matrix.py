@@ -74,6 +74,7 @@ MODEL_VIEWS = {
     "step": "object",
     "config": "object",  # django-otp's device admin: a TOTP device's secret, as text and QR code
     "qrcode": "object",
+    "state": "list",  # a row's state at an event: read by those who read the ledger
 }
 # Apps whose admin only the administrator uses: every other persona is refused outright.
 ADMINISTRATOR_APPS = {"auth", "axes", "knox", "otp_totp", "otp_static"}
@@ -182,6 +183,10 @@ def _url(route: str, name: str, obj) -> str:
         kwargs["id"] = get_user_model().objects.order_by("pk").first().pk
     if "(?P<app_label>" in route:
         kwargs["app_label"] = "register"
+    if "<str:table>" in route:  # a force's deployment, as the ledger's newest event left it
+        deployment = Deployment.objects.filter(force__code=FORCE_A).order_by("pk").first()
+        seq = LedgerEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+        kwargs.update(table="audits_deployment", key=deployment.pk, seq=seq)
     return reverse(f"admin:{name}", kwargs=kwargs)
 
 
