@@ -38,6 +38,39 @@ def audit(*audited: type[models.Model]) -> None:
             m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=uid)
 
 
+def audit_links(through: type[models.Model]) -> None:
+    """Audit a many-to-many table of rows that are not audited themselves (a user's roles:
+    `auth_user_groups`, whose users hold password hashes that the ledger must not): each link
+    row is a row of its own, inserted and deleted with its id."""
+    AUDITED[through._meta.db_table] = through
+    uid = f"ledger.capture.links.{through._meta.label}"
+    m2m_changed.connect(_links_changed, sender=through, dispatch_uid=uid)
+
+
+def _links_changed(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[Any] | None,
+    using: str,
+    **kwargs: Any,
+) -> None:
+    """Before a removal, the link rows that go; after an addition, the rows that came."""
+    if action not in ("post_add", "pre_remove", "pre_clear"):
+        return
+    fields = [f for f in sender._meta.concrete_fields if f.is_relation]
+    # which side the change was made from: user.groups.add(...) or group.user_set.add(...)
+    mine, theirs = fields if fields[0].related_model is type(instance) else fields[::-1]
+    links = sender._default_manager.using(using).filter(**{mine.attname: instance.pk})
+    if action != "pre_clear":
+        links = links.filter(**{f"{theirs.attname}__in": pk_set or ()})
+    op = "insert" if action == "post_add" else "delete"
+    rows = [entry(link, op) for link in links.order_by("pk")]
+    if rows:
+        services.capture(rows, using=using)
+
+
 def derived(*models_: type[models.Model]) -> None:
     DERIVED.update(models_)
 

@@ -15,7 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from audits.ledger import capture
 
-JOURNALED_ALSO = ["audits_ledgerevent", "audits_policyprofile_forces"]
+JOURNALED_ALSO = ["audits_ledgerevent", "audits_policyprofile_forces"]  # auth_user_groups is audited
 
 
 @register(Tags.security, deploy=True)

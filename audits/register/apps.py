@@ -18,3 +18,7 @@ class RegisterConfig(AppConfig):
 
         post_migrate.connect(roles_apply, dispatch_uid="audits.register.roles_apply")
         capture.audit(*self.get_models())  # every table of the register is in the ledger
+        # and each user's roles (auth_user_groups), though not the users (password hashes)
+        from django.contrib.auth.models import User
+
+        capture.audit_links(User.groups.through)

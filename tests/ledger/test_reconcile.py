@@ -81,6 +81,8 @@ def copy_overrides(table: str, row: models.Model) -> dict[str, str]:
     if table == "audits_watchlistcategorycount":
         category = WatchlistCategory.objects.create(code="copied", name="Copied")
         return {"category_id": str(category.pk)}
+    if table == "auth_user_groups":
+        return {"user_id": str(User.objects.create(username="no-role-yet").pk)}
     if table == "audits_system":
         return {"version": "version || '-copy'"}
     return {}
@@ -226,3 +228,23 @@ def test_batches_of_every_kind_reconcile_row_by_row():
     last = max(entry["id"] for entry in entries)
     run("UPDATE audits_alert SET engaged = NOT engaged WHERE id = %s", [last])
     assert [(d.column, d.record) for d in differences()] == [("engaged", f"alert {last}")]
+
+
+def test_roles_given_and_taken_away_reconcile_and_one_granted_by_sql_is_named():
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create(username="new-colleague")
+    auditor, recorder = Group.objects.get(name="Auditor"), Group.objects.get(name="Force recorder")
+    user.groups.add(auditor, recorder)
+    user.groups.remove(recorder)
+    recorder.user_set.add(user)  # from the role's side
+    auditor.user_set.clear()
+    assert differences() == []
+
+    administrator = Group.objects.get(name="Administrator")
+    run(
+        "INSERT INTO auth_user_groups (user_id, group_id) VALUES (%s, %s)",
+        [user.pk, administrator.pk],
+    )
+    [found] = differences()
+    assert (found.kind, found.table) == ("no history", "auth_user_groups")

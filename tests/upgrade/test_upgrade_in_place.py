@@ -33,7 +33,7 @@ AUDITED_TABLES = [
     "audits_membership", "audits_offencetype", "audits_outcome", "audits_policyprofile",
     "audits_postdeploymentreview", "audits_reviewmessage", "audits_rule", "audits_search",
     "audits_system", "audits_usecase", "audits_watchlist", "audits_watchlistcategory",
-    "audits_watchlistcategorycount",
+    "audits_watchlistcategorycount", "auth_user_groups",
 ]  # fmt: skip
 NEW_LABELS = {
     "ledgerevent": "ledger",
