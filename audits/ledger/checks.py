@@ -15,7 +15,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from audits.ledger import capture
 
-JOURNALED_ALSO = ["audits_ledgerevent", "audits_policyprofile_forces"]  # auth_user_groups is audited
+# Journaled though not audited tables themselves (auth_user_groups is audited).
+JOURNALED_ALSO = ["audits_ledgerevent", "audits_policyprofile_forces"]
 
 
 @register(Tags.security, deploy=True)
