@@ -22,6 +22,7 @@ from django.utils import timezone
 from audits.ledger import services
 from audits.ledger.encoding import field_value
 
+PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 # db_table -> model, for every audited model.
 AUDITED: dict[str, type[models.Model]] = {}
 # Models whose rows are derived from the records (findings), so never captured nor compared.
@@ -125,15 +126,20 @@ def inserted_rows(
     """Rows inserted in bulk as tuples of `fields`' values, with their ids: one entry each. The
     values are typed already (the batch readers typed them), so no field reads them again."""
     table = model._meta.db_table
-    columns = [field.column for field in fields]
+    # (column, field, whether a plain value is written as it is): a batch is 250,000 values, and
+    # field_value would return text, an integer, a boolean or None unchanged anyway, except in a
+    # decimal field (written at its scale) or a JSON document.
+    shapes = [
+        (f.column, f, not isinstance(f, models.DecimalField | models.JSONField)) for f in fields
+    ]
     entries = [
         {
             "table": table,
             "id": key,
             "op": "insert",
             "values": {
-                column: field_value(field, value)
-                for column, field, value in zip(columns, fields, row, strict=True)
+                column: value if as_is and type(value) in PLAIN_TYPES else field_value(field, value)
+                for (column, field, as_is), value in zip(shapes, row, strict=True)
             },
         }
         for key, row in zip(ids, rows, strict=True)

@@ -94,6 +94,59 @@ def _text(value: str, where: str) -> str:
     return _string(value)
 
 
+def canonical_rows(entries: list[Any]) -> bytes:
+    """`canonical(entries)` for row entries, fast: a batch of 10,000 rows is 250,000 values,
+    and the exact writer above takes most of a second over them.
+
+    When every entry is an object whose members' values are plain (text, an integer within
+    range, true, false, null, or a list of such integers) and whose names are ASCII, the
+    standard library's C encoder writes exactly the RFC 8785 bytes: it escapes strings as
+    `_string` does, writes integers in decimal, and sorts ASCII names as RFC 8785 does (by
+    UTF-16 code units, which for ASCII is by code point). Anything else (a JSON document with
+    other names, a float) goes through `canonical`, which writes it exactly or refuses it.
+    tests/ledger/test_encoding.py holds both to the `rfc8785` package."""
+    if not all(map(_plain_entry, entries)):
+        return canonical(entries)
+    text = json.dumps(entries, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: let the exact writer name it
+        return canonical(entries)
+
+
+def _plain_entry(entry: Any) -> bool:
+    if type(entry) is not dict:
+        return False
+    for name, value in entry.items():
+        if type(name) is not str or not name.isascii():
+            return False
+        kind = type(value)
+        if kind is dict:
+            if not _plain_object(value):
+                return False
+        elif not _plain_value(value):
+            return False
+    return True
+
+
+def _plain_object(values: dict[Any, Any]) -> bool:
+    for name, value in values.items():
+        if type(name) is not str or not name.isascii() or not _plain_value(value):
+            return False
+    return True
+
+
+def _plain_value(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -INT_MAX <= value <= INT_MAX
+    if kind is list:
+        return all(type(item) is int and -INT_MAX <= item <= INT_MAX for item in value)
+    return False
+
+
 # -- stored values as ledger values (docs/ledger-format.md, "Values")
 
 

@@ -21,7 +21,7 @@ from typing import Any, ParamSpec, TypedDict, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from audits.ledger.encoding import canonical, datetime_text, ledger_value
+from audits.ledger.encoding import canonical, canonical_rows, datetime_text, ledger_value
 from audits.ledger.models import LedgerAction, LedgerError, LedgerEvent
 
 GENESIS_HASH = "0" * 64
@@ -225,7 +225,7 @@ def append(
         waiting.clear()
     # Encoded before anything is locked: a value the format does not write (a float) fails here.
     changes_text = canonical(ledger_value(changes if changes is not None else {})).decode()
-    rows_text = canonical(entries).decode()
+    rows_text = canonical_rows(entries).decode()
     # No savepoint of its own: an event that cannot be appended must undo the write it records,
     # so a failure here dooms the caller's transaction (or savepoint) as a whole. Called inside
     # another write, the savepoint would cost two statements per event and protect nothing.

@@ -15,6 +15,7 @@ from audits.ledger.encoding import (
     INT_MAX,
     EncodingError,
     canonical,
+    canonical_rows,
     decimal_text,
     ledger_value,
 )
@@ -36,6 +37,30 @@ VALUES = st.recursive(
 @given(VALUES)
 def test_the_bytes_are_those_of_rfc8785_for_any_value(value):
     assert canonical(value) == rfc8785.dumps(value)
+
+
+# Row entries as capture writes them, and some that are not plain (other names, wider integers,
+# nested documents), which the fast path hands to the exact writer.
+ENTRY_VALUES = SCALARS | st.lists(st.integers(-INT_MAX, INT_MAX), max_size=4) | VALUES
+ENTRIES = st.lists(
+    st.fixed_dictionaries(
+        {"table": TEXT, "id": st.integers(-INT_MAX, INT_MAX), "op": TEXT},
+        optional={"values": st.dictionaries(TEXT, ENTRY_VALUES, max_size=8)},
+    ),
+    max_size=6,
+)
+
+
+@given(ENTRIES)
+def test_row_entries_are_written_as_rfc8785_writes_them_on_the_fast_path_or_not(entries):
+    assert canonical_rows(entries) == canonical(entries) == rfc8785.dumps(entries)
+
+
+@given(st.lists(st.floats() | st.integers(INT_MAX + 1), min_size=1, max_size=3))
+def test_row_entries_holding_a_float_or_a_wide_integer_are_refused(values):
+    entries = [{"table": "t", "id": 1, "op": "insert", "values": {"v": v}} for v in values]
+    with pytest.raises(EncodingError):
+        canonical_rows(entries)
 
 
 @given(st.dictionaries(TEXT, st.integers(0, 9), min_size=2, max_size=8))
