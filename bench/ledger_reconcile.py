@@ -91,18 +91,23 @@ def load(deployments: int, alerts: int) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = origin")
     with transaction.atomic():  # the ledger entries of the loaded rows, as an upgrade writes them
-        audited = [capture.AUDITED[table] for table in ("audits_deployment", "audits_facesseenrevision", "audits_alert")]
+        # every audited table: the loader writes reference rows in bulk too (a second baseline
+        # of the migrations' reference data only restates it)
+        audited = [capture.AUDITED[table] for table in sorted(capture.AUDITED)]
         baseline_rows(apps.get_model("ledger", "LedgerEvent"), audited, "default")
     return sizes
 
 
 def new_events(count: int) -> None:
     """`count` alerts changed through the ORM: each save is one event with one row entry."""
+    from django.db import transaction
+
     from audits.register.models import Alert
 
     for alert in Alert.objects.order_by("-pk")[:count]:
-        alert.notes = "Checked again."
-        alert.save(update_fields=["notes"])
+        with transaction.atomic():  # the row and its event commit together
+            alert.adjudication_reason = "Checked again."
+            alert.save(update_fields=["adjudication_reason"])
 
 
 def worker(deployments: int, alerts: int, events: int, repeat: int) -> dict[str, Any]:
@@ -147,7 +152,10 @@ def main() -> None:
             drop_database(url)
         return
     results = []
-    for deployments, alerts in ((args.deployments // 10, args.alerts // 10), (args.deployments, args.alerts)):
+    for deployments, alerts in (
+        (args.deployments // 10, args.alerts // 10),
+        (args.deployments, args.alerts),
+    ):
         command = [sys.executable, __file__, "--worker", str(deployments), str(alerts)]
         command += ["--events", str(args.events), "--repeat", str(args.repeat)]
         done = subprocess.run(command, capture_output=True, text=True, check=True)

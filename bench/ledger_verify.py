@@ -133,9 +133,9 @@ def build_events(count: int) -> Iterator[tuple[tuple, bytes]]:
             "",
             prev_hash,
         )
-        body = event_bytes(*fields)
+        body = event_bytes(*fields)  # format 1, as the chains written before format 2
         prev_hash = sha256(body).hexdigest()
-        yield (*fields, prev_hash), body
+        yield (*fields, 1, "", prev_hash), body  # COLUMNS: ..., prev_hash, format, rows, hash
 
 
 def load(count: int) -> list[bytes]:

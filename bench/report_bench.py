@@ -278,6 +278,7 @@ def deployments_table(
             "created_at": now,
             "updated_at": now,
             "withdrawn_reason": np.where(status == "withdrawn", "Entered twice", ""),
+            "origin": "entered",
             "reference": pd.Series([code for code, _, _ in FORCES]).to_numpy()[force]
             + pd.Series(np.arange(1, count + 1)).astype(str).str.zfill(7).radd("-").to_numpy(),
             "kind": _labels(KINDS, _choice(rng, KINDS, count)),

@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connections, models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
 from audits.ledger import services
 from audits.ledger.encoding import field_value
+from audits.ledger.models import LedgerError
 
 PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 # db_table -> model, for every audited model.
@@ -33,6 +34,7 @@ def audit(*audited: type[models.Model]) -> None:
     for model in audited:
         AUDITED[model._meta.db_table] = model
         uid = f"ledger.capture.{model._meta.label}"
+        pre_save.connect(_in_a_transaction, sender=model, dispatch_uid=uid)
         post_save.connect(_saved, sender=model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
@@ -154,6 +156,19 @@ def deleted(model: type[models.Model], ids: Iterable[Any], *, using: str = "defa
     rows = [{"table": table, "id": key, "op": "delete"} for key in ids]
     if rows:
         services.capture(rows, using=using)
+
+
+def _in_a_transaction(sender: type[models.Model], using: str, **kwargs: Any) -> None:
+    """A save outside a transaction commits on its own, before its event could join it: the
+    row would be written with no event of its transaction (the journal would rightly name it),
+    or with none at all if the append failed. Fail closed: refuse it. (Deletes and
+    many-to-many changes open their own transaction; saves do not.)"""
+    if not connections[using].in_atomic_block:
+        raise LedgerError(
+            f"A {sender._meta.verbose_name} is saved outside a transaction: write audited rows "
+            "through a service, or inside transaction.atomic(), so that the row and its ledger "
+            "event commit together."
+        )
 
 
 def _saved(

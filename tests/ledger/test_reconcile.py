@@ -248,3 +248,24 @@ def test_roles_given_and_taken_away_reconcile_and_one_granted_by_sql_is_named():
     )
     [found] = differences()
     assert (found.kind, found.table) == ("no history", "auth_user_groups")
+
+
+def test_an_audited_row_saved_outside_a_transaction_is_refused():
+    """Outside a transaction (a connection of its own, in autocommit) the row would commit
+    before its event: refused, nothing written."""
+    from audits.ledger.models import LedgerError
+    from audits.register.models import Outcome
+    from tests.ledger.conftest import in_own_connection
+
+    refused = []
+
+    def write() -> None:
+        try:
+            Outcome.objects.create(code="autocommit", name="Autocommit", kind="other")
+        except LedgerError as error:
+            refused.append(str(error))
+
+    in_own_connection(write)
+
+    assert len(refused) == 1 and "saved outside a transaction" in refused[0]
+    assert not Outcome.objects.filter(code="autocommit").exists()
