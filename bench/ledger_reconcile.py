@@ -25,7 +25,10 @@ Ingestion with per-row capture against COPY is bench/ingest_bench.py.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import os
+import pstats
 import subprocess
 import sys
 import tempfile
@@ -79,10 +82,10 @@ def load(deployments: int, alerts: int) -> dict[str, int]:
     from django.apps import apps
     from django.core.management import call_command
     from django.db import connection, transaction
+    from report_bench import load_register
 
     from audits.ledger import capture
     from audits.ledger.baseline import baseline_rows
-    from report_bench import load_register
 
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:  # the loader bypasses the application, on purpose
@@ -115,6 +118,10 @@ def worker(deployments: int, alerts: int, events: int, repeat: int) -> dict[str,
     from audits.ledger.models import LedgerEvent
 
     sizes = load(deployments, alerts)
+    if os.environ.get("BENCH_PROFILE"):  # where full verification spends its time, to stderr
+        profile = cProfile.Profile()
+        profile.runcall(full_verification)
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     streaming = best(stream_everything, repeat)
     full = best(full_verification, repeat)
     with tempfile.TemporaryDirectory() as folder:

@@ -107,7 +107,7 @@ def _since(store: sqlite3.Connection, mark: dict[str, Any], using: str) -> Outco
         for written in json.loads(text or "[]"):
             _apply(store, states, gone, seq, written)
     differences, compared = _compare_touched(states, gone, using)
-    behind = [u for u in journal.unexplained(using=using) if u.entry.pk > mark["journal"]]
+    behind = journal.unexplained(using=using, after=mark["journal"])
     _store_states(store, states, gone)
     _save_mark(store, chain, using)
     return Outcome(chain, differences, behind, events, compared)
@@ -122,11 +122,12 @@ def _apply(
 ) -> None:
     table, key, op = written["table"], written["id"], written["op"]
     if op in ("insert", "baseline"):
-        states[table][key] = {c: (v, seq) for c, v in written["values"].items()}
+        values = written["values"]
+        states[table][key] = (values, dict.fromkeys(values, seq))
         gone[table].discard(key)
     elif op == "update":
         state = states[table].get(key) or _stored_state(store, table, key)
-        state.update({c: (v, seq) for c, v in written["values"].items()})
+        reconcile.update(state, written["values"], seq)
         states[table][key] = state
     elif op == "delete":
         states[table].pop(key, None)
@@ -136,7 +137,10 @@ def _apply(
 def _stored_state(store: sqlite3.Connection, table: str, key: Any) -> reconcile.State:
     found = store.execute("SELECT state FROM row_state WHERE tbl = ? AND id = ?", (table, key))
     row = found.fetchone()
-    return {c: (v, s) for c, (v, s) in json.loads(row[0]).items()} if row else {}
+    if row is None:
+        return {}, {}
+    values, seqs = json.loads(row[0])
+    return values, seqs
 
 
 def _compare_touched(

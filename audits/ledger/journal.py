@@ -98,13 +98,17 @@ class Unexplained:
         )
 
 
-def unexplained(*, using: str = DEFAULT_DB_ALIAS) -> list[Unexplained]:
-    """Journal rows that no row entry of an event of their own transaction explains."""
+def unexplained(*, using: str = DEFAULT_DB_ALIAS, after: int = 0) -> list[Unexplained]:
+    """Journal rows (those after the journal row `after`, for an incremental run) that no row
+    entry of an event of their own transaction explains."""
     if connections[using].vendor != "postgresql":
         return []
-    journal = JournalEntry.objects.using(using)
+    journal = JournalEntry.objects.using(using).filter(pk__gt=after)
+    ledger_rows = JournalEntry.objects.using(using).filter(table_name=LEDGER_TABLE)
+    if after:  # only the transactions of the journal rows since: found by the txid index
+        ledger_rows = ledger_rows.filter(txid__in=journal.values("txid"))
     events: dict[int, set[int]] = defaultdict(set)
-    for txid, seq in journal.filter(table_name=LEDGER_TABLE).values_list("txid", "row_id"):
+    for txid, seq in ledger_rows.values_list("txid", "row_id"):
         events[txid].add(seq)
     seqs = sorted({seq for seqs_of in events.values() for seq in seqs_of})
     entries: dict[int, set[tuple[str, Any, str]]] = {}

@@ -110,8 +110,7 @@ def rebuild(history: History, *, using: str) -> dict[str, int]:
 def _database_value(field: models.Field[Any, Any], key: Any, state: Any, connection: Any) -> Any:
     if field.primary_key:
         return key
-    recorded = state.get(field.column)
-    value = python_value(field, recorded[0] if recorded is not None else None)
+    value = python_value(field, state[0].get(field.column))
     return field.get_db_prep_save(value, connection)
 
 
@@ -125,7 +124,7 @@ def _insert_sets(cursor: Any, many: Any, rows: dict[Any, Any], quote: Any) -> No
     pairs = [
         (key, other)
         for key, state in sorted(rows.items())
-        for other in (state.get(many.name) or ([], 0))[0]
+        for other in state[0].get(many.name) or []
     ]
     if pairs:
         cursor.executemany(statement, pairs)
