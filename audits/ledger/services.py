@@ -138,15 +138,21 @@ def recording(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     event: "submit", with its reason), rather than each into an event of its own. Writes left
     over when it ends (rows that name the event, as an amendment names its seq) get one event
     of their own, inside the same transaction, by the same actor: none is lost. Nested, it
-    joins the outer one; a block that fails forgets the writes it captured."""
+    joins the outer one (in a savepoint); a block that fails is forgotten as its savepoint is:
+    the writes it captured, and any event it appended (with the outer block's writes that event
+    took, which wait again for the next one)."""
     waiting = _recording.rows.get(using)
     if waiting is not None:
-        mark = len(waiting)
+        before, last = list(waiting), _recording.last.get(using)
         try:
             with transaction.atomic(using=using):
                 yield
         except BaseException:
-            del waiting[mark:]
+            waiting[:] = before
+            if last is None:
+                _recording.last.pop(using, None)
+            else:
+                _recording.last[using] = last
             raise
         return
     waiting = _recording.rows[using] = []

@@ -269,3 +269,22 @@ def test_an_audited_row_saved_outside_a_transaction_is_refused():
 
     assert len(refused) == 1 and "saved outside a transaction" in refused[0]
     assert not Outcome.objects.filter(code="autocommit").exists()
+
+
+def test_a_failed_inner_step_gives_back_the_writes_its_event_took():
+    """An outer service's write waits for its event; an inner step appends an event (taking the
+    outer write with it) and then fails: its savepoint goes, and the outer write still gets
+    into the outer event."""
+    from audits.ledger import services as ledger
+    from audits.register.models import Outcome
+
+    with ledger.recording():
+        Outcome.objects.create(code="outer", name="Outer", kind="other")
+        with pytest.raises(RuntimeError), ledger.recording():
+            Outcome.objects.create(code="inner", name="Inner", kind="other")
+            ledger.append(action="update", object_type="outcome")
+            raise RuntimeError("the inner step fails after its event")
+        ledger.append(action="create", object_type="outcome")
+
+    assert differences() == []
+    assert not Outcome.objects.filter(code="inner").exists()
