@@ -3,10 +3,11 @@
 An app names its audited models (`audit()`, from its AppConfig.ready); from then on every save,
 delete (cascades included: Django sends the signals for each row it deletes) and change of a
 many-to-many set of those models is captured as an entry from which the row's stored state is
-rebuilt exactly (docs/ledger-format.md, 3.4), and bulk inserts call `inserted()` themselves.
+rebuilt exactly (docs/ledger-format.md, 3.4), and bulk inserts and deletes call
+`inserted_rows()` and `deleted()` themselves.
 A service that opens `services.recording()` gets its writes into its own event; any other write
 gets an event of its own at once. What no signal sees (raw SQL, QuerySet.update, COPY without
-`inserted()`) is what reconciliation (audits/ledger/reconcile.py) is for.
+`inserted_rows()`) is what reconciliation (audits/ledger/reconcile.py) is for.
 """
 
 from __future__ import annotations
@@ -108,13 +109,6 @@ def entry(
             if not field.primary_key
         }
     return written
-
-
-def inserted(instances: Iterable[models.Model], *, using: str = "default") -> None:
-    """Rows inserted in bulk (bulk_create or COPY), each with its id: one entry each."""
-    rows = [entry(instance, "insert") for instance in instances]
-    if rows:
-        services.capture(rows, using=using)
 
 
 def inserted_rows(

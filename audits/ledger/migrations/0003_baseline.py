@@ -5,7 +5,7 @@ changed but cannot always rebuild a stored value exactly. Their state now is rec
 format 2 events of action "baseline", and reconciliation starts from it: the verifier says that
 these rows are proven since their baseline. On a new database it records the reference data
 that earlier migrations wrote. It runs once; a later migration that writes audited rows records
-them itself (capture.inserted).
+them itself (capture.inserted_rows).
 """
 
 from django.db import migrations
