@@ -27,7 +27,7 @@ def force(code: str = "TST") -> Force:
 
 def authorisation(**overrides) -> Authorisation:
     values = dict(
-        force=force(),
+        force=overrides.get("force") or force(),
         reference="T-AUTH-1",
         ao_identifier="S1234",
         ao_rank=Rank.SUPERINTENDENT,
@@ -40,14 +40,17 @@ def authorisation(**overrides) -> Authorisation:
 
 def watchlist(**overrides) -> Watchlist:
     values = dict(
-        force=force(), reference="T-WL-1", compiled_at=START - timedelta(hours=6), size=9000
+        force=overrides.get("force") or force(),
+        reference="T-WL-1",
+        compiled_at=START - timedelta(hours=6),
+        size=9000,
     )
     return Watchlist(**{**values, **overrides})
 
 
 def deployment(**overrides) -> Deployment:
     values = dict(
-        force=force(),
+        force=overrides.get("force") or force(),
         reference="T-D-1",
         kind=Deployment.Kind.VAN,
         location_name="Oxford Circus",
@@ -99,7 +102,7 @@ def device_session(parent: Deployment, **overrides) -> DeviceSession:
 
 def search(**overrides) -> Search:
     values = dict(
-        force=force(),
+        force=overrides.get("force") or force(),
         external_id="T-S-1",
         mode=Search.Mode.RFR,
         occurred_at=START,

@@ -200,10 +200,11 @@ def person(username: str, role: str, force_code: str | None = None):
     """The user with this name, created with the role (and force) if it is not there yet."""
     model = get_user_model()
     if not model.objects.filter(username=username).exists():
-        user = model.objects.create_user(username, password=PASSWORD, is_staff=True)
-        user.groups.add(Group.objects.get(name=role))
-        if force_code:
-            Membership.objects.create(user=user, force=Force.objects.get(code=force_code))
+        with transaction.atomic():  # a membership is audited: it commits with its event
+            user = model.objects.create_user(username, password=PASSWORD, is_staff=True)
+            user.groups.add(Group.objects.get(name=role))
+            if force_code:
+                Membership.objects.create(user=user, force=Force.objects.get(code=force_code))
     return model.objects.get(username=username)  # fresh, without cached permissions
 
 

@@ -16,10 +16,10 @@ from django.db import connection, transaction
 
 from audits.compliance.models import Finding
 from audits.ledger import services as ledger
-from audits.ledger.models import LedgerEvent
+from audits.ledger.models import JournalEntry, LedgerEvent
 from audits.oversight.models import CommissionerReview, ReviewMessage
 from audits.register import roles
-from audits.register.models import Amendment, Deployment, Membership
+from audits.register.models import Amendment, Deployment, Force, Membership
 from tests import personas
 from tests.security.harness import on_own_connection
 
@@ -28,7 +28,7 @@ from tests.security.harness import on_own_connection
 PREFIX = "race-"
 REFERENCE_PREFIX = "RACE-"
 SUBJECT_PREFIX = "Race review"
-COUNTED = (Amendment, CommissionerReview, Deployment, Finding, Membership, ReviewMessage)
+COUNTED = (Amendment, CommissionerReview, Deployment, Finding, Force, Membership, ReviewMessage)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -55,7 +55,7 @@ def _make_people() -> People:
     )
 
 
-def _remove_committed(after_seq: int) -> None:
+def _remove_committed(after_seq: int, after_entry: int) -> None:
     deployments = Deployment.objects.filter(reference__startswith=REFERENCE_PREFIX)
     reviews = CommissionerReview.objects.filter(subject__startswith=SUBJECT_PREFIX)
     of_deployments = dict(
@@ -72,11 +72,18 @@ def _remove_committed(after_seq: int) -> None:
         deployments.delete()
         get_user_model().objects.filter(username__startswith=PREFIX).delete()
         cursor.execute(f"DELETE FROM {LedgerEvent._meta.db_table} WHERE seq > %s", [after_seq])
+        # The journal saw the racers' writes; with their events gone it would name them.
+        cursor.execute(f"DELETE FROM {JournalEntry._meta.db_table} WHERE id > %s", [after_entry])
+
+
+def _last_entry() -> int:
+    last = JournalEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    return last or 0
 
 
 def _snapshot() -> tuple:
     counts = tuple(model.objects.count() for model in COUNTED)
-    return ledger.head(), counts, get_user_model().objects.count()
+    return ledger.head(), counts, get_user_model().objects.count(), _last_entry()
 
 
 @pytest.fixture
@@ -86,5 +93,5 @@ def people(db) -> Iterator[People]:
     try:
         yield on_own_connection(_make_people)
     finally:
-        on_own_connection(lambda: _remove_committed(before[0][0]))
+        on_own_connection(lambda: _remove_committed(before[0][0], before[3]))
     assert _snapshot() == before
