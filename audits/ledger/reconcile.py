@@ -11,14 +11,14 @@ judged again from the records.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from audits.ledger import capture
-from audits.ledger.encoding import field_writer
+from audits.ledger.encoding import field_writer, json_document
 from audits.ledger.models import LedgerEvent
 
 # What a history is made of: per table, per id, ({column: value}, {column: seq of the event that
@@ -135,27 +135,94 @@ def _label(model: type[models.Model], key: Any, reference: Any) -> str:
 def stored_rows(
     model: type[models.Model], using: str, ids: list[Any] | None = None
 ) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
-    """(id, reference, {column: ledger value}) for every row of the table, as stored."""
+    """(id, reference, {column: ledger value}) for every row of the table (or those with `ids`),
+    as stored, in no particular order."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     many = model._meta.local_many_to_many
     sets = {f.name: _many_sets(f, using) for f in many}
-    has_reference = any(f.name == "reference" for f in fields)
-    names = ["pk", *(f.attname for f in fields)]
-    rows = model._base_manager.using(using).order_by("pk").values_list(*names)
+    names = [f.name for f in fields]
+    position = names.index("reference") if "reference" in names else None
+    columns = [f.column for f in fields]
+    if connections[using].vendor == "postgresql":
+        rows, writers = _rows_in_ledger_form(model, fields, using, ids), _sql_writers(fields)
+    else:
+        rows, writers = _rows_as_stored(model, fields, using, ids), _writers(fields)
+    for key, *values in rows:
+        if writers:  # only the columns that still need writing (all of them on SQLite)
+            for number, write in writers:
+                values[number] = write(values[number])
+        state = dict(zip(columns, values, strict=True))
+        for f in many:
+            state[f.name] = sets[f.name].get(key, [])
+        yield key, (values[position] if position is not None else None), state
+
+
+def _writers(fields: list[models.Field[Any, Any]]) -> list[tuple[int, Callable[[Any], Any]]]:
+    return [(number, field_writer(f)) for number, f in enumerate(fields)]
+
+
+def _rows_as_stored(
+    model: type[models.Model],
+    fields: list[models.Field[Any, Any]],
+    using: str,
+    ids: list[Any] | None,
+) -> Iterator[list[Any]]:
+    rows = model._base_manager.using(using).values_list("pk", *(f.attname for f in fields))
     chunks = (
         [rows]
         if ids is None
         else [rows.filter(pk__in=ids[i : i + 2000]) for i in range(0, len(ids), 2000)]
     )
-    writers = [(f.column, field_writer(f)) for f in fields]
-    position = [f.name for f in fields].index("reference") if has_reference else None
-    for key, *values in (row for chunk in chunks for row in chunk.iterator(chunk_size=2000)):
-        state = {
-            column: write(value) for (column, write), value in zip(writers, values, strict=True)
-        }
-        for f in many:
-            state[f.name] = sets[f.name].get(key, [])
-        yield key, (values[position] if position is not None else None), state
+    for chunk in chunks:
+        for row in chunk.iterator(chunk_size=2000):
+            yield list(row)
+
+
+# PostgreSQL writes a value's ledger form itself (docs/ledger-format.md, 3.2), so that millions
+# of stored values need no conversion in Python: a datetime in UTC with microseconds and Z, a
+# date as YYYY-MM-DD, a numeric as its text (a numeric column holds its field's scale), an
+# interval as integer microseconds (Django stores days and microseconds, never months). The
+# test of each field kind against field_value is tests/ledger/test_reconcile.py.
+_IN_LEDGER_FORM = {
+    "DateTimeField": "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+    "DateField": "to_char({}, 'YYYY-MM-DD')",
+    "DecimalField": "({})::text",
+    "DurationField": "(extract(epoch FROM {}) * 1000000)::bigint",
+}
+
+
+def _sql_writers(fields: list[models.Field[Any, Any]]) -> list[tuple[int, Callable[[Any], Any]]]:
+    """What PostgreSQL's form leaves to write: JSON documents, which arrive as their text."""
+    return [
+        (number, lambda text: json_document(None if text is None else json.loads(text)))
+        for number, f in enumerate(fields)
+        if f.get_internal_type() == "JSONField"
+    ]
+
+
+def _rows_in_ledger_form(
+    model: type[models.Model],
+    fields: list[models.Field[Any, Any]],
+    using: str,
+    ids: list[Any] | None,
+) -> Iterator[list[Any]]:
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    selected = [quote(model._meta.pk.column)]
+    for f in fields:
+        form = _IN_LEDGER_FORM.get(f.get_internal_type(), "{}")
+        if f.get_internal_type() == "JSONField":
+            form = "({})::text"
+        selected.append(form.format(quote(f.column)))
+    sql = f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)}"
+    params: list[Any] = []
+    if ids is not None:
+        sql += f" WHERE {quote(model._meta.pk.column)} = ANY(%s)"
+        params.append(list(ids))
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(2000):
+            yield from map(list, rows)
 
 
 def _many_sets(many: models.ManyToManyField[Any, Any], using: str) -> dict[Any, list[Any]]:
@@ -210,23 +277,24 @@ def compare_table(
     expected states, and how many rows were compared. `expected` is consumed: what is left in
     it, of the rows compared, has no row in the table."""
     table = model._meta.db_table
-    differences: list[Difference] = []
+    found: list[tuple[Any, list[Difference]]] = []  # by id: the rows come in no order
     records = 0
     for key, reference, state in stored_rows(model, using, ids):
         records += 1
         recorded = expected.pop(key, None)
-        label = _label(model, key, reference)
         if recorded is None:
-            differences.append(Difference("no history", table, label))
+            found.append((key, [Difference("no history", table, _label(model, key, reference))]))
         elif state != recorded[0]:
-            differences.extend(_compare(table, label, state, recorded))
+            found.append((key, _compare(table, _label(model, key, reference), state, recorded)))
     wanted = set(ids) if ids is not None else None
     for key, (_, seqs) in expected.items():
         if wanted is not None and key not in wanted:
             continue
         last = max(seqs.values()) if seqs else None
-        differences.append(Difference("missing", table, _label(model, key, None), last_seq=last))
-    return differences, records
+        missing = Difference("missing", table, _label(model, key, None), last_seq=last)
+        found.append((key, [missing]))
+    found.sort(key=lambda item: item[0])
+    return [difference for _, row in found for difference in row], records
 
 
 def _compare(table: str, label: str, stored: dict[str, Any], recorded: State) -> list[Difference]:

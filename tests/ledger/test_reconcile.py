@@ -288,3 +288,42 @@ def test_a_failed_inner_step_gives_back_the_writes_its_event_took():
 
     assert differences() == []
     assert not Outcome.objects.filter(code="inner").exists()
+
+
+@pytest.mark.postgres
+def test_postgresql_writes_every_stored_value_in_the_same_ledger_form_as_python():
+    """Reconciliation on PostgreSQL has the database write each value's ledger form; it must be
+    exactly what field_value writes, for every row of every audited table, and for the values
+    that are easiest to get wrong: microseconds, a non-UTC offset, an interval of days and
+    microseconds, a negative decimal, a date."""
+    deployment = Deployment.objects.order_by("pk").first()
+    run(
+        "UPDATE audits_deployment SET start = '2025-03-30 01:59:59.000007+01', "
+        "duration = interval '2 days 03:04:05.000007', longitude = -0.1, date = '2024-02-29' "
+        "WHERE id = %s",
+        [deployment.pk],
+    )
+    for table, model in sorted(capture.AUDITED.items()):
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        by_python = reconcile._rows_as_stored(model, fields, "default", None)
+        by_sql = reconcile._rows_in_ledger_form(model, fields, "default", None)
+        written = []
+        for rows, writers in (
+            (by_python, reconcile._writers(fields)),
+            (by_sql, reconcile._sql_writers(fields)),
+        ):
+            states = {}
+            for key, *values in rows:
+                for number, write in writers:
+                    values[number] = write(values[number])
+                states[key] = values
+            written.append(states)
+        assert written[0] == written[1], table
+        assert written[0], f"{table} has no rows in the persona register"
+    [(_, _, state)] = reconcile.stored_rows(Deployment, "default", [deployment.pk])
+    assert {column: state[column] for column in ("start", "duration", "longitude", "date")} == {
+        "start": "2025-03-30T00:59:59.000007Z",
+        "duration": 183_845_000_007,
+        "longitude": "-0.10000",
+        "date": "2024-02-29",
+    }
