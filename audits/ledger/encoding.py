@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.db import models
 
 # Integers a verifier in any language reads exactly: RFC 8785 writes numbers as IEEE 754 doubles.
@@ -112,6 +113,15 @@ def canonical_rows(entries: list[Any]) -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: let the exact writer name it
         return canonical(entries)
+
+
+def row_entries(text: str | None) -> list[dict[str, Any]]:
+    """An event's row entries, decoded. orjson reads them in about a quarter of the standard
+    library's time, and a full verification decodes every entry in the ledger. Entries hold no
+    floats and no integer beyond 2**53 (docs/ledger-format.md, 3.1), where the two
+    decoders could differ."""
+    entries: list[dict[str, Any]] = orjson.loads(text or "[]")
+    return entries
 
 
 def _plain_entry(entry: Any) -> bool:

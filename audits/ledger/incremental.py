@@ -23,6 +23,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 
 from audits.ledger import capture, journal, reconcile
 from audits.ledger import services as ledger
+from audits.ledger.encoding import row_entries
 from audits.ledger.models import JournalEntry, LedgerEvent
 
 SCHEMA = """
@@ -104,7 +105,7 @@ def _since(store: sqlite3.Connection, mark: dict[str, Any], using: str) -> Outco
     rows = LedgerEvent.objects.using(using).filter(seq__gt=mark["seq"], format__gte=2)
     for seq, text in rows.order_by("seq").values_list("seq", "rows").iterator(chunk_size=500):
         events += 1
-        for written in json.loads(text or "[]"):
+        for written in row_entries(text):
             _apply(store, states, gone, seq, written)
     differences, compared = _compare_touched(states, gone, using)
     behind = journal.unexplained(using=using, after=mark["journal"])
@@ -122,8 +123,7 @@ def _apply(
 ) -> None:
     table, key, op = written["table"], written["id"], written["op"]
     if op in ("insert", "baseline"):
-        values = written["values"]
-        states[table][key] = (values, dict.fromkeys(values, seq))
+        states[table][key] = (written["values"], seq)
         gone[table].discard(key)
     elif op == "update":
         state = states[table].get(key) or _stored_state(store, table, key)
@@ -139,7 +139,7 @@ def _stored_state(store: sqlite3.Connection, table: str, key: Any) -> reconcile.
     row = found.fetchone()
     if row is None:
         return {}, {}
-    values, seqs = json.loads(row[0])
+    values, seqs = json.loads(row[0])  # seqs: one seq, or {column: seq} (reconcile.State)
     return values, seqs
 
 

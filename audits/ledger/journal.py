@@ -13,13 +13,13 @@ a superuser) escapes the journal, not reconciliation: see the README's deploymen
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from audits.ledger.encoding import row_entries
 from audits.ledger.models import JournalEntry, LedgerEvent
 
 FUNCTION = "audits_ledger_journal_write"
@@ -131,5 +131,5 @@ def _entries_by_seq(seqs: list[int], using: str) -> dict[int, set[tuple[str, Any
     rows = LedgerEvent.objects.using(using).filter(seq__in=seqs, format__gte=2)
     by_seq: dict[int, set[tuple[str, Any, str]]] = {}
     for seq, text in rows.values_list("seq", "rows").iterator(chunk_size=500):
-        by_seq[seq] = {(e["table"], e["id"], e["op"]) for e in json.loads(text or "[]")}
+        by_seq[seq] = {(e["table"], e["id"], e["op"]) for e in row_entries(text)}
     return by_seq

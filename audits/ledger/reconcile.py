@@ -18,12 +18,14 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from audits.ledger import capture
-from audits.ledger.encoding import field_writer, json_document
+from audits.ledger.encoding import field_writer, json_document, row_entries
 from audits.ledger.models import LedgerEvent
 
-# What a history is made of: per table, per id, ({column: value}, {column: seq of the event that
-# last set it}): two dicts, so that a row is compared with one dict comparison, in C.
-State = tuple[dict[str, Any], dict[str, int]]
+# What a history is made of: per table, per id, ({column: value}, the seq of the event that set
+# every column, or {column: seq of the event that last set it} once an update set some): values
+# and seqs apart, so that a row is compared with one dict comparison, in C, and the seqs of the
+# millions of rows never updated since they began are one integer each.
+State = tuple[dict[str, Any], int | dict[str, int]]
 
 
 @dataclass(frozen=True)
@@ -89,42 +91,64 @@ def _entries(using: str, up_to: int | None) -> Iterator[tuple[int, list[dict[str
     if up_to is not None:
         events = events.filter(seq__lte=up_to)
     for seq, rows in events.order_by("seq").values_list("seq", "rows").iterator(chunk_size=500):
-        yield seq, json.loads(rows)
+        yield seq, row_entries(rows)
 
 
 def replay(*, up_to: int | None = None, using: str = DEFAULT_DB_ALIAS) -> History:
     """Every audited row's state as the ledger's format 2 entries leave it (after event `up_to`,
     or after the last)."""
     history = History()
+    rows_of, began_of = history.rows, history.began
     for seq, rows in _entries(using, up_to):
         history.events += 1
         for written in rows:
-            _apply(history, seq, written)
+            # Most entries begin a row (a baseline holds every row there was): those are written
+            # here, without a call each; a full verification replays millions of them.
+            table, key, op = written["table"], written["id"], written["op"]
+            if op == "insert" or op == "baseline":
+                if table not in rows_of:
+                    rows_of[table], began_of[table] = {}, {}
+                rows_of[table][key] = (written["values"], seq)
+                began_of[table][key] = (op, seq)
+                if table in history.gone:
+                    history.gone[table].pop(key, None)
+            else:
+                _apply(history, seq, written)
     return history
 
 
 def _apply(history: History, seq: int, written: dict[str, Any]) -> None:
+    """An update or a delete (replay writes the entries that begin a row itself)."""
     table, key, op = written["table"], written["id"], written["op"]
     states = history.rows.setdefault(table, {})
-    if op in ("insert", "baseline"):
-        values = written["values"]
-        states[key] = (values, dict.fromkeys(values, seq))
-        history.began.setdefault(table, {})[key] = (op, seq)
-        history.gone.get(table, {}).pop(key, None)
-    elif op == "update":
+    if op == "update":
         state = states.get(key)
         if state is None:
             history.orphans.append((table, key, seq))
             return
-        update(state, written["values"], seq)
+        states[key] = update(state, written["values"], seq)
     elif op == "delete":
         states.pop(key, None)
         history.gone.setdefault(table, {})[key] = seq
 
 
-def update(state: State, values: dict[str, Any], seq: int) -> None:
-    state[0].update(values)
-    state[1].update(dict.fromkeys(values, seq))
+def update(state: State, values: dict[str, Any], seq: int) -> State:
+    """The state after an update entry: a new value and seq for each column it sets."""
+    before, seqs = state
+    by_column = dict.fromkeys(before, seqs) if isinstance(seqs, int) else seqs
+    before.update(values)
+    by_column.update(dict.fromkeys(values, seq))
+    return before, by_column
+
+
+def last_set(state: State, column: str | None = None) -> int | None:
+    """The seq of the event that last set `column` (or any column), None where none did."""
+    values, seqs = state
+    if isinstance(seqs, int):
+        return seqs if column is None or column in values else None
+    if column is None:
+        return max(seqs.values(), default=None)
+    return seqs.get(column)
 
 
 def _label(model: type[models.Model], key: Any, reference: Any) -> str:
@@ -242,14 +266,18 @@ def reconcile(*, using: str = DEFAULT_DB_ALIAS, history: History | None = None) 
     """Compare every audited table with the ledger's history of it (replayed here, unless given),
     in one snapshot."""
     with transaction.atomic(using=using):
-        history = history if history is not None else replay(using=using)
+        given = history is not None
+        if history is None:
+            history = replay(using=using)
         differences = [
             Difference("orphan", table, f"row {key}", last_seq=seq)
             for table, key, seq in history.orphans
         ]
         records = 0
         for table, model in sorted(capture.AUDITED.items()):
-            expected = dict(history.rows.get(table, {}))  # a copy: compare_table consumes it
+            expected = history.rows.get(table, {})
+            if given:  # a copy: compare_table consumes it, and the caller's history is theirs
+                expected = dict(expected)
             found, compared = compare_table(model, expected, using)
             differences.extend(found)
             records += compared
@@ -287,18 +315,17 @@ def compare_table(
         elif state != recorded[0]:
             found.append((key, _compare(table, _label(model, key, reference), state, recorded)))
     wanted = set(ids) if ids is not None else None
-    for key, (_, seqs) in expected.items():
+    for key, left in expected.items():
         if wanted is not None and key not in wanted:
             continue
-        last = max(seqs.values()) if seqs else None
-        missing = Difference("missing", table, _label(model, key, None), last_seq=last)
+        missing = Difference("missing", table, _label(model, key, None), last_seq=last_set(left))
         found.append((key, [missing]))
     found.sort(key=lambda item: item[0])
     return [difference for _, row in found for difference in row], records
 
 
 def _compare(table: str, label: str, stored: dict[str, Any], recorded: State) -> list[Difference]:
-    values, seqs = recorded
+    values = recorded[0]
     return [
         Difference(
             "changed",
@@ -307,7 +334,7 @@ def _compare(table: str, label: str, stored: dict[str, Any], recorded: State) ->
             column,
             stored.get(column),
             values.get(column),
-            seqs.get(column),
+            last_set(recorded, column),
         )
         for column in sorted(set(stored) | set(values))
         if column not in values or stored.get(column) != values[column]
@@ -327,7 +354,7 @@ def row_history(
     )
     found: list[tuple[int, dict[str, Any]]] = []
     for seq, rows in events.order_by("seq").values_list("seq", "rows"):
-        found.extend((seq, e) for e in json.loads(rows) if (e["table"], e["id"]) == (table, key))
+        found.extend((seq, e) for e in row_entries(rows) if (e["table"], e["id"]) == (table, key))
     return found
 
 

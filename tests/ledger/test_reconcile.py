@@ -188,6 +188,30 @@ def test_an_amendments_old_value_changed_by_sql_is_named():
     assert LedgerEvent.objects.get(seq=amendment.ledger_seq).action == "amend"
 
 
+def test_each_difference_names_the_event_that_last_set_its_field():
+    """A column an amendment set names the amendment's event; a column untouched since the row
+    began names the event that began it; a deleted row names the last event that touched it."""
+    deployment = Deployment.objects.filter(status=Status.SUBMITTED).order_by("pk").first()
+    [began, *_] = reconcile.row_history(Deployment._meta.db_table, deployment.pk)
+    [amendment] = record_amend(
+        user=None, instance=deployment, data={"notes": "Corrected."}, reason="Typo."
+    )
+    run(
+        "UPDATE audits_deployment SET notes = 'Forged.', location_name = 'Elsewhere' WHERE id = %s",
+        [deployment.pk],
+    )
+
+    found = {d.column: d.last_seq for d in differences()}
+
+    assert found == {"notes": amendment.ledger_seq, "location_name": began[0]}
+    assert began[0] < amendment.ledger_seq
+
+    run("DELETE FROM audits_amendment WHERE id = %s", [amendment.pk])
+    [missing] = [d for d in differences() if d.kind == "missing"]
+
+    assert (missing.table, missing.last_seq) == ("audits_amendment", amendment.ledger_seq)
+
+
 def test_writes_through_the_services_reconcile():
     """The lifecycle steps record every field they set (submitted_at, updated_at, status)."""
     deployment = Deployment.objects.filter(status=Status.SUBMITTED).order_by("pk").first()
