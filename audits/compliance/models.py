@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from audits.ledger.capture import AuditedQuerySet
 from audits.register.models.base import text_field
 from audits.scoped import SHARED, ForceOwned, Scoping
 
@@ -49,6 +50,8 @@ class PolicyProfile(models.Model):
         help_text="Forces whose records this profile judges.",
     )
 
+    objects = AuditedQuerySet.as_manager()  # QuerySet.update is captured too
+
     class Meta:
         db_table = "audits_policyprofile"  # the table's name from before the split
         ordering = ["code"]
@@ -72,7 +75,9 @@ SEVERITY_ORDER: dict[str, int] = {
 }
 
 
-class RuleManager(models.Manager):
+class RuleManager(models.Manager["Rule"]):
+    _queryset_class = AuditedQuerySet  # what Manager.from_queryset sets: updates are captured
+
     def get_queryset(self) -> models.QuerySet:
         # A rule is named by its profile ("app-force-policy/threshold-minimum") everywhere.
         return super().get_queryset().select_related("profile")

@@ -3,10 +3,11 @@
 An app names its audited models (`audit()`, from its AppConfig.ready); from then on every save,
 delete (cascades included: Django sends the signals for each row it deletes) and change of a
 many-to-many set of those models is captured as an entry from which the row's stored state is
-rebuilt exactly (docs/ledger-format.md, 3.4), and bulk inserts and deletes call
-`inserted_rows()` and `deleted()` themselves.
+rebuilt exactly (docs/ledger-format.md, 3.4), bulk inserts and deletes call `inserted_rows()`
+and `deleted()` themselves, and QuerySet.update (and so bulk_update), which sends no signal, is
+captured by the audited models' own QuerySet (`AuditedQuerySet`, which `audit()` insists on).
 A service that opens `services.recording()` gets its writes into its own event; any other write
-gets an event of its own at once. What no signal sees (raw SQL, QuerySet.update, COPY without
+gets an event of its own at once. What the application does not see (raw SQL, COPY without
 `inserted_rows()`) is what reconciliation (audits/ledger/reconcile.py) is for.
 """
 
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import connections, models
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from audits.ledger import services
 from audits.ledger.encoding import field_value
 from audits.ledger.models import LedgerError
 
+_M = TypeVar("_M", bound=models.Model)
 PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 # db_table -> model, for every audited model.
 AUDITED: dict[str, type[models.Model]] = {}
@@ -31,8 +34,42 @@ AUDITED: dict[str, type[models.Model]] = {}
 DERIVED: set[type[models.Model]] = set()
 
 
+class AuditedQuerySet(models.QuerySet[_M, _M]):
+    """The QuerySet of every audited model. Django's QuerySet.update writes with one UPDATE and
+    sends no signal, so here it locks the rows it matches, updates exactly those, and captures
+    an update entry for each with the columns it set, as they were stored (an F() expression or
+    a Case included), in the same transaction."""
+
+    def update(self, **kwargs: Any) -> int:
+        if self.query.is_sliced:
+            raise TypeError("Cannot update a query once a slice has been taken.")
+        fields = [self.model._meta.get_field(name) for name in kwargs]
+        concrete = [f for f in fields if isinstance(f, models.Field)]  # update() allows no other
+        with transaction.atomic(using=self.db):
+            matched = self.select_for_update().order_by("pk").values_list("pk", flat=True)
+            keys = list(matched)
+            plain: models.QuerySet[_M, _M] = models.QuerySet(model=self.model, using=self.db)
+            count = 0
+            for start in range(0, len(keys), 2000):  # within any database's limit on parameters
+                chunk = plain.filter(pk__in=keys[start : start + 2000])
+                count += chunk.update(**kwargs)
+                services.capture(
+                    [entry(row, "update", concrete) for row in chunk.order_by("pk")],
+                    using=self.db,
+                )
+        return count
+
+
 def audit(*audited: type[models.Model]) -> None:
     for model in audited:
+        if not issubclass(
+            getattr(model._default_manager, "_queryset_class", object), AuditedQuerySet
+        ):
+            # fail closed: an audited model whose QuerySet.update went unrecorded
+            raise ImproperlyConfigured(
+                f"{model._meta.label} is audited, so its default manager must be built on "
+                "audits.ledger.capture.AuditedQuerySet (AuditedQuerySet.as_manager())."
+            )
         AUDITED[model._meta.db_table] = model
         uid = f"ledger.capture.{model._meta.label}"
         pre_save.connect(_in_a_transaction, sender=model, dispatch_uid=uid)
@@ -197,10 +234,17 @@ def _m2m_changed(
     using: str,
     **kwargs: Any,
 ) -> None:
+    if reverse and action == "pre_clear":
+        # cleared from the other side (force.policy_profiles.clear()): after the clear nothing
+        # names the owners that changed, so they are noted now
+        instance.__dict__[_CLEARING] = _owners_linked(sender, instance, model, using)
+        return
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     owners = [instance]
-    if reverse:  # changed from the other side: every owner in pk_set changed
+    if reverse and action == "post_clear":
+        owners = instance.__dict__.pop(_CLEARING, [])
+    elif reverse:  # changed from the other side: every owner in pk_set changed
         owners = list(model._default_manager.using(using).filter(pk__in=pk_set or ()))
     rows = []
     for owner in owners:
@@ -217,3 +261,17 @@ def _m2m_changed(
                 )
     if rows:
         services.capture(rows, using=using)
+
+
+_CLEARING = "_ledger_owners_being_cleared"
+
+
+def _owners_linked(
+    through: type[models.Model], instance: models.Model, model: type[models.Model], using: str
+) -> list[models.Model]:
+    """The rows of `model` whose many-to-many set (held in `through`) includes `instance`."""
+    names = [f.name for f in model._meta.local_many_to_many if f.remote_field.through is through]
+    linked = model._default_manager.using(using).none()
+    for name in names:
+        linked = linked | model._default_manager.using(using).filter(**{name: instance.pk})
+    return list(linked.distinct().order_by("pk"))

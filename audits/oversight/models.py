@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from audits.ledger.capture import AuditedQuerySet
 from audits.register.models.base import check_end_after_start, text_field
 from audits.scoped import ForceOwned, Scoping
 
@@ -63,6 +64,8 @@ class CommissionerReview(models.Model):
     opinion = text_field(blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AuditedQuerySet.as_manager()  # QuerySet.update is captured too
+
     class Meta:
         db_table = "audits_commissionerreview"  # the table's name from before the split
         ordering = ["-opened_at"]
@@ -105,6 +108,8 @@ class ReviewMessage(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = text_field()
     written_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()  # QuerySet.update is captured too
 
     class Meta:
         db_table = "audits_reviewmessage"  # the table's name from before the split

@@ -21,7 +21,7 @@ from audits.register.scoping import acting_user
 class PolicyProfileViewSet(ReadViewSet):
     """Every profile with its rules; profiles are not a force's records, so everyone reads all."""
 
-    queryset = PolicyProfile.objects.prefetch_related(
+    queryset = PolicyProfile.objects.all().prefetch_related(
         "forces", Prefetch("rules", queryset=Rule.objects.all())
     )
     output_serializer = compliance.PolicyProfileOutput

@@ -6,6 +6,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from audits.ledger.capture import AuditedQuerySet
 from audits.register.models.base import Mode, text_field, threshold_field
 from audits.scoped import SHARED, ForceOwned, Scoping
 
@@ -42,6 +43,8 @@ class Force(models.Model):
     )
     watchlist_maximum_size = models.PositiveIntegerField(null=True, blank=True)
 
+    objects = AuditedQuerySet.as_manager()  # QuerySet.update is captured too
+
     class Meta:
         db_table = "audits_force"  # the table's name from before the split
         ordering = ["code"]
@@ -69,6 +72,8 @@ class Membership(models.Model):
     )
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="members")
 
+    objects = AuditedQuerySet.as_manager()  # QuerySet.update is captured too
+
     class Meta:
         db_table = "audits_membership"  # the table's name from before the split
 
@@ -85,6 +90,8 @@ class System(models.Model):
     algorithm = models.CharField(max_length=80)
     version = models.CharField(max_length=40, blank=True)
     mode = models.CharField(max_length=10, choices=Mode.choices)
+
+    objects = AuditedQuerySet.as_manager()  # QuerySet.update is captured too
 
     class Meta:
         db_table = "audits_system"  # the table's name from before the split

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from audits.ledger.capture import AuditedQuerySet
 from audits.register.models.base import text_field
 from audits.scoped import ForceOwned, Scoping
 
@@ -26,6 +27,8 @@ class ReferenceItem(models.Model):
         help_text="Empty for national reference data; set for a force's own additions.",
     )
     active = models.BooleanField(default=True)
+
+    objects = AuditedQuerySet.as_manager()  # QuerySet.update is captured too
 
     class Meta:
         abstract = True
