@@ -136,7 +136,7 @@ def table_digests(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
     digests = {}
     for model in audited_models():
         digest = hashlib.sha256()
-        for key, _, state in stored_rows(model, using):
+        for key, _, state in stored_rows(model, using, ordered=True):
             digest.update(json.dumps([key, state], sort_keys=True).encode())
         digests[model._meta.db_table] = digest.hexdigest()
     return digests

@@ -157,10 +157,11 @@ def _label(model: type[models.Model], key: Any, reference: Any) -> str:
 
 
 def stored_rows(
-    model: type[models.Model], using: str, ids: list[Any] | None = None
+    model: type[models.Model], using: str, ids: list[Any] | None = None, *, ordered: bool = False
 ) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
     """(id, reference, {column: ledger value}) for every row of the table (or those with `ids`),
-    as stored, in no particular order."""
+    as stored: by id if `ordered`, else in whatever order the database gives them (a
+    reconciliation sorts only what differs)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     many = model._meta.local_many_to_many
     sets = {f.name: _many_sets(f, using) for f in many}
@@ -168,9 +169,10 @@ def stored_rows(
     position = names.index("reference") if "reference" in names else None
     columns = [f.column for f in fields]
     if connections[using].vendor == "postgresql":
-        rows, writers = _rows_in_ledger_form(model, fields, using, ids), _sql_writers(fields)
+        rows = _rows_in_ledger_form(model, fields, using, ids, ordered)
+        writers = _sql_writers(fields)
     else:
-        rows, writers = _rows_as_stored(model, fields, using, ids), _writers(fields)
+        rows, writers = _rows_as_stored(model, fields, using, ids, ordered), _writers(fields)
     for key, *values in rows:
         if writers:  # only the columns that still need writing (all of them on SQLite)
             for number, write in writers:
@@ -190,8 +192,10 @@ def _rows_as_stored(
     fields: list[models.Field[Any, Any]],
     using: str,
     ids: list[Any] | None,
+    ordered: bool,
 ) -> Iterator[list[Any]]:
     rows = model._base_manager.using(using).values_list("pk", *(f.attname for f in fields))
+    rows = rows.order_by("pk") if ordered else rows.order_by()
     chunks = (
         [rows]
         if ids is None
@@ -229,6 +233,7 @@ def _rows_in_ledger_form(
     fields: list[models.Field[Any, Any]],
     using: str,
     ids: list[Any] | None,
+    ordered: bool,
 ) -> Iterator[list[Any]]:
     connection = connections[using]
     quote = connection.ops.quote_name
@@ -243,6 +248,8 @@ def _rows_in_ledger_form(
     if ids is not None:
         sql += f" WHERE {quote(model._meta.pk.column)} = ANY(%s)"
         params.append(list(ids))
+    if ordered:
+        sql += f" ORDER BY {quote(model._meta.pk.column)}"
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(2000):

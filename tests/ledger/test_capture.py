@@ -78,6 +78,6 @@ def test_a_many_to_many_set_cleared_from_its_other_side_is_captured():
 
 def test_auditing_a_model_without_the_audited_queryset_is_refused():
     """Its QuerySet.update would go unrecorded: refused when the app is ready, not later."""
-    with pytest.raises(ImproperlyConfigured, match="compliance.Finding is audited"):
+    with pytest.raises(ImproperlyConfigured, match=r"compliance\.Finding is audited"):
         capture.audit(Finding)
     assert Finding._meta.db_table not in capture.AUDITED

@@ -329,8 +329,8 @@ def test_postgresql_writes_every_stored_value_in_the_same_ledger_form_as_python(
     )
     for table, model in sorted(capture.AUDITED.items()):
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        by_python = reconcile._rows_as_stored(model, fields, "default", None)
-        by_sql = reconcile._rows_in_ledger_form(model, fields, "default", None)
+        by_python = reconcile._rows_as_stored(model, fields, "default", None, False)
+        by_sql = reconcile._rows_in_ledger_form(model, fields, "default", None, False)
         written = []
         for rows, writers in (
             (by_python, reconcile._writers(fields)),
