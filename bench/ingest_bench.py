@@ -71,10 +71,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def make_force_and_deployments(count: int):
+    from django.db import transaction
+
     from audits.register.models import Deployment, Force
     from audits.register.services.records import record_create
 
-    force = Force.objects.create(code="BEN", name="Benchmark Constabulary")
+    with transaction.atomic():  # an audited row commits with its ledger event
+        force = Force.objects.create(code="BEN", name="Benchmark Constabulary")
     for number in range(count):
         start = FIRST_DAY + timedelta(days=number)
         record_create(
