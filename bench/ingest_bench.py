@@ -15,7 +15,8 @@ from the migrations), then, in one run:
    keys (binary format, as the service uses);
 
 and prints rows per second for both and the ratio. Targets: at least 20,000 rows per second
-through the service, and within 5x of COPY.
+through the service, and within 5x of COPY (issue 5); within 3x of COPY with an entry per row in
+the ledger (issue 12).
 
 Run by hand (it creates, and afterwards drops, the database named in DATABASE_URL, whose name
 must start with "bench_"):
@@ -49,6 +50,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_ingest"
 SEED = 20250601
 TARGET_ROWS_PER_SECOND = 20_000
 TARGET_RATIO = 5.0
+TARGET_CAPTURE_RATIO = 3.0  # issue 12: with per-row capture
 FIRST_DAY = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 CATEGORIES = ("wanted_by_courts", "suspected_offence", "bail_or_court_order", "missing_at_risk")
 SEX = ("male", "female", "unknown")
@@ -313,9 +315,13 @@ def report(args: argparse.Namespace, service: Timing, repeat: Timing, copy: Timi
             f"COPY {args.alerts / copy.cpu:,.0f}"
         )
     rate = args.alerts / service.wall
-    rate_ok, ratio_ok = rate >= TARGET_ROWS_PER_SECOND, ratio <= TARGET_RATIO
-    print(f"target >= {TARGET_ROWS_PER_SECOND:,} rows/s: {'met' if rate_ok else 'MISSED'}")
-    print(f"target within {TARGET_RATIO:g}x of COPY: {'met' if ratio_ok else 'MISSED'}")
+    print(f"target >= {TARGET_ROWS_PER_SECOND:,} rows/s: {verdict(rate >= TARGET_ROWS_PER_SECOND)}")
+    for target in (TARGET_RATIO, TARGET_CAPTURE_RATIO):
+        print(f"target within {target:g}x of COPY: {verdict(ratio <= target)}")
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ gets an event of its own at once. What the application does not see (raw SQL, CO
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -23,11 +23,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 
 from audits.ledger import services
-from audits.ledger.encoding import field_value
+from audits.ledger.encoding import field_value, field_writer
 from audits.ledger.models import LedgerError
 
 _M = TypeVar("_M", bound=models.Model)
-PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 # db_table -> model, for every audited model.
 AUDITED: dict[str, type[models.Model]] = {}
 # Models whose rows are derived from the records (findings), so never captured nor compared.
@@ -159,26 +158,51 @@ def inserted_rows(
     """Rows inserted in bulk as tuples of `fields`' values, with their ids: one entry each. The
     values are typed already (the batch readers typed them), so no field reads them again."""
     table = model._meta.db_table
-    # (column, field, whether a plain value is written as it is): a batch is 250,000 values, and
-    # field_value would return text, an integer, a boolean or None unchanged anyway, except in a
-    # decimal field (written at its scale) or a JSON document.
-    shapes = [
-        (f.column, f, not isinstance(f, models.DecimalField | models.JSONField)) for f in fields
-    ]
-    entries = [
-        {
-            "table": table,
-            "id": key,
-            "op": "insert",
-            "values": {
-                column: value if as_is and type(value) in PLAIN_TYPES else field_value(field, value)
-                for (column, field, as_is), value in zip(shapes, row, strict=True)
-            },
-        }
-        for key, row in zip(ids, rows, strict=True)
-    ]
+    columns = [f.column for f in fields]
+    # A batch is 250,000 values, most of them text, integers, booleans or None in fields that
+    # hold nothing else: those are copied as they are (canonical_rows refuses any other type
+    # found there), and only the other fields' values are written by their writers.
+    typed = [(f.column, _batch_writer(f)) for f in fields if not isinstance(f, _PLAIN_FIELDS)]
+    entries = []
+    for key, row in zip(ids, rows, strict=True):
+        values = dict(zip(columns, row, strict=True))
+        for column, write in typed:
+            values[column] = write(values[column])
+        entries.append({"table": table, "id": key, "op": "insert", "values": values})
     if entries:
         services.capture(entries, using=using)
+
+
+# Fields whose values are text, an integer, a boolean or None, as stored and as written.
+_PLAIN_FIELDS = (
+    models.CharField,  # and TextField's subclasses, EmailField, SlugField, ...
+    models.TextField,
+    models.IntegerField,  # and its small, big and positive kinds
+    models.BooleanField,
+    models.AutoField,
+    models.BigAutoField,
+    models.ForeignKey,  # its id: the register's keys are integers
+)
+
+
+class _Written(dict[Any, Any]):
+    """A decimal field's values as written, remembered for one batch: thresholds repeat in
+    every row and scores often. Equal decimals are written alike at a field's scale (0.6 and
+    0.60 are both "0.6000"), so a value found here was written from an equal one."""
+
+    def __init__(self, field: models.DecimalField) -> None:
+        super().__init__()
+        self.write = field_writer(field)
+
+    def __missing__(self, value: Any) -> Any:
+        written = self[value] = self.write(value)
+        return written
+
+
+def _batch_writer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    if isinstance(field, models.DecimalField):
+        return _Written(field).__getitem__
+    return field_writer(field)
 
 
 def deleted(model: type[models.Model], ids: Iterable[Any], *, using: str = "default") -> None:

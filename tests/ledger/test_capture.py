@@ -2,6 +2,8 @@
 models' own QuerySet, and a many-to-many set cleared from its other side. Each leaves the
 register reconciled, with an entry per row changed holding the values as stored."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -11,7 +13,7 @@ from audits.compliance.models import Finding, PolicyProfile
 from audits.ledger import capture, reconcile
 from audits.ledger.encoding import row_entries
 from audits.ledger.models import LedgerEvent
-from audits.register.models import Deployment, Force
+from audits.register.models import Alert, Deployment, Force
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +83,30 @@ def test_auditing_a_model_without_the_audited_queryset_is_refused():
     with pytest.raises(ImproperlyConfigured, match=r"compliance\.Finding is audited"):
         capture.audit(Finding)
     assert Finding._meta.db_table not in capture.AUDITED
+
+
+def test_rows_inserted_in_bulk_write_each_decimal_at_its_scale_even_when_equal_ones_repeat(
+    monkeypatch,
+):
+    # A batch remembers each decimal field's written values: equal decimals written alike,
+    # a value with too many places refused, nothing else taken from the memory.
+    written = []
+    monkeypatch.setattr(capture.services, "capture", lambda rows, using: written.extend(rows))
+    fields = [Alert._meta.get_field(name) for name in ("score", "threshold", "external_id")]
+    rows = [
+        (Decimal("0.6"), Decimal("0.64"), "a"),
+        (Decimal("0.60"), Decimal("0.6400"), "b"),
+        (Decimal("0.61"), Decimal("0.64"), "c"),
+    ]
+
+    capture.inserted_rows(Alert, fields, [7, 8, 9], rows)
+
+    assert [entry["values"] for entry in written] == [
+        {"score": "0.6000", "threshold": "0.6400", "external_id": "a"},
+        {"score": "0.6000", "threshold": "0.6400", "external_id": "b"},
+        {"score": "0.6100", "threshold": "0.6400", "external_id": "c"},
+    ]
+    with pytest.raises(ValueError, match="more than 4 decimal places"):
+        capture.inserted_rows(
+            Alert, fields[:1], [10, 11], [(Decimal("0.6"),), (Decimal("0.60001"),)]
+        )

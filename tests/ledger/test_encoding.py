@@ -3,6 +3,7 @@ to the RFC's own examples, and to the value rules of docs/ledger-format.md."""
 
 import datetime as dt
 import math
+import uuid
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -61,6 +62,24 @@ def test_row_entries_holding_a_float_or_a_wide_integer_are_refused(values):
     entries = [{"table": "t", "id": 1, "op": "insert", "values": {"v": v}} for v in values]
     with pytest.raises(EncodingError):
         canonical_rows(entries)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        uuid.UUID(int=1),
+        Decimal("0.6"),
+        2.5,
+        INT_MAX + 1,
+    ],
+    ids=["datetime", "uuid", "decimal", "float", "wide integer"],
+)
+def test_values_that_orjson_writes_but_the_format_does_not_are_refused_anywhere_in_an_entry(value):
+    # orjson writes datetimes, UUIDs and floats natively; the fast path must not let it.
+    for entry in ({"id": value}, {"id": 1, "values": {"v": value}}, {"id": 1, "ids": [value]}):
+        with pytest.raises(EncodingError):
+            canonical_rows([entry])
 
 
 @given(st.dictionaries(TEXT, st.integers(0, 9), min_size=2, max_size=8))
