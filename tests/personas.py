@@ -63,6 +63,11 @@ from audits.register.models import (
     WatchlistCategoryCount,
 )
 from audits.register.services.deployments import deployment_revise_faces_seen
+from audits.register.services.published import (
+    publication_create,
+    published_deployment_create,
+    published_row_create,
+)
 from audits.register.services.records import (
     record_amend,
     record_create,
@@ -79,6 +84,8 @@ FORCES = {
     "EVC": ("Eastvale Constabulary (personas)", "Eastvale"),
 }
 PUBLISHING_FORCE = ("MPS", "Metropolitan Police Service", "London")
+# A force known only from its published table: one edition of it, two rows.
+PUBLISHED_FORCE = ("WSP", "Westshire Police (personas, publishes only)", "Westshire")
 FORCE_ROLES = {
     "recorder": roles.FORCE_RECORDER,
     "reviewer": roles.FORCE_REVIEWER,
@@ -608,7 +615,67 @@ def build() -> None:
     PolicyProfile.objects.get(code="eu-ai-act").forces.add(Force.objects.get(code="EVC"))
     for code in FORCES:
         builder.commissioner_review(code)
+    published_table()
     sign_in_traces()
+
+
+def published_table() -> None:
+    """PUBLISHED_FORCE's one publication, as an import writes it: two rows, the second of them
+    contradicting itself (1 alert, 1 + 1 true alerts), kept as published."""
+    code, name, jurisdiction = PUBLISHED_FORCE
+    force = Force(code=code, name=name, jurisdiction=jurisdiction)
+    record_create(user=None, instance=force)
+    reason = "Import of wsp-grid.pdf (personas)"
+    edition = publication_create(
+        user=None,
+        force=force,
+        series="WSP LFR DEPLOYMENTS 2024",
+        file_name="wsp-grid.pdf",
+        sha256="5" * 64,
+        created=at(date(2025, 1, 11), 11),
+        layout="met-2023-to-date",
+        pages=1,
+        rate_of="faces",
+        table_flags=[],
+        reason=reason,
+    )
+    rows = [
+        ("Market Sq", date(2024, 1, 9), 8_000, 2, 2, 0, "0%"),
+        ("High St", date(2024, 1, 10), 14_280, 1, 1, 1, "0%"),
+    ]
+    for number, (place, day, faces, alerts, confirmed, unconfirmed, rate) in enumerate(rows, 1):
+        values = {
+            "reference": f"{place} {day:%d/%m/%Y}",
+            "location_name": place,
+            "date": day,
+            "duration": timedelta(hours=5, minutes=18),
+            "threshold": Decimal("0.6"),
+            "faces_seen": faces,
+            "total_alerts": alerts,
+            "true_confirmed": confirmed,
+            "true_unconfirmed": unconfirmed,
+            "false_confirmed": 0,
+            "false_unconfirmed": 0,
+            "published_false_alert_rate": rate,
+            "source_document": "WSP LFR DEPLOYMENTS 2024 (wsp-grid.pdf, created 2025-01-11)",
+            "source_page": 1,
+        }
+        deployment = published_deployment_create(
+            user=None, force=force, values=values, watchlist_size=12_418, as_of=day, reason=reason
+        )
+        published_row_create(
+            user=None,
+            publication=edition,
+            deployment=deployment,
+            page=1,
+            row=number,
+            natural_key=f"{code}|{day.isoformat()}|{place.casefold()}|1",
+            cells={"location": place, "date": f"{day:%d/%m/%y}", "total_alerts": str(alerts)},
+            qualifiers={},
+            date_until=None,
+            flags=[],
+            reason=reason,
+        )
 
 
 def sign_in_traces() -> None:

@@ -44,6 +44,10 @@ DEPLOYMENT_OPTIONAL_COLUMNS: Mapping[str, str] = {
     "start": "datetime64: deployment start; NaT unknown",
     "end": "datetime64: deployment end; NaT unknown",
     "deployments": "int: how many deployments the row stands for; 1 when the column is absent",
+    "rate_of": "str: what the published false alert rate is a share of, 'faces' (the default) "
+    "or 'alerts'",
+    "published_flags": "list of {check, message} or None: defects its published table showed "
+    "when it was imported (quality.TABLE_CHECKS)",
 }
 
 ALERT_KINDS = ("true_confirmed", "true_unconfirmed", "false_confirmed", "false_unconfirmed")

@@ -20,6 +20,8 @@ READ_MODELS = [
     *COMPLIANCE_MODELS,
     "postdeploymentreview",
     "amendment",
+    "publication",  # the documents forces published, and each record's row in them
+    "publishedrow",
 ]
 
 

@@ -136,4 +136,4 @@ def test_anonymous_gets_no_report(anonymous):
 
 def test_an_auditor_reports_on_every_force():
     report = client_for(personas.auditor()).get(REPORTS, {"group_by": "force"}).json()
-    assert {group["key"]["force"] for group in report["groups"]} == {"NMP", "EVC"}
+    assert {group["key"]["force"] for group in report["groups"]} == {"NMP", "EVC", "WSP"}

@@ -18,7 +18,7 @@ from tests.ledger.conftest import verify_ledger
 pytestmark = pytest.mark.django_db
 TABLES = sorted(capture.AUDITED)
 # Columns that identify a row to its unique constraints: a copied row must differ in them.
-IDENTIFYING = ("external_id", "reference", "code", "name", "version")
+IDENTIFYING = ("external_id", "reference", "code", "name", "version", "sha256")
 
 
 def quote(name: str) -> str:
@@ -65,7 +65,8 @@ def unreferenced(model: type[models.Model]) -> models.Model:
     copy.pk = None
     for field in copy._meta.concrete_fields:
         if field.name in IDENTIFYING:
-            setattr(copy, field.attname, f"{getattr(copy, field.attname)}-copy")
+            copied = f"{getattr(copy, field.attname)}-copy"
+            setattr(copy, field.attname, copied[-field.max_length :])  # within its length
     copy.save()
     return copy
 
@@ -85,6 +86,10 @@ def copy_overrides(table: str, row: models.Model) -> dict[str, str]:
         return {"user_id": str(User.objects.create(username="no-role-yet").pk)}
     if table == "audits_system":
         return {"version": "version || '-copy'"}
+    if table == "audits_publication":
+        return {"sha256": "substr(sha256, 2) || 'c'"}
+    if table == "audits_publishedrow":  # a deployment not in the row's edition
+        return {"deployment_id": "(SELECT MIN(id) FROM audits_deployment)"}
     return {}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audits.metrics.columns import DEPLOYMENT_COLUMNS
+from audits.metrics.columns import DEPLOYMENT_COLUMNS, DEPLOYMENT_OPTIONAL_COLUMNS
 
 DEFAULTS: dict[str, Any] = {
     "force": "MPS",
@@ -32,7 +32,8 @@ def deployments(*rows: dict[str, Any]) -> pd.DataFrame:
         values["record"] = f"T-{number:03d}"
         values.update(row)
         filled.append(values)
-    frame = pd.DataFrame(filled, columns=list(DEPLOYMENT_COLUMNS))
+    optional = [c for c in DEPLOYMENT_OPTIONAL_COLUMNS if any(c in row for row in rows)]
+    frame = pd.DataFrame(filled, columns=[*DEPLOYMENT_COLUMNS, *optional])
     frame["date"] = pd.to_datetime(frame["date"])
     for column in NUMERIC_COLUMNS:
         frame[column] = frame[column].astype(float)

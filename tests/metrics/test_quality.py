@@ -46,13 +46,23 @@ def test_met_grid_alerts_all_add_up(met_findings):
     assert checks_named(met_findings, "alerts_do_not_add_up") == []
 
 
-def test_met_grid_findings_are_the_rate_mismatch_and_the_january_2022_watchlist(met_findings):
+def test_met_grid_findings_are_the_outcomes_the_rate_mismatch_and_the_january_2022_watchlist(
+    met_findings,
+):
+    # The 2023 grid prints "Other Disposal" again as "No Action", so wherever an alert had
+    # another disposal the outcomes add up to more than the alerts: flagged, as published.
     # MPS-004 (January 2022) used 9,756 images; the five 2022 deployments after it used about
     # 6,700-6,860. The robust rule flags it; 2023's steady growth is not flagged.
+    outcomes = ["012", "015", "016", "019", "020", "022", "025", "029", "030"]
     assert [(finding["record"], finding["check"]) for finding in met_findings] == [
+        *((f"MPS-{number}", "outcomes_above_alerts") for number in outcomes),
         ("MPS-027", "published_rate_mismatch"),
         ("MPS-004", "watchlist_size_outlier"),
     ]
+    assert checks_named(met_findings, "outcomes_above_alerts")[-1]["message"] == (
+        "MPS-030: its outcomes (arrests 5 + other disposals 6 + no action 6 = 17) are more "
+        "than its 11 alerts"
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,7 +82,9 @@ def test_met_grid_findings_are_the_rate_mismatch_and_the_january_2022_watchlist(
         ("0.05%", 1, None),  # nothing to recompute from
     ],
 )
-def test_published_rates_within_one_unit_of_the_last_decimal_are_fine(rate, false_alerts, faces):
+def test_published_rates_truncated_or_rounded_to_their_printed_places_are_fine(
+    rate, false_alerts, faces
+):
     findings = data_quality_checks(published(rate, false_alerts, faces))
     assert checks_named(findings, "published_rate_mismatch") == []
 
@@ -84,11 +96,51 @@ def test_published_rates_within_one_unit_of_the_last_decimal_are_fine(rate, fals
         ("0.00%", 1, 50),  # 2%
         ("0.07%", 7, 8_600),  # 0.0814%: off by just over one unit
         ("0.10%", 7, 8_600),
+        ("0.09%", 7, 8_600),  # 0.0814%: neither truncated (0.08) nor rounded (0.08)
+        ("0.0007", 7, 8_600),  # a fraction: 0.000814
+        ("1 in 1,000", 7, 8_600),  # 1 in 1,228.6
     ],
 )
-def test_published_rates_one_unit_or_more_away_are_flagged(rate, false_alerts, faces):
+def test_published_rates_neither_truncated_nor_rounded_are_flagged(rate, false_alerts, faces):
     findings = data_quality_checks(published(rate, false_alerts, faces))
     assert [finding["check"] for finding in findings] == ["published_rate_mismatch"]
+
+
+@pytest.mark.parametrize(
+    ("rate", "false_alerts", "faces"),
+    [
+        ("0.0008", 7, 8_600),  # a fraction, truncated
+        ("1 in 1,228", 7, 8_600),  # 1 in 1,228.57: truncated
+        ("1 in 1,229", 7, 8_600),  # rounded
+        ("1 in 2,251", 1, 2_251),
+    ],
+)
+def test_rates_printed_as_fractions_or_one_in_n_are_read_and_checked(rate, false_alerts, faces):
+    findings = data_quality_checks(published(rate, false_alerts, faces))
+    assert checks_named(findings, "published_rate_mismatch") == []
+
+
+def test_a_rate_of_alerts_is_checked_against_alerts_where_the_force_prints_that():
+    frame = deployments(
+        {
+            "published_false_alert_rate": "12.5%",
+            "alerts": 8,
+            "true_total": 7,
+            "false_confirmed": 1,
+            "faces_seen": 10_000,
+            "rate_of": "alerts",
+        },
+        {
+            "published_false_alert_rate": "12.5%",
+            "alerts": 8,
+            "true_total": 7,
+            "false_confirmed": 1,
+            "faces_seen": 10_000,
+        },
+    )
+    findings = checks_named(data_quality_checks(frame), "published_rate_mismatch")
+    assert [finding["record"] for finding in findings] == ["T-002"]
+    assert "1 / 10,000" in findings[0]["message"]
 
 
 def test_published_percentage_parser_keeps_the_printed_decimals():
@@ -108,8 +160,97 @@ def test_alerts_that_do_not_add_up_are_flagged_with_the_figures():
     )
 
 
-def test_alerts_with_an_unknown_part_are_not_judged():
+def test_alerts_with_an_unknown_part_are_not_judged_unless_the_known_part_exceeds_them():
     assert data_quality_checks(deployments({"alerts": 8, "true_total": 1})) == []
+    findings = data_quality_checks(deployments({"alerts": 1, "true_total": 3}))
+    assert [f["message"] for f in findings] == [
+        "T-001: alerts is 1 but true alerts alone are 3 (the other part is not published)"
+    ]
+
+
+def test_westminster_10_january_2024_one_alert_one_confirmed_one_unconfirmed_is_flagged_twice():
+    frame = deployments(
+        {
+            "alerts": 1,
+            "true_confirmed": 1,
+            "true_unconfirmed": 1,
+            "false_confirmed": 0,
+            "false_unconfirmed": 0,
+            "true_total": None,
+        }
+    )
+    assert [(f["check"], f["message"]) for f in data_quality_checks(frame)] == [
+        ("alerts_do_not_add_up", "T-001: alerts is 1 but true alerts (2) + false alerts (0) = 2"),
+    ]
+
+
+def test_a_true_total_that_is_not_its_split_is_flagged():
+    frame = deployments(
+        {
+            "alerts": 3,
+            "true_total": 3,
+            "true_confirmed": 1,
+            "true_unconfirmed": 1,
+            "false_confirmed": 0,
+        },
+        {"alerts": 3, "true_total": 2, "true_confirmed": 3, "false_confirmed": 0},
+    )
+    findings = checks_named(data_quality_checks(frame), "true_alerts_do_not_add_up")
+    assert [f["message"] for f in findings] == [
+        "T-001: true alerts in total is 3 but confirmed + unconfirmed = 2",
+        "T-002: true alerts in total is 2 but confirmed + unconfirmed = 3",
+    ]
+
+
+def test_outcomes_or_engagements_above_alerts_and_faces_below_alerts_are_flagged():
+    # Hounslow 07/03/25: 1 + 2 + 5 outcomes for 7 alerts.
+    frame = deployments(
+        {
+            "alerts": 7,
+            "true_total": 7,
+            "false_confirmed": 0,
+            "arrests": 1,
+            "other_disposals": 2,
+            "no_action": 5,
+        },
+        {"alerts": 2, "true_total": 2, "false_confirmed": 0, "engagements": 3},
+        {"alerts": 20, "true_total": 20, "false_confirmed": 0, "faces_seen": 12},
+        {"alerts": 7, "true_total": 7, "false_confirmed": 0, "arrests": 1, "no_action": 6},
+    )
+    assert [(f["record"], f["check"], f["message"]) for f in data_quality_checks(frame)] == [
+        (
+            "T-001",
+            "outcomes_above_alerts",
+            "T-001: its outcomes (arrests 1 + other disposals 2 "
+            "+ no action 5 = 8) are more than its 7 alerts",
+        ),
+        (
+            "T-002",
+            "engagements_above_alerts",
+            "T-002: its engagements (engagements 3 = 3) are more than its 2 alerts",
+        ),
+        (
+            "T-003",
+            "faces_seen_below_alerts",
+            "T-003: faces seen is 12, fewer than its 20 alerts (every alert is a face seen)",
+        ),
+    ]
+
+
+def test_defects_found_in_a_published_table_are_reported_with_their_record():
+    frame = deployments({}, {}).assign(
+        published_flags=[
+            [{"check": "date_out_of_sequence", "message": "printed among July 2024 rows"}],
+            None,
+        ]
+    )
+    assert data_quality_checks(frame) == [
+        {
+            "record": "T-001",
+            "check": "date_out_of_sequence",
+            "message": "T-001: printed among July 2024 rows",
+        }
+    ]
 
 
 def test_end_before_start_is_flagged_when_the_frame_has_times():

@@ -9,7 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audits.ledger.models import LedgerEvent
-from audits.register.models import Amendment, Deployment, FacesSeenRevision
+from audits.register.models import (
+    Amendment,
+    Deployment,
+    FacesSeenRevision,
+    Publication,
+    PublishedRow,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +54,11 @@ def test_the_met_grid_imports_as_published(capsys):
         mps.count()
         + mps.exclude(watchlist=None).count()
         + FacesSeenRevision.objects.filter(deployment__in=mps).count()
+        + Publication.objects.filter(force__code="MPS").count()
+        + PublishedRow.objects.filter(deployment__in=mps).count()
     )
-    assert (mps.count(), written) == (32, 32 + 32 + 31)  # 31 rows publish faces seen
+    # 31 rows publish faces seen; one edition, with a row for each record
+    assert (mps.count(), written) == (32, 32 + 32 + 31 + 1 + 32)
     assert LedgerEvent.objects.count() == events + written + 1
     creates = LedgerEvent.objects.filter(seq__gt=events, action="create")
     assert creates.filter(object_type="deployment").count() == 32
@@ -134,7 +143,7 @@ def test_a_missing_column_fails_naming_it(tmp_path, capsys):
     assert state() == before
 
 
-def test_an_end_before_its_start_fails_naming_row_and_column(tmp_path, capsys):
+def test_an_end_before_its_start_is_imported_as_published_and_flagged(tmp_path, capsys):
     frame = pd.read_csv(MET_GRID, dtype=str, keep_default_na=False)
     frame["start"] = ""
     frame["end"] = ""
@@ -144,11 +153,12 @@ def test_an_end_before_its_start_fails_naming_row_and_column(tmp_path, capsys):
     ]
     grid = tmp_path / "grid.csv"
     frame.to_csv(grid, index=False)
-    before = state()
-    with pytest.raises(CommandError):
-        call_command("import_deployments", str(grid))
-    assert "row 21 (MPS-020), column end" in capsys.readouterr().err
-    assert state() == before
+    call_command("import_deployments", str(grid))
+    out = capsys.readouterr().out
+    assert "32 created" in out
+    assert "flag end_before_start: MPS-020: end 2023-09-08 09:00:00+00:00 is before start" in out
+    kept = Deployment.objects.get(reference="MPS-020")
+    assert (kept.start.hour, kept.end.hour) == (13, 9)  # UTC, as published
 
 
 def test_every_bad_row_is_listed_not_just_the_first(tmp_path, capsys):

@@ -144,9 +144,11 @@ def events(database: Path, columns: str = EVENT_COLUMNS) -> list[tuple]:
 
 def test_every_table_keeps_every_row(upgraded):
     before, after, *_ = upgraded
-    # no table dropped; the one made is the trigger journal's (empty on SQLite)
-    assert sorted(after) == sorted([*before, "audits_ledger_journal"])
-    assert after["audits_ledger_journal"] == []
+    # no table dropped; those made are the trigger journal's (empty on SQLite) and the
+    # publications' (empty until a published table is imported)
+    made = ["audits_ledger_journal", "audits_publication", "audits_publishedrow"]
+    assert sorted(after) == sorted([*before, *made])
+    assert [after[table] for table in made] == [[], [], []]
     assert sum(len(before[t]) for t in before) > 15_000  # the demo is there (18,220 rows)
     for table in sorted(set(before) - CHANGED):
         assert after[table] == before[table], f"{table} changed"
@@ -185,7 +187,11 @@ def test_content_types_keep_their_ids_under_their_new_apps(upgraded):
     old = {row[0]: row[1:] for row in before["django_content_type"]}
     new = {row[0]: row[1:] for row in after["django_content_type"]}
     added = sorted(set(new) - set(old))
-    assert [new[pk] for pk in added] == [("ledger", "journalentry")]  # the only new model
+    assert [new[pk] for pk in added] == [  # the new models
+        ("ledger", "journalentry"),
+        ("register", "publication"),
+        ("register", "publishedrow"),
+    ]
     for pk, (app_label, model) in old.items():
         expected = NEW_LABELS.get(model, "register") if app_label == "audits" else app_label
         assert new[pk] == (expected, model)
@@ -197,10 +203,13 @@ def test_permissions_and_roles_are_unchanged(upgraded):
     # the same permissions (id, content type, codename) and the same grants to each role
     old = len(before["auth_permission"])
     assert after["auth_permission"][:old] == before["auth_permission"]
-    (journal,) = [pk for pk, app, model in after["django_content_type"] if model == "journalentry"]
+    new_models = ("journalentry", "publication", "publishedrow")
+    types = {model: pk for pk, _, model in after["django_content_type"] if model in new_models}
     added = after["auth_permission"][old:]
     assert {row[1:3] for row in added} == {
-        (journal, f"{verb}_journalentry") for verb in ("add", "change", "delete", "view")
+        (types[model], f"{verb}_{model}")
+        for model in new_models
+        for verb in ("add", "change", "delete", "view")
     }
     # the roles keep their grants; the administrator gets the journal's, the auditor reads it
     granted = len(before["auth_group_permissions"])
@@ -211,8 +220,11 @@ def test_permissions_and_roles_are_unchanged(upgraded):
         (groups[group], codenames[permission])
         for _, group, permission in after["auth_group_permissions"][granted:]
     )
+    readers = [*(set(groups.values()) - {"Administrator"}), "Auditor"]  # every role reads
     assert new_grants == sorted(
-        [("Administrator", c) for c in codenames.values()] + [("Auditor", "view_journalentry")]
+        [("Administrator", c) for c in codenames.values()]
+        + [("Auditor", "view_journalentry")]
+        + [(g, f"view_{m}") for g in set(readers) for m in ("publication", "publishedrow")]
     )
     assert len(before["auth_group_permissions"]) > 200
 

@@ -9,17 +9,23 @@ each change is an amendment that keeps old and new. An import never creates a fo
 changes a record a force entered itself unless the importer is one of that force's own users.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from audits.ledger.services import recorded
+from audits.metrics.quality import TABLE_CHECKS, data_quality_checks
+from audits.register.imports.layouts import Layout
 from audits.register.imports.protocol import (
     CREATE,
+    PRESENT,
     REVISE,
     UNCHANGED,
     ImportPreview,
@@ -27,14 +33,22 @@ from audits.register.imports.protocol import (
     RowPreview,
     file_digest,
 )
-from audits.register.imports.published import PublishedDeployment, parse_published_table
-from audits.register.models import Deployment, Force
+from audits.register.imports.published import (
+    ParseResult,
+    PublishedDeployment,
+    natural_key,
+    parse_published_table,
+    published_frame,
+)
+from audits.register.models import Deployment, Force, Origin, Publication, PublishedRow
 from audits.register.services.changes import plain
 from audits.register.services.published import (
     import_authorise,
+    publication_create,
     published_deployment_create,
     published_deployment_revise,
     published_grid_import_log,
+    published_row_create,
     revise_refusal,
 )
 
@@ -64,14 +78,32 @@ COPIED_FIELDS = [
 def deployment_values(row: PublishedDeployment) -> dict[str, Any]:
     values = {name: getattr(row, name) for name in COPIED_FIELDS}
     values.update(
-        reference=row.row_id,
+        reference=row.reference,
         location_name=row.location,
         purpose_as_published=row.purpose,
         published_false_alert_rate=row.published_false_alert_rate or "",
-        source_document=row.source_doc,
+        source_document=row.source_doc[:300],
         source_page=row.page,
     )
     return values
+
+
+@dataclass
+class PublishedImport:
+    """What a published table's preview says beyond its rows: the layout that read it, the
+    columns it ignored, the document, and every defect the table shows."""
+
+    parsed: ParseResult
+    series: str
+    edition_of: Publication | None = None  # the earlier edition of the same publication
+    same_file: Publication | None = None  # this very file, imported before
+    flags: dict[int, list[dict[str, str]]] = field(default_factory=dict)  # row number: flags
+    dropped: list[Deployment] = field(default_factory=list)  # in the last edition, not this
+
+    @property
+    def layout(self) -> Layout:
+        assert self.parsed.layout is not None  # an ok parse has one
+        return self.parsed.layout
 
 
 def plan_import(
@@ -81,32 +113,33 @@ def plan_import(
     progress: Callable[[Iterable], Iterable] = iter,
     *,
     user: User | None = None,
+    layout: Layout | None = None,
 ) -> ImportPreview:
-    """Parse and check every row against the register, as `user` would import it (None: the
+    """Read and check every row against the register, as `user` would import it (None: the
     register itself, from the command line); `progress` may wrap the rows (tqdm). Each row of
-    the preview holds its PublishedDeployment."""
-    parsed = parse_published_table(path, force=force_code)
+    the preview holds its PublishedDeployment; `plan.about` the PublishedImport."""
+    parsed = parse_published_table(path, force=force_code, layout=layout)
     plan = ImportPreview(source_name=source_name or path.name, digest=file_digest(path))
     if not parsed.ok:
         plan.errors = list(parsed.errors)
         return plan
+    document = parsed.document
+    about = PublishedImport(parsed, series=document.title if document else plan.source_name)
+    plan.about = about
     codes = {row.force for row in parsed.rows}
     forces = {force.code: force for force in Force.objects.filter(code__in=codes)}
-    existing = {
-        (d.force.code, d.reference): d
-        for d in Deployment.objects.select_related("force", "watchlist").filter(
-            force__code__in=codes, reference__in={row.row_id for row in parsed.rows}
-        )
-    }
+    for code in sorted(codes - set(forces)):
+        plan.errors.append(RowError(None, "force", _NO_FORCE % code, value=code))
+    if plan.errors:
+        return plan
+    _find_editions(about, forces, plan.digest)
+    matcher = _Matcher(parsed.rows, about)
+    _flag(about, parsed)
     for row in progress(parsed.rows):
-        force = forces.get(row.force)
-        if force is None:
-            reason = _NO_FORCE % row.force
-            plan.errors.append(_error(row, "force", reason, value=row.force))
-            continue
-        row_plan = _plan_row(row, existing.get((row.force, row.row_id)), plan.errors)
+        row_plan = _plan_row(row, matcher, plan.errors, about)
         plan.rows.append(row_plan)
-        _check_may_write(row_plan, force, user, plan.errors)
+        _check_may_write(row_plan, forces[row.force], user, plan.errors)
+    about.dropped = matcher.dropped()
     return plan
 
 
@@ -116,10 +149,97 @@ _NO_FORCE = (
 )
 
 
+def _find_editions(about: PublishedImport, forces: dict[str, Force], digest: str) -> None:
+    editions = Publication.objects.filter(force__in=forces.values(), series=about.series)
+    about.same_file = editions.filter(sha256=digest).first()
+    earlier = editions.exclude(sha256=digest).order_by("-imported_at", "-pk")
+    about.edition_of = earlier.first()
+
+
+class _Matcher:
+    """Finds the record a row is: by its published id where the table prints one, else by
+    its natural key (force, date, place as published, occurrence), never by its position."""
+
+    def __init__(self, rows: list[PublishedDeployment], about: PublishedImport) -> None:
+        codes = {row.force for row in rows}
+        dates = {row.date for row in rows}
+        ids = {row.row_id for row in rows if row.row_id}
+        candidates = Deployment.objects.select_related("force", "watchlist").filter(
+            force__code__in=codes
+        )
+        candidates = candidates.filter(
+            Q(reference__in=ids) | Q(date__in=dates) if ids else Q(date__in=dates)
+        )
+        self.by_reference = {(d.force.code, d.reference): d for d in candidates}
+        self.by_key: dict[str, Deployment] = {}
+        self.series_of: dict[int, set[str]] = {}
+        rows_of = PublishedRow.objects.filter(deployment__in=candidates).select_related(
+            "publication"
+        )
+        for published in rows_of:
+            self.series_of.setdefault(published.deployment_id, set()).add(
+                published.publication.series
+            )
+        seen: Counter[str] = Counter()
+        for deployment in sorted(candidates, key=lambda d: d.pk):
+            place = natural_key(deployment.force.code, deployment.date, deployment.location_name, 0)
+            seen[place] += 1
+            key = natural_key(
+                deployment.force.code, deployment.date, deployment.location_name, seen[place]
+            )
+            self.by_key.setdefault(key, deployment)
+        self.about = about
+        self.matched: set[int] = set()
+
+    def find(self, row: PublishedDeployment) -> Deployment | None:
+        found = (
+            self.by_reference.get((row.force, row.row_id))
+            if row.row_id
+            else self.by_key.get(row.natural_key)
+        )
+        if found is not None:
+            self.matched.add(found.pk)
+        return found
+
+    def ours(self, deployment: Deployment) -> bool:
+        """Whether the record belongs to this publication (an earlier edition of it, or, for a
+        table with published ids, any import of it): only then may this edition revise it."""
+        if "row_id" in self.about.layout.columns:
+            return True  # matched by its id: revise_refusal says who may change it
+        return self.about.series in self.series_of.get(deployment.pk, set())
+
+    def dropped(self) -> list[Deployment]:
+        earlier = self.about.edition_of
+        if earlier is None:
+            return []
+        printed = Deployment.objects.filter(published_rows__publication=earlier)
+        return list(printed.exclude(pk__in=self.matched).order_by("date", "pk"))
+
+
+def _flag(about: PublishedImport, parsed: ParseResult) -> None:
+    """Every defect of every row: those the table shows (read with the rows) and those of the
+    row's own figures, by the one definition the reports use (metrics.quality)."""
+    numbers = {row.reference: row.row_number for row in parsed.rows}
+    for row in parsed.rows:
+        about.flags[row.row_number] = list(row.flags)
+    frame = published_frame(parsed.rows, about.layout.rate_of)
+    for finding in data_quality_checks(frame):
+        number = numbers[finding["record"]]
+        about.flags[number].append({"check": finding["check"], "message": finding["message"]})
+
+
 def _error(
     row: PublishedDeployment, column: str | None, reason: str, value: Any = None
 ) -> RowError:
-    return RowError(row.row_number, column, reason, value=value, record=row.row_id)
+    return RowError(
+        row.row_number,
+        column,
+        reason,
+        value=value,
+        record=row.reference,
+        page=row.page if row.printed_row else None,
+        printed_row=row.printed_row,
+    )
 
 
 def _check_may_write(
@@ -143,15 +263,27 @@ def _check_may_write(
                 return
 
 
-def _plan_row(row: PublishedDeployment, existing: Deployment | None, errors: list) -> RowPreview:
+def _plan_row(
+    row: PublishedDeployment, matcher: _Matcher, errors: list, about: PublishedImport
+) -> RowPreview:
     values = deployment_values(row)
-    _validate(Deployment(**values), row, errors)
+    _validate(Deployment(origin=Origin.PUBLISHED, **values), row, errors)
+    existing = matcher.find(row)
     if existing is None:
         return RowPreview(row.row_number, row, CREATE)
+    if not matcher.ours(existing):
+        note = (
+            f"already in the register as {existing.reference} "
+            f"({existing.get_origin_display().lower()}); another publication does not change it"
+        )
+        return RowPreview(row.row_number, row, PRESENT, existing=existing, note=note)
     # Compare values, not text: Decimal("0.6000") and Decimal("0.6") are the same threshold.
+    compared = {name: value for name, value in values.items() if name not in _PROVENANCE}
+    if not row.row_id:
+        compared.pop("reference")  # matched by natural key: its name may be the other's
     changes = {
         name: [plain(getattr(existing, name)), plain(value)]
-        for name, value in values.items()
+        for name, value in compared.items()
         if getattr(existing, name) != value
     }
     size = existing.watchlist.size if existing.watchlist else None
@@ -164,7 +296,19 @@ def _plan_row(row: PublishedDeployment, existing: Deployment | None, errors: lis
             )
             errors.append(_error(row, "watchlist_size", reason))
     action = REVISE if changes else UNCHANGED
+    if changes and about.edition_of is not None:
+        shown = "; ".join(f"{name} {old} -> {new}" for name, (old, new) in changes.items())
+        about.flags.setdefault(row.row_number, []).append(
+            {
+                "check": "changed_between_editions",
+                "message": f"{row.reference}: {shown} since {about.edition_of}",
+            }
+        )
     return RowPreview(row.row_number, row, action, changes=changes, existing=existing)
+
+
+# Where a value was printed, not what: a new edition re-prints it elsewhere without changing it.
+_PROVENANCE = {"source_document", "source_page"}
 
 
 def _validate(candidate: Deployment, row: PublishedDeployment, errors: list[RowError]) -> None:
@@ -190,18 +334,22 @@ def authorise_import(user: User | None, force_codes: set[str]) -> None:
 
 @recorded
 def apply_import(plan: ImportPreview, *, user: User | None = None) -> ImportPreview:
-    """Write the plan in one transaction: every record through the published-records services,
-    then one ledger event for the file. Returns the plan, committed, with that event."""
+    """Write the plan in one transaction: the edition, every record through the
+    published-records services and its row in the edition, then one ledger event for the
+    file. Returns the plan, committed, with that event."""
     if not plan.ok:
         raise ValueError("An import plan with errors cannot be applied.")
+    about: PublishedImport = plan.about
     reason = f"Import of {plan.source_name}"
     codes = {p.record.force for p in plan.rows}
     forces = {f.code: f for f in Force.objects.filter(code__in=codes)}
     today = timezone.localdate()
+    editions = {} if about.same_file is not None else _editions(about, forces, plan, user, reason)
     for row_plan in plan.rows:
         row = row_plan.record
+        deployment = row_plan.existing
         if row_plan.action == CREATE:
-            published_deployment_create(
+            deployment = published_deployment_create(
                 user=user,
                 force=forces[row.force],
                 values=deployment_values(row),
@@ -217,17 +365,68 @@ def apply_import(plan: ImportPreview, *, user: User | None = None) -> ImportPrev
                 data={name: values[name] for name in row_plan.changes if name in values},
                 watchlist_size=row.watchlist_size,
                 as_of=today,
-                reason=f"Re-import of {plan.source_name}: the published value changed",
+                reason=f"{_edition(about, plan)}: the published value changed",
+            )
+        if row.force in editions and row_plan.action != PRESENT:
+            published_row_create(
+                user=user,
+                publication=editions[row.force],
+                deployment=deployment,
+                page=row.page if row.printed_row else None,
+                row=row.printed_row or row.row_number,
+                natural_key=row.natural_key,
+                cells=row.cells,
+                qualifiers=row.qualifiers,
+                date_until=row.date_until,
+                flags=[
+                    flag
+                    for flag in about.flags.get(row.row_number, [])
+                    if flag["check"] in TABLE_CHECKS
+                ],
+                reason=reason,
             )
     event = published_grid_import_log(
         user=user,
         force_codes=codes,
         source_name=plan.source_name,
         digest=plan.digest,
-        created=[p.record.row_id for p in plan.rows if p.action == CREATE],
-        revised={p.record.row_id: p.changes for p in plan.rows if p.action == REVISE},
+        created=[p.record.reference for p in plan.rows if p.action == CREATE],
+        revised={p.record.reference: p.changes for p in plan.rows if p.action == REVISE},
         unchanged=plan.count(UNCHANGED),
         reason=reason,
     )
     plan.committed, plan.ledger_seqs = True, [event.seq]
     return plan
+
+
+def _edition(about: PublishedImport, plan: ImportPreview) -> str:
+    """The edition, as an amendment cites it."""
+    document = about.parsed.document
+    created = f", created {document.created:%Y-%m-%d}" if document and document.created else ""
+    return f"{about.series} ({plan.source_name}{created})"
+
+
+def _editions(
+    about: PublishedImport,
+    forces: dict[str, Force],
+    plan: ImportPreview,
+    user: User | None,
+    reason: str,
+) -> dict[str, Publication]:
+    document = about.parsed.document
+    return {
+        code: publication_create(
+            user=user,
+            force=force,
+            series=about.series,
+            file_name=plan.source_name,
+            sha256=plan.digest,
+            created=document.created if document else None,
+            layout=about.layout.name,
+            pages=document.pages if document else None,
+            rate_of=about.layout.rate_of,
+            table_flags=about.parsed.table_flags,
+            reason=reason,
+        )
+        for code, force in sorted(forces.items())
+    }

@@ -49,12 +49,18 @@ class RowError:
     reason: str
     value: Any = None
     record: str | None = None
+    page: int | None = None  # in a PDF: the page, and the row's number on it
+    printed_row: int | None = None
 
     def __str__(self) -> str:
         """One line for the command line, e.g. "row 11 (MPS-010), column arrests: '-1' is
-        negative"."""
+        negative", or "page 2, row 5 (Westminster 10/01/24), column ..." in a PDF."""
         if self.row is None:
             where = "file"
+        elif self.page is not None:
+            where = f"page {self.page}, row {self.printed_row}" + (
+                f" ({self.record})" if self.record else ""
+            )
         elif self.row == HEADER_ROW and self.record is None:
             where = "header"
         else:
@@ -71,6 +77,7 @@ class RowPreview:
     action: str = ""  # CREATE, REVISE, ...; blank while other rows' errors hide what it would do
     changes: dict[str, list[Any]] = field(default_factory=dict)  # field: [old, new], if revised
     existing: Any = None  # the stored record it revises or repeats, if it is known
+    note: str = ""  # why it does what it does, where that is not plain (held by another source)
 
 
 @dataclass
@@ -83,6 +90,7 @@ class ImportPreview:
     errors: list[RowError] = field(default_factory=list)
     committed: bool = False
     ledger_seqs: list[int] = field(default_factory=list)
+    about: Any = None  # what the import says of the file as a whole (its layout, its defects)
 
     @property
     def ok(self) -> bool:

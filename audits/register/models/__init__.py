@@ -10,6 +10,7 @@ from audits.register.models.authorisations import Authorisation
 from audits.register.models.base import Mode, Origin, Status
 from audits.register.models.deployments import Deployment, DeviceSession, FacesSeenRevision
 from audits.register.models.forces import Force, Membership, Rank, System
+from audits.register.models.publications import Publication, PublishedRow
 from audits.register.models.reference import OffenceType, Outcome, UseCase, WatchlistCategory
 from audits.register.models.reviews import PostDeploymentReview
 from audits.register.models.searches import Search
@@ -33,6 +34,8 @@ __all__ = [
     "PerceivedEthnicGroup",
     "PerceivedSex",
     "PostDeploymentReview",
+    "Publication",
+    "PublishedRow",
     "Rank",
     "Search",
     "Status",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audits.register.models.base import (
     Mode,
+    Origin,
     Record,
     RegisterModel,
     check_end_after_start,
@@ -152,11 +153,15 @@ class Deployment(Record):
         return span / timedelta(hours=1) if span is not None else None
 
     def clean(self) -> None:
-        check_end_after_start(self.start, self.end)
+        if self.origin != Origin.PUBLISHED:
+            check_end_after_start(self.start, self.end)  # a published one is flagged
         if self.start and self.date and timezone.localdate(self.start) != self.date:
             # The published date is the day it started; a mismatch is a typing error.
             raise ValidationError({"date": "The date must be the day the deployment started."})
-        self._check_alert_kinds_add_up()
+        if self.origin != Origin.PUBLISHED:
+            # A force's table is evidence of what it said: its own arithmetic is kept as
+            # published and flagged (metrics.quality), never refused.
+            self._check_alert_kinds_add_up()
 
     def _check_alert_kinds_add_up(self) -> None:
         split = (self.true_confirmed, self.true_unconfirmed)

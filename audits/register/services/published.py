@@ -16,7 +16,7 @@ work to settle; `published_record_revise` is the one place it happens.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -26,7 +26,16 @@ from django.utils import timezone
 from audits.ledger import services as ledger
 from audits.ledger.models import LedgerAction, LedgerEvent
 from audits.ledger.services import recorded
-from audits.register.models import Deployment, FacesSeenRevision, Force, Origin, Status, Watchlist
+from audits.register.models import (
+    Deployment,
+    FacesSeenRevision,
+    Force,
+    Origin,
+    Publication,
+    PublishedRow,
+    Status,
+    Watchlist,
+)
 from audits.register.models.base import Record
 from audits.register.scoping import owning_force, reads_all_forces, record_force, user_force
 from audits.register.services.changes import diff, field_values
@@ -202,3 +211,70 @@ def published_grid_import_log(
         },
         reason=reason,
     )
+
+
+@recorded
+def publication_create(
+    *,
+    user: User | None,
+    force: Force,
+    series: str,
+    file_name: str,
+    sha256: str,
+    created: datetime | None,
+    layout: str,
+    pages: int | None,
+    rate_of: str,
+    table_flags: list[dict[str, str]],
+    reason: str,
+) -> Publication:
+    """One edition of a force's publication, as imported: its file, by its SHA-256."""
+    import_authorise(user, force)
+    publication = Publication(
+        force=force,
+        series=series[:200],
+        file_name=file_name[:255],
+        sha256=sha256,
+        created=created,
+        layout=layout,
+        pages=pages,
+        rate_of=rate_of,
+        table_flags=table_flags,
+    )
+    publication.full_clean()
+    publication.save()
+    log_event(LedgerAction.CREATE, publication, user, diff({}, field_values(publication)), reason)
+    return publication
+
+
+@recorded
+def published_row_create(
+    *,
+    user: User | None,
+    publication: Publication,
+    deployment: Deployment,
+    page: int | None,
+    row: int,
+    natural_key: str,
+    cells: dict[str, str],
+    qualifiers: dict[str, str],
+    date_until: date | None,
+    flags: list[dict[str, str]],
+    reason: str,
+) -> PublishedRow:
+    """A record's row in one edition of its publication: where it was printed, and what."""
+    published = PublishedRow(
+        publication=publication,
+        deployment=deployment,
+        page=page,
+        row=row,
+        natural_key=natural_key[:300],
+        cells=cells,
+        qualifiers=qualifiers,
+        date_until=date_until,
+        flags=flags,
+    )
+    published.full_clean()
+    published.save()
+    log_event(LedgerAction.CREATE, published, user, diff({}, field_values(published)), reason)
+    return published

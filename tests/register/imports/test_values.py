@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audits.register.imports.values import (
+    Count,
     is_unknown,
     parse_count,
     parse_date,
@@ -13,6 +14,10 @@ from audits.register.imports.values import (
     parse_duration,
     parse_published_text,
     parse_threshold,
+    read_count,
+    read_date,
+    read_duration,
+    split_remark,
 )
 
 
@@ -69,13 +74,41 @@ def test_a_count_printed_with_separators_reads_back_as_itself(n):
         ("45m", 0, 45),
         ("2h", 2, 0),
         ("6h 07m", 6, 7),
+        ("5h 18m", 5, 18),
+        ("4hr 47m", 4, 47),
+        ("4 hrs 47 mins", 4, 47),
+        ("4 hours 47 minutes", 4, 47),
+        ("04:47", 4, 47),
+        ("4:47:00", 4, 47),  # a spreadsheet time cell
+        ("6 hours", 6, 0),
+        ("45 mins", 0, 45),
     ],
 )
 def test_durations_are_read_in_every_published_spelling(text, hours, minutes):
     assert parse_duration(text) == dt.timedelta(hours=hours, minutes=minutes)
 
 
-@pytest.mark.parametrize("text", ["8:22", "about 5 hours", "8h 75m", "h", "5", "8h 22m 10s"])
+@pytest.mark.parametrize(
+    ("text", "starts", "ends", "hours"),
+    [
+        ("11:20-14:50", dt.time(11, 20), dt.time(14, 50), 3.5),
+        ("11:20 - 14:50", dt.time(11, 20), dt.time(14, 50), 3.5),
+        ("10am-4pm", dt.time(10), dt.time(16), 6),
+        ("10.30am to 4pm", dt.time(10, 30), dt.time(16), 5.5),
+        ("1120-1450", dt.time(11, 20), dt.time(14, 50), 3.5),
+        ("22:00-02:00", dt.time(22), dt.time(2), 4),  # past midnight
+        ("12pm-1pm", dt.time(12), dt.time(13), 1),
+    ],
+)
+def test_a_window_of_the_day_is_read_as_its_times_and_its_length(text, starts, ends, hours):
+    span = read_duration(text)
+    assert (span.starts, span.ends) == (starts, ends)
+    assert span.duration == dt.timedelta(hours=hours)
+
+
+@pytest.mark.parametrize(
+    "text", ["about 5 hours", "8h 75m", "h", "5", "8h 22m 10s", "13pm-2pm", "10:00-25:00"]
+)
 def test_other_durations_are_refused(text):
     with pytest.raises(ValueError, match=repr(text)):
         parse_duration(text)
@@ -90,6 +123,7 @@ def test_a_duration_printed_as_the_met_does_reads_back_as_itself(hours, minutes)
 
 def test_threshold_is_a_decimal_between_0_and_1():
     assert parse_threshold("0.6") == Decimal("0.6")
+    assert parse_threshold("62%") == Decimal("0.62")
     assert parse_threshold("0") == Decimal(0)
     assert parse_threshold("1") == Decimal(1)
 
@@ -101,7 +135,7 @@ def test_threshold_is_a_decimal_between_0_and_1():
         ("1.5", "'1.5' is outside 0..1"),
         ("-0.1", "'-0.1' is outside 0..1"),
         ("NaN", "'NaN' is not a number"),
-        ("60%", "'60%' is not a number"),
+        ("160%", "'160%' is outside 0..1"),
     ],
 )
 def test_thresholds_outside_0_to_1_or_not_numbers_are_refused(text, reason):
@@ -109,15 +143,91 @@ def test_thresholds_outside_0_to_1_or_not_numbers_are_refused(text, reason):
         parse_threshold(text)
 
 
-def test_dates_are_iso_only():
-    assert parse_date("2023-12-07") == dt.date(2023, 12, 7)
-    assert parse_date("2023-12-07 00:00:00") == dt.date(2023, 12, 7)
-    with pytest.raises(ValueError, match="not an ISO date"):
-        parse_date("07/12/2023")
-    with pytest.raises(ValueError, match="not a calendar date"):
-        parse_date("2023-02-30")
-    with pytest.raises(ValueError, match="not an ISO date"):
-        parse_date("2023-12-07 14:00:00")
+@pytest.mark.parametrize(
+    ("text", "first", "last", "listed"),
+    [
+        ("2023-12-07", dt.date(2023, 12, 7), None, 1),
+        ("2023-12-07 00:00:00", dt.date(2023, 12, 7), None, 1),  # a spreadsheet date cell
+        ("07/12/23", dt.date(2023, 12, 7), None, 1),  # DD/MM/YY, as the Met prints
+        ("07/12/2023", dt.date(2023, 12, 7), None, 1),
+        ("7.12.2023", dt.date(2023, 12, 7), None, 1),
+        ("22 August 2024", dt.date(2024, 8, 22), None, 1),
+        ("Thursday 22nd Aug 2024", dt.date(2024, 8, 22), None, 1),
+        ("August 22, 2024", dt.date(2024, 8, 22), None, 1),
+        ("45526", dt.date(2024, 8, 22), None, 1),  # a spreadsheet's serial number
+        ("22-23 August 2024", dt.date(2024, 8, 22), dt.date(2024, 8, 23), 1),
+        ("30 August - 2 September 2024", dt.date(2024, 8, 30), dt.date(2024, 9, 2), 1),
+        ("19/09/2024 - 22/09/2024", dt.date(2024, 9, 19), dt.date(2024, 9, 22), 1),
+        ("30 December - 2 January 2025", dt.date(2024, 12, 30), dt.date(2025, 1, 2), 1),
+        ("1, 3 and 5 May 2024", dt.date(2024, 5, 1), dt.date(2024, 5, 5), 3),
+        ("01/05/24, 03/05/24", dt.date(2024, 5, 1), dt.date(2024, 5, 3), 2),
+    ],
+)
+def test_dates_ranges_and_lists_are_read_as_forces_print_them(text, first, last, listed):
+    days = read_date(text)
+    assert (days.first, days.last, days.listed) == (first, last or first, listed)
+    assert days.several == (last is not None or listed > 1)
+
+
+def test_a_date_of_numbers_reads_day_first_unless_the_layout_says_month_first():
+    assert parse_date("07/12/2023") == dt.date(2023, 12, 7)
+    assert parse_date("07/12/2023", order="mdy") == dt.date(2023, 7, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2023-02-30", "is not a day of the calendar"),
+        ("31/02/2023", "is not a day of the calendar"),
+        ("2023-12-07 14:00:00", "is not a date like"),
+        ("April 2023", "is not a date like"),
+        ("22 Smarch 2024", "is not a month"),
+        ("23-22 August 2024", "ends before it starts"),
+        ("", "a date is required"),
+    ],
+)
+def test_what_is_not_a_date_is_refused_with_the_reason(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        read_date(text)
+
+
+def test_a_single_date_column_refuses_a_range():
+    with pytest.raises(ValueError, match="more than one day"):
+        parse_date("22-23 August 2024")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        ("21,940", 21_940, ""),
+        ("just over 47,000", 47_000, "just over"),
+        ("more than 35,000", 35_000, "more than"),
+        ("Approximately 15,600", 15_600, "approximately"),
+        ("c. 15,600", 15_600, "c."),
+        ("~15,600", 15_600, "~"),
+        ("47,000+", 47_000, "more than"),
+    ],
+)
+def test_an_approximate_count_keeps_its_qualifier(text, value, qualifier):
+    assert read_count(text) == Count(value, qualifier)
+
+
+@pytest.mark.parametrize("text", ["-", "\u2013", "nil", "Nil", "N/A", "n.a.", ""])
+def test_dashes_and_nil_are_unknown_not_zero(text):
+    assert read_count(text) is None
+
+
+def test_an_exact_count_refuses_an_approximation():
+    with pytest.raises(ValueError, match="is not an exact number"):
+        parse_count("about 3")
+
+
+def test_a_remark_in_brackets_after_the_place_is_the_note():
+    assert split_remark("Oxford Circus\n(technical\nfault stopped\ndeployment)") == (
+        "Oxford Circus",
+        "technical fault stopped deployment",
+    )
+    assert split_remark("Westminster, Savoy Place") == ("Westminster, Savoy Place", "")
 
 
 def test_start_and_end_need_a_time():
