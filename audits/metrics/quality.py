@@ -371,4 +371,6 @@ def _published_flags(frame: pd.DataFrame) -> Iterator[dict[str, str]]:
         return
     for record, flags in zip(frame["record"], frame["published_flags"], strict=True):
         for flag in flags or ():
-            yield _finding(record, flag["check"], f"{record}: {flag['message']}")
+            # a defect of a table as a whole is named by the table ("table": its title)
+            named = flag.get("table") or record
+            yield _finding(named, flag["check"], f"{named}: {flag['message']}")

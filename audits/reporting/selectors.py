@@ -29,10 +29,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 
 from audits.metrics import DEMOGRAPHIC_ATTRIBUTES
-from audits.register.models import Alert, Deployment, Force, UseCase
+from audits.register.models import Alert, Deployment, Force, PublishedRow, UseCase
 from audits.register.models.deployments import MODE_OF_KIND
 
 DEPLOYMENT_FIELDS = [
+    "pk",
     "reference",
     "force__code",
     "date",
@@ -85,7 +86,40 @@ def deployments_frame(queryset: QuerySet[Deployment]) -> pd.DataFrame:
         .iterator(chunk_size=FRAME_CHUNK)
     )
     chunks = [_frame_of(chunk) for chunk in _chunks(rows, FRAME_CHUNK)]
-    return pd.concat(chunks, ignore_index=True) if chunks else _frame_of([])
+    frame = pd.concat(chunks, ignore_index=True) if chunks else _frame_of([])
+    return _with_publications(frame, queryset)
+
+
+def _with_publications(frame: pd.DataFrame, queryset: QuerySet[Deployment]) -> pd.DataFrame:
+    """Each imported record's published defects and what its printed rate is a share of, from
+    its latest edition; a publication's own defects (a column that repeats another) once, with
+    its first record in the frame."""
+    printed = (
+        PublishedRow.objects.filter(deployment__in=queryset.values("pk"))
+        .order_by("deployment_id", "publication__imported_at", "pk")
+        .values_list(
+            "deployment_id",
+            "flags",
+            "publication_id",
+            "publication__series",
+            "publication__rate_of",
+            "publication__table_flags",
+        )
+    )
+    flags: dict[int, list[dict[str, str]]] = {}
+    rate_of: dict[int, str] = {}
+    tables: dict[int, tuple[int, str, list[dict[str, str]]]] = {}  # its first record
+    for deployment, row_flags, publication, series, base, table_flags in printed:
+        flags[deployment] = list(row_flags)  # the latest edition's, as it comes last
+        rate_of[deployment] = base
+        if table_flags:
+            tables.setdefault(publication, (deployment, series, table_flags))
+    for first, series, table_flags in tables.values():
+        flags[first] = [*flags[first], *({**flag, "table": series} for flag in table_flags)]
+    keys = frame.pop("pk")
+    frame["published_flags"] = pd.Series([flags.get(key) for key in keys], dtype=object)
+    frame["rate_of"] = [rate_of.get(key, "faces") for key in keys]
+    return frame
 
 
 def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
@@ -98,6 +132,7 @@ def _frame_of(rows: list[tuple]) -> pd.DataFrame:
     raw = pd.DataFrame.from_records(rows, columns=DEPLOYMENT_FIELDS)
     frame = pd.DataFrame(
         {
+            "pk": raw["pk"],
             "record": raw["reference"].astype(str),
             "force": _shared(raw["force__code"].astype(str)),
             "date": pd.to_datetime(raw["date"]),
