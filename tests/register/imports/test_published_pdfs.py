@@ -56,7 +56,7 @@ def test_every_row_of_the_transcription_is_reproduced_field_for_field(grids):
         assert [getattr(row, f) for f in compared] == [getattr(published, f) for f in compared], (
             name
         )
-        # the title as printed: the PDF spaces "2023 –Date" as the transcription does not
+        # the title as printed: the PDF drops the space after its dash, the transcription not
         title = "".join(published.source_doc.split(" (")[0].split())
         assert "".join(row.source_doc.split()).startswith(title), name
         # The 2023 grid prints only the confirmed/unconfirmed split; the transcription added
