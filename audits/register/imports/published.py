@@ -284,7 +284,9 @@ def _layout_errors(
         missing = dict.fromkeys(name for m in matches for name in m.missing)
         return [RowError(HEADER_ROW, name, _MISSING) for name in missing]
     best = closest(header_sets, BUILTIN)
-    if best.layout.name == "register":
+    read = len(best.layout.columns) - len(best.missing)
+    if best.layout.name == "register" and 2 * read >= len(best.layout.required):
+        # the register's own layout with columns missing: each of them named
         return [RowError(HEADER_ROW, name, _MISSING) for name in best.missing]
     printed = "; ".join(h for h in header_sets[0] if h.strip())
     reason = (

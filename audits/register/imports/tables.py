@@ -10,12 +10,15 @@ count records as a spreadsheet shows them: a line break inside a quoted CSV cell
 """
 
 import csv
+import io
 import zipfile
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import load_workbook
+from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.functions import iterparse
@@ -84,21 +87,48 @@ def _too_long(path: Path, where: str, length: int) -> UnreadableFile:
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
+    """A CSV as people save one: UTF-8 with or without a byte-order mark, or Windows-1252 (what
+    Excel on Windows writes as "CSV"), separated by commas or, where a comma is the decimal
+    mark, semicolons."""
+    text = _decoded(path)
+    delimiter = _delimiter(text)
     rows = []
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        for number, row in enumerate(csv.reader(_bounded_lines(path, file)), start=1):
-            if number > MAX_TABLE_ROWS:
-                raise _too_many_rows(path, number)
-            for column, cell in enumerate(row, start=1):
-                if len(cell) > CELL_CHARS:
-                    raise _too_long(path, f"row {number:,}, column {column:,}", len(cell))
-            rows.append(row)
+    lines = _bounded_lines(path, io.StringIO(text, newline=""), delimiter)
+    for number, row in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
+        if number > MAX_TABLE_ROWS:
+            raise _too_many_rows(path, number)
+        for column, cell in enumerate(row, start=1):
+            if len(cell) > CELL_CHARS:
+                raise _too_long(path, f"row {number:,}, column {column:,}", len(cell))
+        rows.append(row)
     return rows
 
 
-def _bounded_lines(path: Path, file: IO[str]) -> Iterator[str]:
+def _decoded(path: Path) -> str:
+    data = path.read_bytes()  # within UPLOAD_BYTES: read_table checked its size
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"{path.name} is neither UTF-8 nor Windows-1252 text (byte {exc.start:,}): save it "
+            "as CSV UTF-8"
+        ) from None
+
+
+def _delimiter(text: str) -> str:
+    """Semicolons if the header has more of them than commas (outside quotes), else commas."""
+    header = text.split("\n", 1)[0]
+    unquoted = "".join(header.split('"')[::2])
+    return ";" if unquoted.count(";") > unquoted.count(",") else ","
+
+
+def _bounded_lines(path: Path, file: IO[str], delimiter: str = ",") -> Iterator[str]:
     """The file's physical lines for csv.reader, each checked before the reader splits it: no
-    line longer than a full row can be, and no record with more than COLUMNS cells (commas
+    line longer than a full row can be, and no record with more than COLUMNS cells (separators
     inside quotes are not counted; a quote left open carries over to the next line)."""
     record, commas, quoted = 1, 0, False
     while line := file.readline(_MAX_LINE_CHARS + 1):
@@ -108,7 +138,7 @@ def _bounded_lines(path: Path, file: IO[str]) -> Iterator[str]:
                 f"characters, longer than {COLUMNS:,} cells of {CELL_CHARS:,} can be"
             )
         parts = line.split('"')
-        commas += sum(part.count(",") for part in parts[int(quoted) :: 2])
+        commas += sum(part.count(delimiter) for part in parts[int(quoted) :: 2])
         if commas >= COLUMNS:
             raise UnreadableFile(
                 f"{path.name}: row {record:,} has at least {commas + 1:,} columns; "
@@ -139,7 +169,7 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
                 date_formats=workbook._date_formats,  # type: ignore[attr-defined]
                 timedelta_formats=workbook._timedelta_formats,  # type: ignore[attr-defined]
             )
-            rows = _sheet_rows(path, source, cells)
+            rows = _sheet_rows(path, source, cells, _percent_styles(workbook))
     finally:
         workbook.close()
     while rows and not any(rows[-1]):
@@ -164,7 +194,23 @@ def _check_inflated_size(path: Path) -> None:
         )
 
 
-def _sheet_rows(path: Path, source: IO[bytes], cells: WorkSheetParser) -> list[list[str]]:
+def _percent_styles(workbook: Any) -> dict[int, int]:
+    """The cell styles that show a number as a percentage, with the places they show: a cell
+    shown as 0.008% holds 8e-05, and the force published the 0.008%."""
+    formats = workbook._number_formats  # openpyxl's own stylesheet, read with the workbook
+    percent = {}
+    for style_id, style in enumerate(workbook._cell_styles):
+        number = style.numFmtId
+        shown = BUILTIN_FORMATS.get(number) if number < 164 else formats[number - 164]
+        if shown and "%" in shown:
+            places = shown.split("%")[0].partition(".")[2]
+            percent[style_id] = sum(mark == "0" for mark in places)
+    return percent
+
+
+def _sheet_rows(
+    path: Path, source: IO[bytes], cells: WorkSheetParser, percent: dict[int, int]
+) -> list[list[str]]:
     """Stream the sheet's XML cell by cell (openpyxl's own cell parser reads each value), so a
     cell beyond the limits is refused before anything is allocated for the space before it."""
     rows: list[list[str]] = []
@@ -174,14 +220,20 @@ def _sheet_rows(path: Path, source: IO[bytes], cells: WorkSheetParser) -> list[l
             cells.row_counter = int(row) if row else cells.row_counter + 1
             cells.col_counter = 0
         elif element.tag == _CELL and event == "end":
-            _add_cell(path, rows, element, cells)
+            _add_cell(path, rows, element, cells, percent)
             element.clear()
         elif element.tag == _ROW and event == "end":
             element.clear()
     return rows
 
 
-def _add_cell(path: Path, rows: list[list[str]], element: Any, cells: WorkSheetParser) -> None:
+def _add_cell(
+    path: Path,
+    rows: list[list[str]],
+    element: Any,
+    cells: WorkSheetParser,
+    percent: dict[int, int],
+) -> None:
     cell = cells.parse_cell(element)
     has_formula = element.find(_FORMULA) is not None
     has_content = has_formula or cell["value"] is not None or element.find(_INLINE) is not None
@@ -195,7 +247,7 @@ def _add_cell(path: Path, rows: list[list[str]], element: Any, cells: WorkSheetP
         )
     if row > MAX_TABLE_ROWS:
         raise _too_many_rows(path, row)
-    text = _cell_text(path, name, cell, has_formula)
+    text = _cell_text(path, name, cell, has_formula, percent)
     if len(text) > CELL_CHARS:
         raise _too_long(path, name, len(text))
     while len(rows) < row:
@@ -205,7 +257,9 @@ def _add_cell(path: Path, rows: list[list[str]], element: Any, cells: WorkSheetP
     cells_of_row[column - 1] = text
 
 
-def _cell_text(path: Path, name: str, cell: dict[str, Any], has_formula: bool) -> str:
+def _cell_text(
+    path: Path, name: str, cell: dict[str, Any], has_formula: bool, percent: dict[int, int]
+) -> str:
     """The cell as pandas' read_excel showed it (whole numbers without ".0", dates as
     "2023-12-07 00:00:00"). A formula without a saved value, or a spreadsheet error, is refused:
     reading either as blank would publish an unknown the force never wrote."""
@@ -219,6 +273,10 @@ def _cell_text(path: Path, name: str, cell: dict[str, Any], has_formula: bool) -
         raise UnreadableFile(f"{path.name}: {name} holds the spreadsheet error {value}")
     if value is None:
         return ""
+    places = percent.get(cell["style_id"])
+    if places is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        shown = (Decimal(repr(value)) * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+        return f"{shown}%"  # as the sheet shows it
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)  # dates and times as str() writes them, as pandas did

@@ -35,9 +35,7 @@ th, td { border: 0.75pt solid black; padding: 2pt; }
 """
 
 
-def grid_pdf(
-    path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]
-) -> Path:
+def grid_pdf(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
     """A PDF of one ruled table: `title` above it, the headers (a "/" in one splits it over two
     printed lines) and the rows."""
     head = "".join(f"<th>{escape(h).replace(' - ', ' -<br>')}</th>" for h in headers)
