@@ -28,8 +28,8 @@ def client_for(user) -> Client:
     return client
 
 
-def upload(client: Client, content: bytes, name: str = "grid.csv"):
-    return client.post(IMPORT, {"file": SimpleUploadedFile(name, content), "force": ""})
+def upload(client: Client, content: bytes, name: str = "grid.csv", force: str = ""):
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, content), "force": force})
 
 
 def test_the_preview_shows_every_row_and_writes_nothing_until_confirmed():
@@ -74,9 +74,33 @@ def test_an_auditor_cannot_import_at_all():
     assert client_for(personas.auditor()).get(IMPORT).status_code == 403
 
 
-def test_only_csv_and_xlsx_are_accepted():
-    response = upload(client_for(personas.commissioner()), b"x", name="grid.pdf")
-    assert "Upload a .csv or .xlsx file." in response.content.decode()
+def test_only_csv_xlsx_and_pdf_are_accepted():
+    response = upload(client_for(personas.commissioner()), b"x", name="grid.json")
+    assert "Upload a .csv, .xlsx or .pdf file." in response.content.decode()
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_as_unreadable_and_nothing_is_written():
+    events = LedgerEvent.objects.count()
+    response = upload(client_for(personas.commissioner()), b"x", name="grid.pdf", force="MPS")
+    page = response.content.decode()
+    assert "cannot be read as a PDF: No /Root object" in page
+    assert "Confirm the import" not in page
+    assert LedgerEvent.objects.count() == events
+
+
+def test_the_met_pdf_is_previewed_with_its_layout_and_its_defects_then_imported():
+    client = client_for(personas.commissioner())
+    pdf = MET_GRID.parent / "published/met-lfr-grid-2020-2022.pdf"
+    preview = upload(client, pdf.read_bytes(), name=pdf.name, force="MPS")
+    page = preview.content.decode()
+    assert "Layout: <strong>Met LFR deployment grid, 2020-2022 edition</strong>" in page
+    assert "9 rows: 9 to create, 0 to revise, 0 unchanged." in page
+    assert "page 1, row 2" in page and "Oxford Circus 21/02/2020" in page
+    response = client.post(
+        IMPORT, {"confirm": "1", "confirm_preview": preview.context["confirmation"]}
+    )
+    assert response.status_code == 302
+    assert Deployment.objects.filter(force__code="MPS").count() == 9
 
 
 def test_a_tampered_grid_confirmation_is_refused_and_writes_nothing():

@@ -30,6 +30,13 @@ from django.urls import URLPattern, reverse
 
 from audits.register.imports.batch_files import KINDS, TIME_ZONES, FileKind, import_file
 from audits.register.imports.deployments import apply_import, authorise_import, plan_import
+from audits.register.imports.layouts import (
+    BUILTIN,
+    Layout,
+    LayoutError,
+    builtin,
+    layout_parse,
+)
 from audits.register.imports.limits import UPLOAD_BYTES
 from audits.register.imports.protocol import (
     CREATE,
@@ -49,21 +56,63 @@ UPLOADS = Path(settings.VAR_DIR) / "uploads"
 UPLOAD_MAX_AGE = 24 * 3600  # seconds an unconfirmed upload is kept
 
 
+# A published grid may be the force's PDF itself; a batch file is a table the register defines.
+GRID_SUFFIXES = (*SUFFIXES, ".pdf")
+RECOGNISE = ""
+
+
 class UploadForm(forms.Form):
-    file = forms.FileField(help_text="A published deployment grid, CSV or XLSX.")
+    file = forms.FileField(help_text="The force's published table: its PDF, or a CSV or XLSX.")
     force = forms.CharField(
         max_length=12,
         required=False,
         help_text="The force code every row must carry (fills blank force cells).",
     )
+    layout = forms.ChoiceField(
+        required=False,
+        choices=[(RECOGNISE, "Recognise it from the headers")]
+        + [(layout.name, layout.title) for layout in BUILTIN],
+        help_text="Which columns hold which figures. Or describe another force's layout below.",
+    )
+    layout_file = forms.FileField(
+        required=False,
+        label="Layout file",
+        help_text="A layout described in TOML (docs/layouts.md), for a force not built in.",
+    )
 
     def clean_file(self) -> UploadedFile:
-        return _table_file(self.cleaned_data["file"])
+        return _table_file(self.cleaned_data["file"], GRID_SUFFIXES)
+
+    def clean_layout_file(self) -> str:
+        """The layout file's text, checked: every mistake in it is named."""
+        upload = self.cleaned_data.get("layout_file")
+        if not upload:
+            return ""
+        if upload.size is not None and upload.size > LAYOUT_BYTES:
+            raise forms.ValidationError(f"A layout file is at most {LAYOUT_BYTES:,} bytes.")
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The layout file is not UTF-8 text.") from None
+        try:
+            layout_parse(text, upload.name or "layout.toml")
+        except LayoutError as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+        return text
 
 
-def _table_file(upload: UploadedFile) -> UploadedFile:
-    if Path(upload.name or "").suffix.lower() not in SUFFIXES:
-        raise forms.ValidationError("Upload a .csv or .xlsx file.")
+LAYOUT_BYTES = 64 * 1024
+
+
+def _chosen_layout(name: str, text: str) -> Layout | None:
+    if text:
+        return layout_parse(text, "layout file")
+    return builtin(name) if name else None
+
+
+def _table_file(upload: UploadedFile, suffixes: tuple[str, ...] = SUFFIXES) -> UploadedFile:
+    if Path(upload.name or "").suffix.lower() not in suffixes:
+        raise forms.ValidationError(f"Upload a {', '.join(suffixes[:-1])} or {suffixes[-1]} file.")
     if (
         upload.size is not None and upload.size > UPLOAD_BYTES
     ):  # Django has it on disk; refused before it is read
@@ -79,7 +128,7 @@ def _keep(upload: UploadedFile) -> str:
     UPLOADS.mkdir(parents=True, exist_ok=True)
     too_old = time.time() - UPLOAD_MAX_AGE
     for left in UPLOADS.iterdir():
-        if left.suffix in SUFFIXES and left.stat().st_mtime < too_old:
+        if left.suffix in GRID_SUFFIXES and left.stat().st_mtime < too_old:
             left.unlink(missing_ok=True)
     token = f"{uuid.uuid4()}{Path(upload.name or '').suffix.lower()}"
     with (UPLOADS / token).open("wb") as kept:
@@ -94,7 +143,7 @@ def _stored(token: str) -> Path | None:
     except ValueError:
         return None
     path = UPLOADS / Path(token).name
-    return path if path.is_file() and path.suffix in SUFFIXES else None
+    return path if path.is_file() and path.suffix in GRID_SUFFIXES else None
 
 
 def import_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> HttpResponse:
@@ -107,15 +156,22 @@ def import_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> Htt
         upload = form.cleaned_data["file"]
         token = _keep(upload)
         force = form.cleaned_data["force"] or None
+        layout = (form.cleaned_data["layout"], form.cleaned_data["layout_file"])
         user = acting_user(request.user)
-        plan = plan_import(UPLOADS / token, force, source_name=upload.name, user=user)
+        plan = plan_import(
+            UPLOADS / token,
+            force,
+            source_name=upload.name,
+            user=user,
+            layout=_chosen_layout(*layout),
+        )
         try:
             authorise_import(user, _grid_forces(plan))
         except PermissionDenied as refusal:
             (UPLOADS / token).unlink(missing_ok=True)
             messages.error(request, str(refusal))
             return redirect(request.path)
-        return _grid_preview(model_admin, request, plan, token, force or "")
+        return _grid_preview(model_admin, request, plan, token, force or "", layout)
     return _page(model_admin, request, "Import a published deployment grid", form=form)
 
 
@@ -134,9 +190,17 @@ def _grid_preview(
     plan: ImportPreview,
     token: str,
     force: str,
+    layout: tuple[str, str],
 ) -> HttpResponse:
+    # The layout goes into the signed confirmation: the import confirmed reads the file as the
+    # preview read it.
     confirmation = confirmation_sign(
-        plan, salt=GRID_CONFIRMATION_SALT, user_pk=request.user.pk, token=token, force=force
+        plan,
+        salt=GRID_CONFIRMATION_SALT,
+        user_pk=request.user.pk,
+        token=token,
+        force=force,
+        layout=list(layout),
     )
     return _page(model_admin, request, "Preview the import", plan=plan, confirmation=confirmation)
 
@@ -169,11 +233,18 @@ def _confirm(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> HttpRe
         return _expired(request)
     confirmation, path = confirmed
     force = confirmation.options["force"]
+    name, text = confirmation.options.get("layout", [RECOGNISE, ""])
     user = acting_user(request.user)
-    plan = plan_import(path, force or None, confirmation.source_name, user=user)
+    plan = plan_import(
+        path,
+        force or None,
+        confirmation.source_name,
+        user=user,
+        layout=_chosen_layout(name, text),
+    )
     if not confirmation.matches(plan):
         _changed(request)
-        return _grid_preview(model_admin, request, plan, path.name, force)
+        return _grid_preview(model_admin, request, plan, path.name, force, (name, text))
     authorise_import(user, _grid_forces(plan))
     apply_import(plan, user=user)
     path.unlink(missing_ok=True)
@@ -181,8 +252,8 @@ def _confirm(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> HttpRe
         request,
         (
             f"Imported {plan.source_name}: {plan.count(CREATE)} created, "
-            f"{plan.count(REVISE)} revised, {plan.count(UNCHANGED)} unchanged "
-            f"(ledger event {plan.ledger_seqs[0]})."
+            f"{plan.count(REVISE)} revised, {plan.count(UNCHANGED)} unchanged, "
+            f"{plan.count(PRESENT)} held by another source (ledger event {plan.ledger_seqs[0]})."
         ),
     )
     return redirect(reverse("admin:register_deployment_changelist"))
@@ -194,7 +265,15 @@ def _page(
     if "plan" in context:
         plan = context["plan"]
         context.update(
-            created=plan.count(CREATE), revised=plan.count(REVISE), unchanged=plan.count(UNCHANGED)
+            created=plan.count(CREATE),
+            revised=plan.count(REVISE),
+            unchanged=plan.count(UNCHANGED),
+            present=plan.count(PRESENT),
+            about=plan.about,
+            shown=[
+                (row, plan.about.flags.get(row.number, []) if plan.about else [])
+                for row in plan.rows
+            ],
         )
     return TemplateResponse(
         request,

@@ -251,10 +251,19 @@ def builtin(name: str) -> Layout:
 def layout_load(path: Path) -> Layout:
     """A layout described in a TOML file (docs/layouts.md): every mistake in it named."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise LayoutError(f"{path.name}: cannot be read as TOML: {exc}") from exc
-    return layout_from_mapping(data, source=path.name)
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LayoutError(f"{path.name}: cannot be read: {exc}") from exc
+    return layout_parse(text, path.name)
+
+
+def layout_parse(text: str, source: str) -> Layout:
+    """A layout from the text of its TOML file (an upload, say)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LayoutError(f"{source}: cannot be read as TOML: {exc}") from exc
+    return layout_from_mapping(data, source=source)
 
 
 def layout_from_mapping(data: Mapping[str, Any], *, source: str) -> Layout:

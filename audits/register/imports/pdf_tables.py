@@ -30,6 +30,7 @@ import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.page import Page
 from pdfplumber.table import Table
+from pdfplumber.utils.exceptions import PdfminerException
 
 from audits.register.imports.limits import CELL_CHARS, COLUMNS, ROWS
 from audits.register.imports.protocol import file_digest
@@ -77,7 +78,7 @@ def read_pdf(path: Path) -> PrintedTable:
     try:
         with pdfplumber.open(path) as pdf:
             return _read(path, pdf)
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         # pdfminer raises these on a damaged file; the message names the file.
         raise UnreadableFile(f"{path.name} cannot be read as a PDF: {exc}") from exc
 
