@@ -162,3 +162,15 @@ def test_confirming_refuses_when_the_register_changed_since_the_preview():
     assert (response.context["created"], response.context["unchanged"]) == (0, 32)
     assert LedgerEvent.objects.count() == events  # nothing written: not even the file's event
     assert Deployment.objects.filter(force__code="MPS").count() == 32
+
+
+def test_a_published_records_page_shows_where_it_was_printed_and_what_it_said():
+    record = Deployment.objects.get(force__code="WSP", reference="High St 10/01/2024")
+    page = client_for(personas.commissioner()).get(
+        reverse("admin:register_deployment_change", args=[record.pk])
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "As published (each edition" in text
+    assert "WSP LFR DEPLOYMENTS 2024 (wsp-grid.pdf, 2025-01-11)" in text
+    assert "location: High St; date: 10/01/24; total_alerts: 1" in text

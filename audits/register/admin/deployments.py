@@ -16,7 +16,13 @@ from audits.register.filtersets import (
     DeploymentFilterSet,
     DeviceSessionFilterSet,
 )
-from audits.register.models import Alert, Deployment, DeviceSession, FacesSeenRevision
+from audits.register.models import (
+    Alert,
+    Deployment,
+    DeviceSession,
+    FacesSeenRevision,
+    PublishedRow,
+)
 
 
 class FacesSeenRevisionInline(AuditedInline):
@@ -30,6 +36,32 @@ class FacesSeenRevisionInline(AuditedInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
+
+
+class PublishedRowInline(AuditedInline):
+    """Where an imported record was printed, in each edition: written by the import only."""
+
+    model = PublishedRow
+    fields = ["publication", "page", "row", "printed_cells", "printed_flags"]
+    readonly_fields = ["publication", "page", "row", "printed_cells", "printed_flags"]
+    verbose_name_plural = "as published (each edition's row, its cells and its table's defects)"
+
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    @admin.display(description="cells as printed")
+    def printed_cells(self, row: PublishedRow) -> str:
+        return "; ".join(f"{name}: {text}" for name, text in row.cells.items() if text.strip())
+
+    @admin.display(description="defects")
+    def printed_flags(self, row: PublishedRow) -> str:
+        return "; ".join(f"{flag['check']}: {flag['message']}" for flag in row.flags) or "none"
 
 
 class DeviceSessionInline(AuditedInline):
@@ -81,7 +113,7 @@ class DeploymentAdmin(RecordAdmin):
     filterset_class = DeploymentFilterSet
     list_select_related = ["force"]
     search_fields = ["reference", "location_name", "borough", "ward_code", "purpose_as_published"]
-    inlines = [FacesSeenRevisionInline, DeviceSessionInline, AlertInline]
+    inlines = [PublishedRowInline, FacesSeenRevisionInline, DeviceSessionInline, AlertInline]
     autocomplete_fields = ["force", "authorisation", "watchlist", "use_case"]
     fieldsets = [
         (

@@ -11,7 +11,13 @@ from audits.register.api.serializers.base import (
     force_code,
 )
 from audits.register.api.serializers.metrics import RateOutput, rate_field
-from audits.register.models import Deployment, DeviceSession, FacesSeenRevision
+from audits.register.models import (
+    Deployment,
+    DeviceSession,
+    FacesSeenRevision,
+    Publication,
+    PublishedRow,
+)
 
 FIELDS = editable_fields(Deployment, exclude={"force"})
 
@@ -28,10 +34,37 @@ class DeploymentUpdateInput(InputSerializer):
         fields = FIELDS
 
 
+class PublicationOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Publication
+        fields = ["id", "series", "file_name", "sha256", "created", "layout", "rate_of"]
+
+
+class PublishedRowOutput(serializers.ModelSerializer):
+    """Where a published record was printed, what each cell said, and the defects its table
+    showed (the row's own figures are judged in the reports' data-quality section)."""
+
+    publication = PublicationOutput(read_only=True)
+
+    class Meta:
+        model = PublishedRow
+        fields = [
+            "publication",
+            "page",
+            "row",
+            "natural_key",
+            "cells",
+            "qualifiers",
+            "date_until",
+            "flags",
+        ]
+
+
 class DeploymentOutput(RecordOutput):
     """The record, plus the per-deployment figures the admin list shows (one definition each)."""
 
     mode = serializers.CharField(read_only=True)
+    published = PublishedRowOutput(source="published_rows", many=True, read_only=True)
     false_alerts = serializers.SerializerMethodField()
     false_alert_rate_per_face = serializers.SerializerMethodField()
     false_alert_share_of_alerts = serializers.SerializerMethodField()

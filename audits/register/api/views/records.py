@@ -35,7 +35,9 @@ class WatchlistViewSet(RecordViewSet):
 
 
 class DeploymentViewSet(RecordViewSet):
-    queryset = Deployment.objects.select_related("force", "created_by")
+    queryset = Deployment.objects.select_related("force", "created_by").prefetch_related(
+        "published_rows__publication"
+    )
     output_serializer = deployments.DeploymentOutput
     create_input = deployments.DeploymentCreateInput
     update_input = deployments.DeploymentUpdateInput
