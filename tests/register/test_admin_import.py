@@ -173,4 +173,5 @@ def test_a_published_records_page_shows_where_it_was_printed_and_what_it_said():
     text = page.content.decode()
     assert "As published (each edition" in text
     assert "WSP LFR DEPLOYMENTS 2024 (wsp-grid.pdf, 2025-01-11)" in text
-    assert "location: High St; date: 10/01/24; total_alerts: 1" in text
+    # each cell as printed (PostgreSQL's jsonb keeps the keys in an order of its own)
+    assert all(cell in text for cell in ("location: High St", "date: 10/01/24", "total_alerts: 1"))
