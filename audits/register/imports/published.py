@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from django.conf import settings
 
+from audits.metrics.deployments import COUNT_COLUMNS as COUNT_COLUMNS_OF_FRAME
 from audits.metrics.quality import published_rate
 from audits.register.imports import values
 from audits.register.imports.layouts import (
@@ -686,22 +687,8 @@ def published_frame(rows: Sequence[PublishedDeployment], rate_of: str = "faces")
     return frame
 
 
-NUMERIC_COLUMNS = (
-    "threshold",
-    "watchlist_size",
-    "faces_seen",
-    "alerts",
-    "true_total",
-    "true_confirmed",
-    "true_unconfirmed",
-    "false_confirmed",
-    "false_unconfirmed",
-    "engagements",
-    "arrests",
-    "other_disposals",
-    "no_action",
-    "hours",
-)
+# The frame's numeric columns: the metrics' own counts, and what a deployment adds to them.
+NUMERIC_COLUMNS = ("threshold", "watchlist_size", *COUNT_COLUMNS_OF_FRAME, "hours")
 
 
 def _known_sum(row: PublishedDeployment) -> int | None:

@@ -36,7 +36,7 @@ from audits.register.models import (
     Status,
     Watchlist,
 )
-from audits.register.models.base import Record
+from audits.register.models.base import Record, RegisterModel
 from audits.register.scoping import owning_force, reads_all_forces, record_force, user_force
 from audits.register.services.changes import diff, field_values
 from audits.register.services.records import (
@@ -102,9 +102,15 @@ def _faces_seen(
     revision = FacesSeenRevision(
         deployment=deployment, value=value, as_of=as_of, source=deployment.source_document
     )
-    revision.full_clean()
-    revision.save()
-    log_event(LedgerAction.CREATE, revision, user, diff({}, field_values(revision)), reason)
+    _written(user, revision, reason)
+
+
+def _written(user: User | None, instance: RegisterModel, reason: str) -> None:
+    """A row an import adds beside its records (a revision, an edition, a printed row): checked,
+    saved and logged as it was written."""
+    instance.full_clean()
+    instance.save()
+    log_event(LedgerAction.CREATE, instance, user, diff({}, field_values(instance)), reason)
 
 
 @recorded
@@ -241,9 +247,7 @@ def publication_create(
         rate_of=rate_of,
         table_flags=table_flags,
     )
-    publication.full_clean()
-    publication.save()
-    log_event(LedgerAction.CREATE, publication, user, diff({}, field_values(publication)), reason)
+    _written(user, publication, reason)
     return publication
 
 
@@ -274,7 +278,5 @@ def published_row_create(
         date_until=date_until,
         flags=flags,
     )
-    published.full_clean()
-    published.save()
-    log_event(LedgerAction.CREATE, published, user, diff({}, field_values(published)), reason)
+    _written(user, published, reason)
     return published
