@@ -9,7 +9,7 @@ each change is an amendment that keeps old and new. An import never creates a fo
 changes a record a force entered itself unless the importer is one of that force's own users.
 """
 
-from collections import Counter
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +38,7 @@ from audits.register.imports.published import (
     PublishedDeployment,
     natural_key,
     parse_published_table,
+    place_reference,
     published_frame,
 )
 from audits.register.models import Deployment, Force, Origin, Publication, PublishedRow
@@ -97,6 +98,7 @@ class PublishedImport:
     series: str
     edition_of: Publication | None = None  # the earlier edition of the same publication
     same_file: Publication | None = None  # this very file, imported before
+    newer: Publication | None = None  # a later edition, imported before this older one
     flags: dict[int, list[dict[str, str]]] = field(default_factory=dict)  # row number: flags
     dropped: list[Deployment] = field(default_factory=list)  # in the last edition, not this
 
@@ -124,7 +126,11 @@ def plan_import(
         plan.errors = list(parsed.errors)
         return plan
     document = parsed.document
-    about = PublishedImport(parsed, series=document.title if document else plan.source_name)
+    # A file without a title (a CSV, a spreadsheet) is an edition of its layout's publication:
+    # its file name changes from one edition to the next.
+    assert parsed.layout is not None  # an ok parse has one
+    series = document.title if document and document.title else parsed.layout.title
+    about = PublishedImport(parsed, series=series)
     plan.about = about
     codes = {row.force for row in parsed.rows}
     forces = {force.code: force for force in Force.objects.filter(code__in=codes)}
@@ -134,12 +140,13 @@ def plan_import(
         return plan
     _find_editions(about, forces, plan.digest)
     matcher = _Matcher(parsed.rows, about)
+    parsed.rows = _named(parsed.rows, matcher)
     _flag(about, parsed)
     for row in progress(parsed.rows):
         row_plan = _plan_row(row, matcher, plan.errors, about)
         plan.rows.append(row_plan)
         _check_may_write(row_plan, forces[row.force], user, plan.errors)
-    about.dropped = matcher.dropped()
+    about.dropped = matcher.dropped(parsed.rows)
     return plan
 
 
@@ -150,70 +157,180 @@ _NO_FORCE = (
 
 
 def _find_editions(about: PublishedImport, forces: dict[str, Force], digest: str) -> None:
+    """This file's place among the editions imported before: the same file again, a later
+    edition of the last one, or an older one (by the documents' own creation dates) found
+    after a newer one, whose differences are flagged and change nothing."""
     editions = Publication.objects.filter(force__in=forces.values(), series=about.series)
     about.same_file = editions.filter(sha256=digest).first()
-    earlier = editions.exclude(sha256=digest).order_by("-imported_at", "-pk")
-    about.edition_of = earlier.first()
+    others = list(editions.exclude(sha256=digest))
+    if not others:
+        return
+    created = about.parsed.document.created if about.parsed.document else None
+    latest = max(others, key=lambda p: (p.created is not None, p.created or p.imported_at, p.pk))
+    if created is not None and latest.created is not None and latest.created > created:
+        about.newer = latest
+    else:
+        about.edition_of = max(others, key=lambda p: (p.imported_at, p.pk))
 
 
 class _Matcher:
-    """Finds the record a row is: by its published id where the table prints one, else by
-    its natural key (force, date, place as published, occurrence), never by its position."""
+    """Finds the record each row is. A row with a published id the register holds is that
+    record. Any other row (no id, or an id the register does not hold: the same deployment
+    imported before from another layout) is matched among the records of its force, date and
+    place: by its times first, then by how many of its values agree, and only then by the
+    order the rows were printed in; never by its position in the table."""
 
     def __init__(self, rows: list[PublishedDeployment], about: PublishedImport) -> None:
-        codes = {row.force for row in rows}
-        dates = {row.date for row in rows}
-        ids = {row.row_id for row in rows if row.row_id}
-        candidates = Deployment.objects.select_related("force", "watchlist").filter(
-            force__code__in=codes
-        )
-        candidates = candidates.filter(
-            Q(reference__in=ids) | Q(date__in=dates) if ids else Q(date__in=dates)
-        )
-        self.by_reference = {(d.force.code, d.reference): d for d in candidates}
-        self.by_key: dict[str, Deployment] = {}
+        self.about = about
+        candidates = self._candidates(rows)
         self.series_of: dict[int, set[str]] = {}
-        rows_of = PublishedRow.objects.filter(deployment__in=candidates).select_related(
+        for published in PublishedRow.objects.filter(deployment__in=candidates).select_related(
             "publication"
-        )
-        for published in rows_of:
+        ):
             self.series_of.setdefault(published.deployment_id, set()).add(
                 published.publication.series
             )
-        seen: Counter[str] = Counter()
-        for deployment in sorted(candidates, key=lambda d: d.pk):
-            place = natural_key(deployment.force.code, deployment.date, deployment.location_name, 0)
-            seen[place] += 1
-            key = natural_key(
-                deployment.force.code, deployment.date, deployment.location_name, seen[place]
+        by_reference = {(d.force.code, d.reference): d for d in candidates}
+        self.found: dict[int, Deployment] = {}  # row number: the record it is
+        self.by_id: set[int] = set()  # row numbers matched by their published id
+        rest: dict[str, list[PublishedDeployment]] = {}
+        for row in rows:
+            record = by_reference.get((row.force, row.row_id)) if row.row_id else None
+            if record is not None:
+                self.found[row.row_number] = record
+                self.by_id.add(row.row_number)
+            else:
+                rest.setdefault(_place(row.force, row.date, row.location), []).append(row)
+        places: dict[str, list[Deployment]] = {}
+        matched_by_id = {record.pk for record in self.found.values()}
+        for record in sorted(candidates, key=lambda d: d.pk):
+            if record.pk not in matched_by_id:
+                key = _place(record.force.code, record.date, record.location_name)
+                places.setdefault(key, []).append(record)
+        for key, group in rest.items():
+            self._pair(group, places.get(key, []))
+
+    @staticmethod
+    def _candidates(rows: list[PublishedDeployment]) -> list[Deployment]:
+        codes = {row.force for row in rows}
+        dates = {row.date for row in rows}
+        ids = {row.row_id for row in rows if row.row_id}
+        found = Deployment.objects.select_related("force", "watchlist").filter(
+            force__code__in=codes
+        )
+        return list(found.filter(Q(reference__in=ids) | Q(date__in=dates)))
+
+    def _pair(self, rows: list[PublishedDeployment], records: list[Deployment]) -> None:
+        """The rows of one force, date and place with the records of the same: the likeliest
+        pairs first (see `_likeness`), each row and record used once."""
+        pairs = sorted(
+            (
+                (*_likeness(row, record, place_order), -row.row_number, -record.pk)
+                for row in rows
+                for place_order, record in enumerate(records, start=1)
+            ),
+            reverse=True,
+        )
+        by_number = {row.row_number: row for row in rows}
+        by_pk = {record.pk: record for record in records}
+        used: set[int] = set()
+        for *_, number, pk in pairs:
+            if -number not in self.found and -pk not in used:
+                self.found[-number] = by_pk[-pk]
+                used.add(-pk)
+        earlier = self.about.edition_of
+        if earlier is not None and records:
+            printed = sum(
+                1 for record in records if earlier.series in self.series_of.get(record.pk, set())
             )
-            self.by_key.setdefault(key, deployment)
-        self.about = about
-        self.matched: set[int] = set()
+            if printed and printed != len(rows):
+                row = rows[0]
+                message = (
+                    f"{row.location} {row.date:%d/%m/%Y}: {printed} deployment"
+                    f"{'s' if printed > 1 else ''} in {earlier}, {len(rows)} in this edition; "
+                    "rows matched by their times and figures, not their order"
+                )
+                for number in by_number:
+                    self.about.flags.setdefault(number, []).append(
+                        {"check": "changed_between_editions", "message": message}
+                    )
 
     def find(self, row: PublishedDeployment) -> Deployment | None:
-        found = (
-            self.by_reference.get((row.force, row.row_id))
-            if row.row_id
-            else self.by_key.get(row.natural_key)
-        )
-        if found is not None:
-            self.matched.add(found.pk)
-        return found
+        return self.found.get(row.row_number)
 
-    def ours(self, deployment: Deployment) -> bool:
+    def ours(self, row: PublishedDeployment, deployment: Deployment) -> bool:
         """Whether the record belongs to this publication (an earlier edition of it, or, for a
-        table with published ids, any import of it): only then may this edition revise it."""
-        if "row_id" in self.about.layout.columns:
-            return True  # matched by its id: revise_refusal says who may change it
+        row matched by its published id, any import of it): only then may this edition revise
+        it."""
+        if row.row_number in self.by_id:
+            return True  # revise_refusal says who may change it
         return self.about.series in self.series_of.get(deployment.pk, set())
 
-    def dropped(self) -> list[Deployment]:
+    def dropped(self, rows: list[PublishedDeployment]) -> list[Deployment]:
+        """The last edition's records dated within this edition's span that this one does
+        not print (a yearly file does not drop last year's rows)."""
         earlier = self.about.edition_of
-        if earlier is None:
+        if earlier is None or not rows:
             return []
-        printed = Deployment.objects.filter(published_rows__publication=earlier)
-        return list(printed.exclude(pk__in=self.matched).order_by("date", "pk"))
+        first = min(row.date for row in rows)
+        last = max(row.date_until or row.date for row in rows)
+        printed = Deployment.objects.filter(
+            published_rows__publication=earlier, date__range=(first, last)
+        )
+        matched = [record.pk for record in self.found.values()]
+        return list(printed.exclude(pk__in=matched).order_by("date", "pk"))
+
+
+def _place(force: str, date: Any, location: str) -> str:
+    return natural_key(force, date, location, 0)
+
+
+def _likeness(
+    row: PublishedDeployment, record: Deployment, place_order: int
+) -> tuple[bool, int, int]:
+    """How alike a row and a record of the same place and date are: the same times, then the
+    number of values that agree, then how close their places in print order are."""
+    values = deployment_values(row)
+    same_times = row.start is not None and (record.start, record.end) == (row.start, row.end)
+    agree = sum(
+        getattr(record, name) == values[name] for name in COPIED_FIELDS if values[name] is not None
+    )
+    return same_times, agree, -abs(row.occurrence - place_order)
+
+
+def _named(rows: list[PublishedDeployment], matcher: _Matcher) -> list[PublishedDeployment]:
+    """Every row a reference of its own: a long place name cut to fit, or a record of the same
+    place and date that another source holds, would otherwise give two rows one name."""
+    codes = {row.force for row in rows}
+    held = dict(
+        ((code, reference), pk)
+        for code, reference, pk in Deployment.objects.filter(force__code__in=codes).values_list(
+            "force__code", "reference", "pk"
+        )
+    )
+    used: set[tuple[str, str]] = set()
+    named = []
+    for row in rows:
+        record = matcher.find(row)
+        number = row.occurrence
+        while not row.row_id and _taken((row.force, row.reference), used, held, record):
+            number += 1
+            row = dataclasses.replace(row, named=place_reference(row.location, row.date, number))
+        used.add((row.force, row.reference))
+        named.append(row)
+    return named
+
+
+def _taken(
+    key: tuple[str, str],
+    used: set[tuple[str, str]],
+    held: dict[tuple[str, str], int],
+    record: Deployment | None,
+) -> bool:
+    if key in used:
+        return True
+    holder = held.get(key)
+    return holder is not None and (record is None or holder != record.pk)
 
 
 def _flag(about: PublishedImport, parsed: ParseResult) -> None:
@@ -221,7 +338,7 @@ def _flag(about: PublishedImport, parsed: ParseResult) -> None:
     row's own figures, by the one definition the reports use (metrics.quality)."""
     numbers = {row.reference: row.row_number for row in parsed.rows}
     for row in parsed.rows:
-        about.flags[row.row_number] = list(row.flags)
+        about.flags.setdefault(row.row_number, []).extend(row.flags)
     frame = published_frame(parsed.rows, about.layout.rate_of)
     for finding in data_quality_checks(frame):
         number = numbers[finding["record"]]
@@ -271,40 +388,70 @@ def _plan_row(
     existing = matcher.find(row)
     if existing is None:
         return RowPreview(row.row_number, row, CREATE)
-    if not matcher.ours(existing):
+    if not matcher.ours(row, existing):
         note = (
             f"already in the register as {existing.reference} "
             f"({existing.get_origin_display().lower()}); another publication does not change it"
         )
         return RowPreview(row.row_number, row, PRESENT, existing=existing, note=note)
-    # Compare values, not text: Decimal("0.6000") and Decimal("0.6") are the same threshold.
-    compared = {name: value for name, value in values.items() if name not in _PROVENANCE}
-    if not row.row_id:
-        compared.pop("reference")  # matched by natural key: its name may be the other's
-    changes = {
-        name: [plain(getattr(existing, name)), plain(value)]
-        for name, value in compared.items()
-        if getattr(existing, name) != value
-    }
-    size = existing.watchlist.size if existing.watchlist else None
-    if size != row.watchlist_size:
-        changes["watchlist_size"] = [size, row.watchlist_size]
-        if row.watchlist_size is None:
-            reason = (
-                f"was published as {size} and is now unknown; the register does not forget "
-                "a published value: check the file"
-            )
-            errors.append(_error(row, "watchlist_size", reason))
-    action = REVISE if changes else UNCHANGED
-    if changes and about.edition_of is not None:
-        shown = "; ".join(f"{name} {old} -> {new}" for name, (old, new) in changes.items())
-        about.flags.setdefault(row.row_number, []).append(
+    if about.same_file is not None:
+        note = f"imported before, from {about.same_file}"
+        return RowPreview(row.row_number, row, UNCHANGED, existing=existing, note=note)
+    changes, kept = _changes(row, values, existing)
+    flags = about.flags.setdefault(row.row_number, [])
+    since = about.newer or about.edition_of
+    if changes and since is not None:
+        shown = "; ".join(
+            f"{name} {plain(old)} -> {plain(new)}" for name, (old, new) in changes.items()
+        )
+        later = "" if about.newer is None else "; the later edition's values are kept"
+        direction = "in" if about.newer is not None else "since"
+        flags.append(
             {
                 "check": "changed_between_editions",
-                "message": f"{row.reference}: {shown} since {about.edition_of}",
+                "message": f"{row.reference}: {shown} {direction} {since}{later}",
             }
         )
+    for name, old in kept.items():
+        flags.append(
+            {
+                "check": "changed_between_editions",
+                "message": f"{row.reference}: {name} was published as {plain(old)} and is now "
+                "not published; the register keeps the published value",
+            }
+        )
+    if about.newer is not None:
+        changes = {}  # an older edition is evidence of what was said, not a correction
+    action = REVISE if changes else UNCHANGED
     return RowPreview(row.row_number, row, action, changes=changes, existing=existing)
+
+
+def _changes(
+    row: PublishedDeployment, values: dict[str, Any], existing: Deployment
+) -> tuple[dict[str, list[Any]], dict[str, Any]]:
+    """The values this edition changes ({name: [old, new]}), and those it no longer publishes
+    ({name: old}): a known value is never replaced by "not published"."""
+    # Compare values, not text: Decimal("0.6000") and Decimal("0.6") are the same threshold.
+    compared = {name: value for name, value in values.items() if name not in _PROVENANCE}
+    if row.row_id is None or existing.reference != row.row_id:
+        compared.pop("reference")  # matched by place and date: the register keeps its name
+    compared["watchlist_size"] = row.watchlist_size
+    changes, kept = {}, {}
+    for name, value in compared.items():
+        old = _stored(existing, name)
+        if old == value:
+            continue
+        if value in (None, "") and old not in (None, ""):
+            kept[name] = old
+        else:
+            changes[name] = [old, value]
+    return changes, kept
+
+
+def _stored(existing: Deployment, name: str) -> Any:
+    if name == "watchlist_size":
+        return existing.watchlist.size if existing.watchlist else None
+    return getattr(existing, name)
 
 
 # Where a value was printed, not what: a new edition re-prints it elsewhere without changing it.

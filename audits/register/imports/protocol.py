@@ -19,6 +19,8 @@ from typing import Any
 
 from django.core import signing
 
+from audits.register.services.changes import plain
+
 # What an import does to a row.
 CREATE, REVISE, UNCHANGED = "create", "revise", "unchanged"
 PRESENT, ERROR = "already present", "error"
@@ -78,6 +80,11 @@ class RowPreview:
     changes: dict[str, list[Any]] = field(default_factory=dict)  # field: [old, new], if revised
     existing: Any = None  # the stored record it revises or repeats, if it is known
     note: str = ""  # why it does what it does, where that is not plain (held by another source)
+
+    @property
+    def changes_shown(self) -> dict[str, list[str]]:
+        """The changes as a person reads them (the ledger writes them exactly)."""
+        return {name: [plain(old), plain(new)] for name, (old, new) in self.changes.items()}
 
 
 @dataclass

@@ -114,6 +114,7 @@ class PublishedDeployment:
     cells: dict[str, str] = dataclasses.field(default_factory=dict)  # field: text as printed
     qualifiers: dict[str, str] = dataclasses.field(default_factory=dict)  # field: "just over"
     flags: tuple[dict[str, str], ...] = ()  # defects the table shows in this row
+    named: str = ""  # its reference, where its place-and-date name is another record's
 
     @property
     def technical_fault(self) -> bool:
@@ -135,9 +136,14 @@ class PublishedDeployment:
         """Its published id, or its place and date ("Westminster 10/01/2024")."""
         if self.row_id:
             return self.row_id
-        suffix = f" {self.date:%d/%m/%Y}" + (f" ({self.occurrence})" if self.occurrence > 1 else "")
-        place = self.location[: REFERENCE_CHARS - len(suffix)].rstrip()
-        return place + suffix
+        return self.named or place_reference(self.location, self.date, self.occurrence)
+
+
+def place_reference(location: str, date: dt.date, number: int) -> str:
+    """ "Westminster 10/01/2024", and "(2)" after the second of the day, within the length of
+    a reference."""
+    suffix = f" {date:%d/%m/%Y}" + (f" ({number})" if number > 1 else "")
+    return location[: REFERENCE_CHARS - len(suffix)].rstrip() + suffix
 
 
 def natural_key(force: str, date: dt.date, location: str, occurrence: int) -> str:

@@ -35,15 +35,23 @@ th, td { border: 0.75pt solid black; padding: 2pt; }
 """
 
 
-def grid_pdf(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
+def grid_pdf(
+    path: Path,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    created: str = "",
+) -> Path:
     """A PDF of one ruled table: `title` above it, the headers (a "/" in one splits it over two
-    printed lines) and the rows."""
+    printed lines) and the rows; `created` (an ISO date) is its creation date."""
     head = "".join(f"<th>{escape(h).replace(' - ', ' -<br>')}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
     )
     html = (
-        f"<html><head><title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+        f"<html><head><title>{escape(title)}</title>"
+        + (f'<meta name="dcterms.created" content="{created}">' if created else "")
+        + f"<style>{STYLE}</style></head><body>"
         f"<p>{escape(title)}</p><table><tr>{head}</tr>{body}</table></body></html>"
     )
     HTML(string=html).write_pdf(path)

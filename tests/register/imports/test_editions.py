@@ -3,11 +3,14 @@ place as published, occurrence), never by position. A changed value becomes an a
 the edition, a new row a new record, a dropped row is reported and kept; and a record belongs
 to its publication: another one never changes it."""
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from audits.ledger.models import LedgerEvent
 from audits.register.models import Amendment, Deployment, FacesSeenRevision, PublishedRow
 from tests.register.imports.grids import HEADERS_2025, grid_pdf
 
@@ -100,3 +103,115 @@ def test_another_publication_never_changes_a_record_it_did_not_publish(capsys):
     assert "0 created, 0 revised, 0 unchanged, 9 held by another source" in out
     assert "Stratford 11/02/2020: already in the register as MPS-001" in out
     assert Deployment.objects.filter(force__code="MPS").count() == 32
+
+
+def test_a_changed_time_of_deployment_is_an_amendment_of_start_end_and_duration(tmp_path, capsys):
+    imported(tmp_path, "grid-2025-03.pdf", FIRST, capsys)
+    later = [*FIRST[:2], row("Camden High St", "10/03/25", "5,000", window="10:00-17:30"), FIRST[3]]
+
+    out = imported(tmp_path, "grid-2025-04.pdf", later, capsys)
+
+    assert "0 created, 1 revised, 3 unchanged" in out
+    assert "duration: 6h 00m -> 7h 30m" in out
+    camden = Deployment.objects.get(reference="Camden High St 10/03/2025")
+    assert camden.duration == dt.timedelta(hours=7, minutes=30)
+    amended = Amendment.objects.filter(object_id=camden.pk).values_list("field", flat=True)
+    assert sorted(amended) == ["duration", "end"]
+    event = LedgerEvent.objects.filter(object_type="published_grid").latest("seq")
+    # the ledger writes the exact values: durations as integer microseconds
+    assert json.loads(event.changes)["revised"]["Camden High St 10/03/2025"]["duration"] == [
+        6 * 3600 * 1_000_000,
+        int(7.5 * 3600 * 1_000_000),
+    ]
+
+
+def test_dropping_one_of_two_rows_of_a_day_keeps_the_other_its_record(tmp_path, capsys):
+    imported(tmp_path, "grid-2025-03.pdf", FIRST, capsys)
+    morning, evening = Deployment.objects.filter(location_name="Camden High St").order_by("start")
+    # the morning row is gone: the evening one is now the first (and only) of the day
+    later = [FIRST[0], FIRST[1], row("Camden High St", "10/03/25", "4,300", window="17:00-19:00")]
+
+    out = imported(tmp_path, "grid-2025-04.pdf", later, capsys)
+
+    assert "0 created, 1 revised, 2 unchanged" in out
+    assert "Camden High St 10/03/2025: in the last edition, not in this one (kept)" in out
+    assert "2 deployments in MPS LFR DEPLOYMENTS 2025 (grid-2025-03.pdf), 1 in this edition" in out
+    morning.refresh_from_db()
+    evening.refresh_from_db()
+    assert (morning.faces_seen, evening.faces_seen) == (5_000, 4_300)  # the evening revised
+    assert not Amendment.objects.filter(object_id=morning.pk).exists()
+
+
+def test_a_value_no_longer_published_is_kept_and_flagged(tmp_path, capsys):
+    imported(tmp_path, "grid-2025-03.pdf", FIRST, capsys)
+    blank = list(FIRST[0])
+    blank[15] = "N/A"  # faces seen
+    out = imported(tmp_path, "grid-2025-04.pdf", [tuple(blank), *FIRST[1:]], capsys)
+
+    assert "0 created, 0 revised, 4 unchanged" in out
+    assert (
+        "Hounslow High St 07/03/2025: faces_seen was published as 9120 and is now not "
+        "published; the register keeps the published value" in out
+    )
+    assert Deployment.objects.get(reference="Hounslow High St 07/03/2025").faces_seen == 9_120
+
+
+def test_the_same_file_again_or_an_older_edition_after_a_newer_one_reverts_nothing(
+    tmp_path, capsys
+):
+    older = grid_pdf(tmp_path / "grid-2025-03.pdf", TITLE, HEADERS_2025, FIRST, "2025-03-31")
+    newer = grid_pdf(tmp_path / "grid-2025-04.pdf", TITLE, HEADERS_2025, SECOND, "2025-04-30")
+    call_command("import_deployments", str(older), "--force", "MPS")
+    call_command("import_deployments", str(newer), "--force", "MPS")
+    capsys.readouterr()
+    camden = Deployment.objects.get(reference="Camden High St 10/03/2025")
+    assert camden.faces_seen == 5_400
+
+    call_command("import_deployments", str(older), "--force", "MPS")
+    again = capsys.readouterr().out
+    assert "This file was imported before" in again and "0 revised" in again
+    camden.refresh_from_db()
+    assert camden.faces_seen == 5_400
+
+    # the same older edition, re-saved (another file, the same creation date): flagged only
+    copy = tmp_path / "grid-2025-03-copy.pdf"
+    copy.write_bytes(older.read_bytes() + b"\n% re-saved\n")
+    call_command("import_deployments", str(copy), "--force", "MPS")
+    out = capsys.readouterr().out
+    assert "An older edition than MPS LFR DEPLOYMENTS 2025 (grid-2025-04.pdf" in out
+    assert "0 created, 0 revised" in out
+    assert "faces_seen 5400 -> 5000 in MPS LFR DEPLOYMENTS 2025 (grid-2025-04.pdf" in out
+    camden.refresh_from_db()
+    assert camden.faces_seen == 5_400
+    assert Amendment.objects.filter(object_id=camden.pk).count() == 1
+
+
+def test_a_table_with_ids_finds_the_records_another_layout_created(capsys):
+    call_command(
+        "import_deployments", str(SHARED / "published/met-lfr-grid-2020-2022.pdf"), "--force", "MPS"
+    )
+    created = Deployment.objects.filter(force__code="MPS").count()
+    capsys.readouterr()
+
+    call_command("import_deployments", str(SHARED / "met_lfr_deployments_2020_2023.csv"))
+    out = capsys.readouterr().out
+
+    assert f"{32 - created} created, 0 revised, 0 unchanged, {created} held by another source" in (
+        out
+    )
+    assert Deployment.objects.filter(force__code="MPS").count() == 32
+
+
+def test_a_place_name_cut_to_fit_or_held_by_another_record_gets_a_name_of_its_own(tmp_path, capsys):
+    long_place = "Westfield Shopping Centre, Ariel Way, White City, London W12"
+    rows = [
+        row(long_place + " (north entrance)", "07/03/25", "1,000"),
+        row(long_place + " (south entrance)", "07/03/25", "2,000"),
+    ]
+    out = imported(tmp_path, "grid-2025-03.pdf", rows, capsys)
+    assert "2 created" in out
+    references = sorted(
+        Deployment.objects.filter(date=dt.date(2025, 3, 7)).values_list("reference", flat=True)
+    )
+    assert len(set(references)) == 2 and all(len(r) <= 56 for r in references)
+    assert [r.endswith("07/03/2025 (2)") for r in references].count(True) == 1

@@ -75,6 +75,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Columns ignored: {'; '.join(parsed.ignored_columns)}.")
         if about.same_file is not None:
             self.stdout.write(f"This file was imported before ({about.same_file}).")
+        elif about.newer is not None:
+            self.stdout.write(
+                f"An older edition than {about.newer}: its differences are flagged, and the "
+                "later edition's values kept."
+            )
         elif about.edition_of is not None:
             self.stdout.write(f"A later edition of {about.edition_of}.")
         for flag in parsed.table_flags:
@@ -83,7 +88,8 @@ class Command(BaseCommand):
             name = row_plan.record.reference
             if row_plan.action == REVISE:
                 changes = "; ".join(
-                    f"{field}: {old!r} -> {new!r}" for field, (old, new) in row_plan.changes.items()
+                    f"{field}: {old} -> {new}"
+                    for field, (old, new) in row_plan.changes_shown.items()
                 )
                 self.stdout.write(f"  {name} revised: {changes}")
             elif row_plan.action == PRESENT:
