@@ -32,6 +32,7 @@ from audits.register.imports.protocol import (
     RowError,
     RowPreview,
     file_digest,
+    plain,
 )
 from audits.register.imports.published import (
     ParseResult,
@@ -42,7 +43,6 @@ from audits.register.imports.published import (
     published_frame,
 )
 from audits.register.models import Deployment, Force, Origin, Publication, PublishedRow
-from audits.register.services.changes import plain
 from audits.register.services.published import (
     import_authorise,
     publication_create,

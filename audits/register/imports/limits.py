@@ -19,4 +19,10 @@ JSON_DEPTH = 32  # nesting of arrays and objects in an API request body
 # An API request body: a batch of MAX_BATCH_ITEMS (services/batches.py) items of about 1 KiB,
 # with room.
 JSON_BYTES = 32 * 2**20
+# A PDF (imports/pdf_limits.py): each page is checked before it is read, its contents inflated
+# with a bound. The Met's grids: 10 pages, at most 282 KB, 2,300 rectangles, 3,000 characters.
+PDF_PAGES = 2_000
+PDF_PAGE_CONTENT_BYTES = 2 * 2**20
+PDF_PAGE_PATHS = 25_000
+PDF_PAGE_GLYPHS = 50_000
 TEXT_CHARS = 10_000  # a free-text field of a record: a note, a reason, a message

@@ -33,6 +33,7 @@ from pdfplumber.table import Table
 from pdfplumber.utils.exceptions import PdfminerException
 
 from audits.register.imports.limits import CELL_CHARS, COLUMNS, ROWS
+from audits.register.imports.pdf_limits import pdf_page_check, pdf_pages_check
 from audits.register.imports.protocol import file_digest
 from audits.register.imports.tables import UnreadableFile, check_file_size
 
@@ -97,7 +98,9 @@ class _Grid:
 def _read(path: Path, pdf: Any) -> PrintedTable:
     table: PrintedTable | None = None
     grid: _Grid | None = None
+    pdf_pages_check(path.name, pdf)
     for number, page in enumerate(pdf.pages, start=1):
+        pdf_page_check(path.name, number, page)
         pending: list[tuple[Page, _Filled]] = []  # header rows above the next row of figures
         on_page = 0
         for found in _grid_tables(page):

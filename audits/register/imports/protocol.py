@@ -14,12 +14,11 @@ or an API batch (services/batches.py).
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core import signing
-
-from audits.register.services.changes import plain
 
 # What an import does to a row.
 CREATE, REVISE, UNCHANGED = "create", "revise", "unchanged"
@@ -70,6 +69,20 @@ class RowError:
         if self.column:
             where += f", column {self.column}"
         return f"{where}: {self.reason}"
+
+
+def plain(value: Any) -> str:
+    """A value as a person reads it in a preview: a duration in hours and minutes, not in
+    seconds (the ledger writes the exact value, `field_value`)."""
+    if value is None:
+        return "none"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        minutes, seconds = divmod(int(value.total_seconds()), 60)
+        text = f"{minutes // 60}h {minutes % 60:02d}m"
+        return text + (f" {seconds:02d}s" if seconds else "")
+    return str(value)
 
 
 @dataclass

@@ -1,7 +1,5 @@
-"""Turn model instances into the values the ledger records (`field_values`), and values into
-plain text for people (`plain`, in previews)."""
+"""Turn model instances into the values the ledger records (`field_values`)."""
 
-from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import models
@@ -9,20 +7,6 @@ from django.db import models
 from audits.ledger.encoding import field_value
 
 SKIPPED_FIELDS = {"created_at", "updated_at"}
-
-
-def plain(value: Any) -> str:
-    """A value as a person reads it in a preview: a duration in hours and minutes, not in
-    seconds (the ledger writes the exact value, `field_value`)."""
-    if value is None:
-        return "none"
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        minutes, seconds = divmod(int(value.total_seconds()), 60)
-        text = f"{minutes // 60}h {minutes % 60:02d}m"
-        return text + (f" {seconds:02d}s" if seconds else "")
-    return str(value)
 
 
 def field_values(instance: models.Model) -> dict[str, Any]:

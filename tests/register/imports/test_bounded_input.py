@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,53 @@ def million_columns_csv(path: Path) -> Path:
     path.write_text("row_id" + ",x" * 1_000_000 + "\n")
     return path
 
+
+def pdf_with_content(path: Path, content: bytes) -> Path:
+    """A one-page PDF whose page draws `content`, compressed (a PDF written by hand: objects,
+    their offsets in the cross-reference table, a trailer)."""
+    stream = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Contents 4 0 R /Resources << >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
+def rectangles_pdf(path: Path) -> Path:
+    """150,000 filled rectangles: 6 KB on disk, minutes and gigabytes for a table reader."""
+    return pdf_with_content(path, b"0 0 1 1 re f\n" * 150_000)
+
+
+def inflating_pdf(path: Path) -> Path:
+    """A page whose 100 KB of content inflates to 100 MB."""
+    return pdf_with_content(path, b" " * 100_000_000)
+
+
+def text_pdf(path: Path) -> Path:
+    """A page showing 1,000,000 characters."""
+    return pdf_with_content(path, b"BT /F1 1 Tf (" + b"x" * 1_000_000 + b") Tj ET\n")
+
+
+HOSTILE_PDFS = {
+    "rectangles.pdf": (rectangles_pdf, "page 1: 150,000 drawing operations; at most 25,000"),
+    "inflating.pdf": (inflating_pdf, "page 1: its contents inflate to more than 2 MiB"),
+    "text.pdf": (text_pdf, "page 1: 1,000,000 characters of text; at most 50,000"),
+}
 
 HOSTILE_FILES = {
     "far_cell.xlsx": (far_cell_xlsx, "column 16,384, beyond the limit of 200 columns"),
@@ -204,6 +252,21 @@ def test_the_reader_refuses_each_hostile_file_under_a_256_mb_memory_cap(tmp_path
     child = run_capped(
         "from pathlib import Path; from audits.register.imports.tables import read_table\n"
         f"    read_table(Path({str(path)!r}))"
+    )
+    assert limit in child["message"]
+    assert child["seconds"] < SECONDS and child["peak"] < MEMORY_CAP
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_PDFS))
+def test_a_hostile_pdf_is_refused_before_its_page_is_read_in_bounded_time_and_memory(
+    tmp_path, name
+):
+    build, limit = HOSTILE_PDFS[name]
+    path = build(tmp_path / name)
+    assert path.stat().st_size < 500_000
+    child = run_capped(
+        "from pathlib import Path; from audits.register.imports.pdf_tables import read_pdf\n"
+        f"    read_pdf(Path({str(path)!r}))"
     )
     assert limit in child["message"]
     assert child["seconds"] < SECONDS and child["peak"] < MEMORY_CAP
