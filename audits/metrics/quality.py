@@ -270,8 +270,10 @@ def _rate_mismatch(
     if rate is None or rate_as_printed(rate, false_alerts, base):
         return None
     exact = Decimal(false_alerts) / Decimal(base)
-    shown = f"{exact * 100:.3g}%" if rate.form != "one_in" else f"1 in {base / false_alerts:,.1f}"
-    if rate.form == "fraction":
+    shown = f"{exact * 100:.3g}%"
+    if rate.form == "one_in":
+        shown = f"1 in {base / false_alerts:,.1f}" if false_alerts else "none (no false alert)"
+    elif rate.form == "fraction":
         shown = f"{exact:.3g}"
     return _finding(
         record,

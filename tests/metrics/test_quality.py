@@ -5,7 +5,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from audits.metrics.quality import data_quality_checks, parse_published_percentage
+from audits.metrics.quality import (
+    data_quality_checks,
+    parse_published_percentage,
+    published_rate,
+)
 from tests.metrics.frames import deployments
 from tests.metrics.met_grid import load_met_deployments
 
@@ -116,8 +120,15 @@ def test_published_rates_neither_truncated_nor_rounded_are_flagged(rate, false_a
     ],
 )
 def test_rates_printed_as_fractions_or_one_in_n_are_read_and_checked(rate, false_alerts, faces):
+    assert published_rate(rate) is not None  # read, not passed over as unreadable
     findings = data_quality_checks(published(rate, false_alerts, faces))
     assert checks_named(findings, "published_rate_mismatch") == []
+
+
+def test_one_in_n_printed_where_there_was_no_false_alert_is_flagged_not_a_crash():
+    findings = data_quality_checks(published("1 in 5,000", 0, 8_600))
+    (finding,) = checks_named(findings, "published_rate_mismatch")
+    assert "false alerts / faces seen = 0 / 8,600 = none (no false alert)" in finding["message"]
 
 
 def test_a_rate_of_alerts_is_checked_against_alerts_where_the_force_prints_that():

@@ -201,7 +201,13 @@ def _percent_styles(workbook: Any) -> dict[int, int]:
     percent = {}
     for style_id, style in enumerate(workbook._cell_styles):
         number = style.numFmtId
-        shown = BUILTIN_FORMATS.get(number) if number < 164 else formats[number - 164]
+        custom = number - 164
+        # A style may name a format the workbook never defines: Excel shows it as General.
+        shown = (
+            BUILTIN_FORMATS.get(number)
+            if custom < 0
+            else (formats[custom] if custom < len(formats) else None)
+        )
         if shown and "%" in shown:
             places = shown.split("%")[0].partition(".")[2]
             percent[style_id] = sum(mark == "0" for mark in places)

@@ -3,6 +3,8 @@ and a new force's layout described without code."""
 
 import datetime as dt
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,30 @@ def test_xlsx_typed_cells_are_read_as_the_sheet_shows_them(tmp_path, essex_layou
     assert row.duration == dt.timedelta(hours=4, minutes=47)
     assert row.published_false_alert_rate == "0.008%"  # not the text "8e-05"
     assert row.cells["published_false_alert_rate"] == "0.008%"
+
+
+def test_an_xlsx_style_naming_a_format_the_workbook_never_defines_reads_as_general(
+    tmp_path, essex_layout
+):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(ESSEX_HEADERS[:-1])
+    sheet.append(["22/08/2024", "Chelmsford", "10:00-16:00", 12_120, 1, 0, 1, 0, "0.008%"])
+    sheet["D2"].number_format = '#,##0 "faces"'
+    path = tmp_path / "essex.xlsx"
+    workbook.save(path)
+    # as another program might write it: the style names format 200, which is not defined
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    styles = members["xl/styles.xml"].decode()
+    undefined = re.sub(r'(<xf [^>]*numFmtId=")164"', r'\g<1>200"', styles)
+    assert undefined != styles
+    members["xl/styles.xml"] = undefined.encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+
+    result = parse_published_table(path, force="ESX", layout=layout_load(essex_layout))
+
+    assert result.ok, format_errors(result.errors)
+    assert result.rows[0].faces_seen == 12_120
