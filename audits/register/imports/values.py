@@ -125,6 +125,11 @@ def parse_threshold(text: str) -> Decimal | None:
     if not value.is_finite():
         raise ValueError(f"{text!r} is not a number")
     if percent:
+        if value < 1:
+            raise ValueError(
+                f"{text!r} would be a threshold of {value.scaleb(-2)}: a threshold printed as a "
+                "percentage is 1% to 100% ('60%'); a score is printed without one ('0.6')"
+            )
         value = value.scaleb(-2)
     if not Decimal(0) <= value <= Decimal(1):
         raise ValueError(f"{text!r} is outside 0..1")
@@ -173,9 +178,11 @@ def read_duration(text: str) -> Span | None:
         return Span(span + dt.timedelta(seconds=int(match["seconds"] or 0)))
     if match := _WINDOW.fullmatch(cleaned):
         starts, ends = _time_of_day(text, match, "a"), _time_of_day(text, match, "b")
+        if starts == ends:
+            raise ValueError(f"{text!r} starts and ends at the same time")
         begin = dt.datetime.combine(dt.date.min, starts)
         end = dt.datetime.combine(dt.date.min, ends)
-        if end <= begin:
+        if end < begin:
             end += dt.timedelta(days=1)
         return Span(end - begin, starts, ends)
     raise ValueError(
@@ -197,8 +204,15 @@ def _hours_minutes(text: str, hours: int, minutes: int) -> dt.timedelta:
 
 def _time_of_day(text: str, match: re.Match[str], side: str) -> dt.time:
     hour = int(match[f"{side}h"])
-    minute = int(match[f"{side}m"] or match[f"{side}m4"] or 0)
+    minutes = match[f"{side}m"] or match[f"{side}m4"]
+    minute = int(minutes or 0)
     meridiem = (match[f"{side}p"] or "").casefold()
+    if minutes is None and not meridiem:
+        # "9-5" is a window to the mind, but 9 to 5 past midnight to the clock: ask which.
+        raise ValueError(
+            f"{text!r}: {hour} is not a time of day; write minutes or am/pm "
+            "('09:00-17:00', '9am-5pm')"
+        )
     if meridiem:
         if not 1 <= hour <= 12:
             raise ValueError(f"{text!r}: {hour}{meridiem} is not a time")
@@ -246,7 +260,7 @@ _MONTH_FIRST = re.compile(
 _SERIAL = re.compile(r"\d{5}(?:\.0+)?", re.ASCII)
 _SERIAL_RANGE = (20_000, 80_000)  # 1954 to 2119: a five-digit number in a date column
 _DAY_OF_RANGE = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?P<month>[a-z]+)\.?)?", re.I)
-_RANGE = re.compile(r"\s*(?:-|\u2013|\u2014|to|until)\s*", re.IGNORECASE)
+_RANGE = re.compile(r"\s*(?:-|\u2013|\u2014|\bto\b|\buntil\b)\s*", re.IGNORECASE)
 _LIST = re.compile(r"\s*(?:,|&|\band\b)\s*", re.IGNORECASE)
 
 
@@ -277,11 +291,11 @@ def read_date(text: str, order: str = "dmy") -> Days:
         return Days(single, single)
     parts = _LIST.split(cleaned)
     if len(parts) > 1:
-        days = _completed(text, parts, order)
-        return Days(min(days), max(days), listed=len(days))
+        days = _completed(text, parts, order, is_range=False)
+        return Days(min(days), max(days), listed=len(set(days)))
     ends = _RANGE.split(cleaned)
     if len(ends) == 2:
-        first, last = _completed(text, ends, order)
+        first, last = _completed(text, ends, order, is_range=True)
         if last <= first:
             raise ValueError(f"{text!r} ends before it starts")
         return Days(first, last)
@@ -300,7 +314,16 @@ def parse_date(text: str, order: str = "dmy") -> dt.date:
 
 def _one_date(text: str, order: str) -> dt.date | None:
     """The date, if `text` is one date; None if it is not one (perhaps a range); ValueError
-    if it is one but not a day of the calendar."""
+    if it is one but not a day of the calendar, or not of a year the register can hold."""
+    day = _calendar_date(text, order)
+    if day is not None and day.year not in _YEARS:
+        raise ValueError(
+            f"{text!r} is dated {day.year}: a deployment is dated {_YEARS[0]} to {_YEARS[-1]}"
+        )
+    return day
+
+
+def _calendar_date(text: str, order: str) -> dt.date | None:
     try:
         if match := _ISO_DATE.fullmatch(text):
             return dt.date(int(match[1]), int(match[2]), int(match[3]))
@@ -324,13 +347,19 @@ def _one_date(text: str, order: str) -> dt.date | None:
     return None
 
 
+# The years a published deployment can be dated in (facial recognition's first police use in
+# the UK was 2014); "0024" is a typing slip, not the year 24.
+_YEARS = range(1990, 2100)
+
+
 def _year(text: str) -> int:
     return 2000 + int(text) if len(text) == 2 else int(text)
 
 
-def _completed(text: str, parts: list[str], order: str) -> list[dt.date]:
+def _completed(text: str, parts: list[str], order: str, *, is_range: bool) -> list[dt.date]:
     """The days of a range or list whose earlier parts leave out what the last one gives
-    ("22-23 August 2024": the 22nd is of August 2024 too)."""
+    ("22-23 August 2024": the 22nd is of August 2024 too). Only a range runs over the turn of
+    a year ("30 December - 2 January 2025"); a list's days are all of the year printed."""
     last = _one_date(parts[-1], order)
     if last is None:
         raise ValueError(f"{text!r}: {parts[-1]!r} is not a date")
@@ -346,7 +375,7 @@ def _completed(text: str, parts: list[str], order: str) -> list[dt.date]:
                 day = dt.date(last.year, month, int(match["day"]))
             except ValueError:
                 raise ValueError(f"{text!r}: {part!r} is not a day of the calendar") from None
-            if day > last and match["month"]:  # "30 December - 2 January 2025"
+            if is_range and day > last and match["month"]:  # "30 December - 2 January 2025"
                 day = day.replace(year=last.year - 1)
         days.append(day)
     return [*days, last]

@@ -107,7 +107,21 @@ def test_a_window_of_the_day_is_read_as_its_times_and_its_length(text, starts, e
 
 
 @pytest.mark.parametrize(
-    "text", ["about 5 hours", "8h 75m", "h", "5", "8h 22m 10s", "13pm-2pm", "10:00-25:00"]
+    "text",
+    [
+        "about 5 hours",
+        "8h 75m",
+        "h",
+        "5",
+        "8h 22m 10s",
+        "13pm-2pm",
+        "10:00-25:00",
+        "9-5",  # 9 to 5, or 9 to 5 the next morning? Neither is guessed
+        "12-2",
+        "10 to 4",
+        "10am-4",
+        "10:00-10:00",  # not a day of 24 hours
+    ],
 )
 def test_other_durations_are_refused(text):
     with pytest.raises(ValueError, match=repr(text)):
@@ -136,6 +150,11 @@ def test_threshold_is_a_decimal_between_0_and_1():
         ("-0.1", "'-0.1' is outside 0..1"),
         ("NaN", "'NaN' is not a number"),
         ("160%", "'160%' is outside 0..1"),
+        (
+            "0.6%",
+            "'0.6%' would be a threshold of 0.006: a threshold printed as a percentage is "
+            "1% to 100% \\('60%'\\); a score is printed without one \\('0.6'\\)",
+        ),
     ],
 )
 def test_thresholds_outside_0_to_1_or_not_numbers_are_refused(text, reason):
@@ -161,6 +180,10 @@ def test_thresholds_outside_0_to_1_or_not_numbers_are_refused(text, reason):
         ("30 December - 2 January 2025", dt.date(2024, 12, 30), dt.date(2025, 1, 2), 1),
         ("1, 3 and 5 May 2024", dt.date(2024, 5, 1), dt.date(2024, 5, 5), 3),
         ("01/05/24, 03/05/24", dt.date(2024, 5, 1), dt.date(2024, 5, 3), 2),
+        ("1-3 October 2024", dt.date(2024, 10, 1), dt.date(2024, 10, 3), 1),  # "to" in October
+        ("1 October to 3 October 2024", dt.date(2024, 10, 1), dt.date(2024, 10, 3), 1),
+        ("1 June and 3 May 2024", dt.date(2024, 5, 3), dt.date(2024, 6, 1), 2),  # no year back
+        ("1 and 1 May 2024", dt.date(2024, 5, 1), None, 1),  # one day, printed twice
     ],
 )
 def test_dates_ranges_and_lists_are_read_as_forces_print_them(text, first, last, listed):
@@ -184,6 +207,8 @@ def test_a_date_of_numbers_reads_day_first_unless_the_layout_says_month_first():
         ("22 Smarch 2024", "is not a month"),
         ("23-22 August 2024", "ends before it starts"),
         ("", "a date is required"),
+        ("01/01/0024", "is dated 24: a deployment is dated 1990 to 2099"),
+        ("2124-01-01", "is dated 2124"),
     ],
 )
 def test_what_is_not_a_date_is_refused_with_the_reason(text, reason):
