@@ -393,6 +393,18 @@ def _plan_row(
             f"already in the register as {existing.reference} "
             f"({existing.get_origin_display().lower()}); another publication does not change it"
         )
+        differences, _ = _changes(row, values, existing)
+        if differences:
+            shown = "; ".join(
+                f"{name} {plain(new)} here, {plain(old)} in the register"
+                for name, (old, new) in differences.items()
+            )
+            about.flags.setdefault(row.row_number, []).append(
+                {
+                    "check": "differs_from_the_register",
+                    "message": f"{row.reference} ({existing.reference}): {shown}",
+                }
+            )
         return RowPreview(row.row_number, row, PRESENT, existing=existing, note=note)
     if about.same_file is not None:
         note = f"imported before, from {about.same_file}"

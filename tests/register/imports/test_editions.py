@@ -103,6 +103,7 @@ def test_another_publication_never_changes_a_record_it_did_not_publish(capsys):
     assert "0 created, 0 revised, 0 unchanged, 9 held by another source" in out
     assert "Stratford 11/02/2020: already in the register as MPS-001" in out
     assert Deployment.objects.filter(force__code="MPS").count() == 32
+    assert "differs_from_the_register" not in out, out  # the CSV transcribes the PDF exactly
 
 
 def test_a_changed_time_of_deployment_is_an_amendment_of_start_end_and_duration(tmp_path, capsys):
@@ -215,3 +216,22 @@ def test_a_place_name_cut_to_fit_or_held_by_another_record_gets_a_name_of_its_ow
     )
     assert len(set(references)) == 2 and all(len(r) <= 56 for r in references)
     assert [r.endswith("07/03/2025 (2)") for r in references].count(True) == 1
+
+
+def test_another_publication_that_prints_other_figures_is_flagged_and_changes_nothing(
+    tmp_path, capsys
+):
+    imported(tmp_path, "grid-2025-03.pdf", FIRST, capsys)
+    press = [row("Hounslow High St", "07/03/25", "9,500")]
+    path = grid_pdf(
+        tmp_path / "press-release.pdf", "MPS PRESS RELEASE MARCH 2025", HEADERS_2025, press
+    )
+    call_command("import_deployments", str(path), "--force", "MPS")
+    out = capsys.readouterr().out
+
+    assert "0 created, 0 revised, 0 unchanged, 1 held by another source" in out
+    assert (
+        "flag differs_from_the_register: Hounslow High St 07/03/2025 (Hounslow High St "
+        "07/03/2025): faces_seen 9500 here, 9120 in the register" in out
+    )
+    assert Deployment.objects.get(reference="Hounslow High St 07/03/2025").faces_seen == 9_120

@@ -5,13 +5,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audits.metrics.quality import data_quality_checks
 from audits.register.imports.layouts import REGISTER
 from audits.register.imports.published import (
+    THRESHOLD_GAP,
+    THRESHOLD_WITNESSES,
     ParseResult,
     PublishedDeployment,
     RowError,
+    _threshold_out_of_sequence,
     format_errors,
     parse_published_table,
     published_frame,
@@ -419,3 +424,61 @@ def test_format_errors_gives_one_line_per_error():
         "row 4: something else\n"
         "file: grid.csv cannot be read: it is empty"
     )
+
+
+BLANK_ROW = PublishedDeployment(
+    row_number=1, row_id=None, force="MPS", date=dt.date(2024, 1, 1), location="X",
+    duration=None, purpose="", watchlist_size=None, threshold=None, faces_seen=None,
+    total_alerts=None, true_alerts_total=None, true_confirmed=None, true_unconfirmed=None,
+    false_confirmed=None, false_unconfirmed=None, true_alert_engagements=None,
+    false_alert_engagements=None, arrests=None, other_disposals=None, no_action=None,
+    published_false_alert_rate=None, notes="", source_doc="", page=None,
+)  # fmt: skip
+
+
+def brute_force_threshold_out_of_sequence(rows):
+    """The check as first written, every row against every other: the oracle of the fast one."""
+    dated = [r for r in rows if r.threshold is not None]
+    for index, r in enumerate(rows):
+        if r.threshold is None:
+            continue
+        others = [o for o in dated if o is not r]
+        same = [o for o in others if o.threshold == r.threshold]
+        if not same or len(others) < THRESHOLD_WITNESSES:
+            continue
+        nearest = min(same, key=lambda o: abs(o.date - r.date))
+        if abs(nearest.date - r.date) <= THRESHOLD_GAP:
+            continue
+        distances = sorted(abs(o.date - r.date) for o in others)
+        reach = distances[THRESHOLD_WITNESSES - 1]  # and every row as near as the third
+        witnesses = [o for o in others if abs(o.date - r.date) <= reach]
+        if all(o.threshold != r.threshold for o in witnesses):
+            yield index, nearest.date
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=400),
+            st.sampled_from([None, Decimal("0.6"), Decimal("0.62"), Decimal("0.64"), Decimal(0)]),
+        ),
+        max_size=30,
+    )
+)
+def test_the_threshold_sequence_check_finds_what_comparing_every_pair_finds(printed):
+    rows = [
+        dataclasses.replace(
+            BLANK_ROW, date=dt.date(2024, 1, 1) + dt.timedelta(days=day), threshold=threshold
+        )
+        for day, threshold in printed
+    ]
+    expected = [
+        (index, f"is dated {day:%d/%m/%Y}")
+        for index, day in brute_force_threshold_out_of_sequence(rows)
+    ]
+    found = [
+        (index, flag["message"][flag["message"].index("is dated") :])
+        for index, flag in _threshold_out_of_sequence(rows)
+    ]
+    assert found == expected
