@@ -210,6 +210,9 @@ def _row_sections(
         ]
     if "data_quality" in sections and any_rows:
         figures["data_quality"] = [Finding(**flag) for flag in data_quality_checks(deployments)]
+        figures["aggregate_rows"] = sum(
+            finding.check == "aggregate_row" for finding in figures["data_quality"]
+        )
     # Last: the other sections' working copies are gone before the largest result is built.
     if "deployments" in sections:
         figures["deployments"] = deployment_rows(deployments, method)

@@ -196,6 +196,9 @@ class Report:
     lab_vs_field: list[LabVsField] = field(default_factory=list)
     demographics: dict[str, Differential] = field(default_factory=dict)
     data_quality: list[Finding] = field(default_factory=list)
+    # Published rows for several days or sites (each flagged aggregate_row): each is counted in
+    # the figures as one deployment, as the force published it.
+    aggregate_rows: int = 0
     definitions: list[MetricDefinition] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:

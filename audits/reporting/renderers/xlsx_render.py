@@ -51,6 +51,7 @@ ABOUT_FIELDS = (
     "group_by",
     "ledger_head",
     "ledger_seq",
+    "aggregate_rows",
 )
 WIDE_COLUMNS = {"message": 90, "note": 90, "formula": 45, "value": 70, "location": 24}
 

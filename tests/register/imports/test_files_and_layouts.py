@@ -92,6 +92,13 @@ def test_a_new_force_imported_with_its_layout_reports_exact_figures(tmp_path, es
     assert not {c for c in checks if c[1] == "published_rate_mismatch"}
     assert ("Southend, Victoria Circus 29/08/2024", "approximate_figure") in checks
     assert ("Colchester, four sites 19/09/2024", "aggregate_row") in checks
+    assert report["aggregate_rows"] == 1  # the report says how many rows are aggregates
+    html = tmp_path / "essex.html"
+    call_command("frt_report", "--force", "ESX", "--format", "html", "-o", str(html))
+    assert (
+        "Includes 1 published row covering several days or sites (aggregate), each counted as "
+        "one deployment" in html.read_text()
+    )
 
 
 def test_a_layout_file_with_mistakes_names_each_of_them(tmp_path):
