@@ -633,7 +633,8 @@ def _nearest_thresholds(dated: list[tuple[dt.date, int, Decimal]], position: int
     `position`, and of every other row as near as the farthest of them (no tie is broken by
     the order of print)."""
     day = dated[position][0]
-    before, after, chosen = position - 1, position + 1, []
+    before, after = position - 1, position + 1
+    chosen: list[Decimal] = []
     reach = dt.timedelta(0)
     while len(chosen) < THRESHOLD_WITNESSES and (before >= 0 or after < len(dated)):
         if after >= len(dated) or (before >= 0 and day - dated[before][0] <= dated[after][0] - day):
