@@ -162,25 +162,51 @@ def stored_rows(
     """(id, reference, {column: ledger value}) for every row of the table (or those with `ids`),
     as stored: by id if `ordered`, else in whatever order the database gives them (a
     reconciliation sorts only what differs)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    many = model._meta.local_many_to_many
-    sets = {f.name: _many_sets(f, using) for f in many}
+    columns, rows = stored_values(model, using, ids, ordered=ordered)
+    sets = _sets_of(model, using)
+    for key, reference, values in rows:
+        yield key, reference, _state(columns, values, sets, key)
+
+
+def _sets_of(model: type[models.Model], using: str) -> dict[str, dict[Any, list[Any]]]:
+    """Each many-to-many field's sets, by the row's id (none for most tables)."""
+    return {f.name: _many_sets(f, using) for f in model._meta.local_many_to_many}
+
+
+def _state(
+    columns: tuple[str, ...], values: list[Any], sets: dict[str, dict[Any, list[Any]]], key: Any
+) -> dict[str, Any]:
+    state = dict(zip(columns, values, strict=True))
+    for name, of_row in sets.items():
+        state[name] = of_row.get(key, [])
+    return state
+
+
+def stored_values(
+    model: type[models.Model], using: str, ids: list[Any] | None = None, *, ordered: bool = False
+) -> tuple[tuple[str, ...], Iterator[tuple[Any, Any, list[Any]]]]:
+    """The table's columns (many-to-many sets aside) in the order a ledger entry writes its
+    values (docs/ledger-format.md: names sorted), and (id, reference, [ledger value of each])
+    for every row, as `stored_rows` reads them."""
+    fields = sorted(
+        (f for f in model._meta.concrete_fields if not f.primary_key), key=lambda f: f.column
+    )
     names = [f.name for f in fields]
     position = names.index("reference") if "reference" in names else None
-    columns = [f.column for f in fields]
     if connections[using].vendor == "postgresql":
         rows = _rows_in_ledger_form(model, fields, using, ids, ordered)
         writers = _sql_writers(fields)
     else:
         rows, writers = _rows_as_stored(model, fields, using, ids, ordered), _writers(fields)
-    for key, *values in rows:
-        if writers:  # only the columns that still need writing (all of them on SQLite)
-            for number, write in writers:
-                values[number] = write(values[number])
-        state = dict(zip(columns, values, strict=True))
-        for f in many:
-            state[f.name] = sets[f.name].get(key, [])
-        yield key, (values[position] if position is not None else None), state
+
+    def written() -> Iterator[tuple[Any, Any, list[Any]]]:
+        for key, *values in rows:
+            if writers:  # only the columns that still need writing (all of them on SQLite)
+                for number, write in writers:
+                    values[number] = write(values[number])
+            yield key, (values[position] if position is not None else None), values
+
+    return tuple(f.column for f in fields), written()
 
 
 def _writers(fields: list[models.Field[Any, Any]]) -> list[tuple[int, Callable[[Any], Any]]]:
@@ -314,12 +340,19 @@ def compare_table(
     table = model._meta.db_table
     found: list[tuple[Any, list[Difference]]] = []  # by id: the rows come in no order
     records = 0
-    for key, reference, state in stored_rows(model, using, ids):
+    columns, rows = stored_values(model, using, ids)
+    sets = _sets_of(model, using)
+    for key, reference, values in rows:
         records += 1
         recorded = expected.pop(key, None)
         if recorded is None:
             found.append((key, [Difference("no history", table, _label(model, key, reference))]))
-        elif state != recorded[0]:
+            continue
+        held = recorded[0]
+        if not sets and tuple(held) == columns and list(held.values()) == values:
+            continue  # the same columns, in the same order, with the same values: no dict built
+        state = _state(columns, values, sets, key)
+        if state != held:
             found.append((key, _compare(table, _label(model, key, reference), state, recorded)))
     wanted = set(ids) if ids is not None else None
     for key, left in expected.items():
