@@ -34,6 +34,7 @@ _PATH_OPERATOR = re.compile(rb"(?<![^\s\]\)>])(?:re|l|m|c|v|y)(?![^\s\[\(<%/])")
 _LITERAL = re.compile(rb"\((?:[^()\\]++|\\.)*+\)", re.DOTALL)
 _HEX = re.compile(rb"<[0-9A-Fa-f\s]*>")
 _FORM_DEPTH = 4
+_PIECE = 64  # bytes of a compressed stream inflated at a time
 
 
 def pdf_pages_check(name: str, pdf: Any) -> None:
@@ -93,20 +94,36 @@ def _forms(name: str, number: int, resources: Any, seen: set[int], depth: int) -
 
 
 def _inflated(name: str, number: int, stream: PDFStream) -> bytes:
+    if stream.rawdata is None:  # inflated already (a form drawn on an earlier page)
+        return bytes(stream.data or b"")
     filters = [getattr(f, "name", str(f)) for f, _ in stream.get_filters()]
-    raw = stream.rawdata if stream.rawdata is not None else stream.data or b""
+    raw = stream.rawdata
     if not filters:
         return raw
     if filters in (["FlateDecode"], ["Fl"]):
-        inflater = zlib.decompressobj()
-        try:
-            data = inflater.decompress(raw, PDF_PAGE_CONTENT_BYTES + 1)
-        except zlib.error:
-            return b""  # pdfminer reads what it can of a damaged stream, and so do we
-        return data
+        return _bounded_inflate(raw)
     if len(raw) > _OTHER_FILTER_BYTES:
         raise UnreadableFile(
             f"{name}, page {number}: a content stream of {len(raw):,} bytes compressed with "
             f"{', '.join(filters)}; such a stream is read up to {_OTHER_FILTER_BYTES:,} bytes"
         )
     return bytes(stream.get_data())
+
+
+def _bounded_inflate(raw: bytes) -> bytes:
+    """The stream inflated up to one byte past the limit. A damaged stream is inflated up to
+    the damage, as pdfminer reads it (it reads a corrupted stream byte by byte, as far as it
+    goes), so a bomb with a broken end is measured too."""
+    inflater = zlib.decompressobj()
+    out = bytearray()
+    # In small pieces: zlib gives nothing of a piece it finds damaged, and what came before
+    # the damage is what pdfminer will draw.
+    for start in range(0, len(raw), _PIECE):
+        room = PDF_PAGE_CONTENT_BYTES + 1 - len(out)
+        try:
+            out += inflater.decompress(raw[start : start + _PIECE], room)
+        except zlib.error:
+            break
+        if len(out) > PDF_PAGE_CONTENT_BYTES:
+            break  # over the limit: what is left is not inflated
+    return bytes(out)

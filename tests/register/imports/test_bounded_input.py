@@ -89,10 +89,12 @@ def million_columns_csv(path: Path) -> Path:
     return path
 
 
-def pdf_with_content(path: Path, content: bytes) -> Path:
+def pdf_with_content(path: Path, content: bytes, damaged: bool = False) -> Path:
     """A one-page PDF whose page draws `content`, compressed (a PDF written by hand: objects,
-    their offsets in the cross-reference table, a trailer)."""
+    their offsets in the cross-reference table, a trailer); `damaged`, its stream broken."""
     stream = zlib.compress(content, 9)
+    if damaged:  # broken near its end: what comes before still inflates
+        stream = stream[:-200] + b"\xff" * 64 + stream[-136:]
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -125,6 +127,12 @@ def inflating_pdf(path: Path) -> Path:
     return pdf_with_content(path, b" " * 100_000_000)
 
 
+def damaged_rectangles_pdf(path: Path) -> Path:
+    """The rectangles, the stream broken near its end: pdfminer inflates a damaged stream as
+    far as it goes, and so must the check (not count it as empty)."""
+    return pdf_with_content(path, b"0 0 1 1 re f\n" * 150_000, damaged=True)
+
+
 def text_pdf(path: Path) -> Path:
     """A page showing 1,000,000 characters."""
     return pdf_with_content(path, b"BT /F1 1 Tf (" + b"x" * 1_000_000 + b") Tj ET\n")
@@ -133,6 +141,7 @@ def text_pdf(path: Path) -> Path:
 HOSTILE_PDFS = {
     "rectangles.pdf": (rectangles_pdf, "page 1: 150,000 drawing operations; at most 25,000"),
     "inflating.pdf": (inflating_pdf, "page 1: its contents inflate to more than 2 MiB"),
+    "damaged.pdf": (damaged_rectangles_pdf, "drawing operations; at most 25,000 a page"),
     "text.pdf": (text_pdf, "page 1: 1,000,000 characters of text; at most 50,000"),
 }
 
