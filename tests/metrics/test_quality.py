@@ -179,7 +179,7 @@ def test_alerts_with_an_unknown_part_are_not_judged_unless_the_known_part_exceed
     ]
 
 
-def test_westminster_10_january_2024_one_alert_one_confirmed_one_unconfirmed_is_flagged_twice():
+def test_westminster_10_january_2024_one_alert_one_confirmed_one_unconfirmed_is_flagged_once():
     frame = deployments(
         {
             "alerts": 1,
