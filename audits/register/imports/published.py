@@ -588,10 +588,10 @@ def _threshold_out_of_sequence(
     rows: list[PublishedDeployment],
 ) -> Iterable[tuple[int, dict[str, str]]]:
     """A row at a threshold that none of the rows closest to it in date used (the three
-    nearest, and any as near as the third), and that the
-    table's other rows used only more than THRESHOLD_GAP away: the threshold in force on its
-    date was another ("Dalston 11/07/23" at 0.62, first used on 11/07/24). In date order, so
-    a table of many rows is judged in n log n, not n squared."""
+    nearest, and any as near as the third), and that the table's other rows used only more
+    than THRESHOLD_GAP away: the threshold in force on its date was another ("Dalston 11/07/23"
+    at 0.62, first used on 11/07/24). In date order, so that a table of many rows is judged in
+    n log n, not n squared."""
     dated = sorted(
         (row.date, index, row.threshold)
         for index, row in enumerate(rows)
