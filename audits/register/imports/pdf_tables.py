@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pdfminer.pdfexceptions import PDFException, PSException
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.page import Page
 from pdfplumber.table import Table
 from pdfplumber.utils.exceptions import PdfminerException
 
 from audits.register.imports.limits import CELL_CHARS, COLUMNS, ROWS
-from audits.register.imports.pdf_limits import pdf_page_check, pdf_pages_check
+from audits.register.imports.pdf_limits import DocumentCheck
 from audits.register.imports.protocol import file_digest
 from audits.register.imports.tables import UnreadableFile, check_file_size
 
@@ -79,7 +80,15 @@ def read_pdf(path: Path) -> PrintedTable:
     try:
         with pdfplumber.open(path) as pdf:
             return _read(path, pdf)
-    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except (
+        PdfminerException,
+        PDFException,
+        PSException,
+        PDFSyntaxError,
+        ValueError,
+        KeyError,
+        TypeError,
+    ) as exc:
         # pdfminer raises these on a damaged file; the message names the file.
         raise UnreadableFile(f"{path.name} cannot be read as a PDF: {exc}") from exc
 
@@ -98,9 +107,9 @@ class _Grid:
 def _read(path: Path, pdf: Any) -> PrintedTable:
     table: PrintedTable | None = None
     grid: _Grid | None = None
-    pdf_pages_check(path.name, pdf)
+    check = DocumentCheck(path.name, pdf)
     for number, page in enumerate(pdf.pages, start=1):
-        pdf_page_check(path.name, number, page)
+        check.page(number, page)
         pending: list[tuple[Page, _Filled]] = []  # header rows above the next row of figures
         on_page = 0
         for found in _grid_tables(page):
@@ -136,6 +145,7 @@ def _read(path: Path, pdf: Any) -> PrintedTable:
                     raise UnreadableFile(f"{path.name}: more than {ROWS:,} rows")
         table_ignored = [] if table is None else table.ignored
         table_ignored.extend(_shown(number, filled) for _, filled in pending)
+        page.close()  # its objects are not kept while the next page is read
     if table is None or not table.rows:
         raise UnreadableFile(
             f"{path.name}: no ruled table with a row of figures was found; a grid printed "

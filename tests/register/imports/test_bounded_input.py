@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -26,12 +27,14 @@ from rest_framework.test import APIClient
 
 from audits.ledger.models import LedgerEvent
 from audits.register.imports.limits import COLUMNS, JSON_DEPTH, UPLOAD_BYTES, XLSX_MEMBER_BYTES
+from audits.register.imports.pdf_tables import read_pdf
 from audits.register.imports.published import parse_published_table
-from audits.register.imports.tables import read_table
+from audits.register.imports.tables import UnreadableFile, read_table
 from audits.register.imports.values import parse_count, parse_threshold
 from audits.register.models import Alert, Deployment, Force
 from tests import personas
 from tests.api.conftest import client_for as api_client_for
+from tests.register.imports import handmade_pdfs
 
 ROOT = Path(__file__).resolve().parents[3]
 MET_GRID = ROOT.parent / "shared/data/met_lfr_deployments_2020_2023.csv"
@@ -437,3 +440,41 @@ def test_the_json_depth_check_ignores_brackets_inside_strings():
 
     body = json.dumps({"note": "[" * 1000, "items": [[1, {"a": [2]}]]}).encode()
     assert BoundedJSONParser().parse(io.BytesIO(body))["items"] == [[1, {"a": [2]}]]
+
+
+@pytest.mark.parametrize(
+    ("build", "refusal"),
+    [
+        (handmade_pdfs.form_drawn_many_times, "page 1: 30,000 drawing operations; at most 25,000"),
+        (handmade_pdfs.forms_nested, "page 1: 100,000 drawing operations; at most 25,000"),
+        (handmade_pdfs.flate_twice, "page 1: its contents inflate to more than 2 MiB"),
+        (handmade_pdfs.no_spaces, "page 1: 30,000 drawing operations; at most 25,000"),
+        (handmade_pdfs.nested_brackets, "page 1: 60,000 characters of text; at most 50,000"),
+        (handmade_pdfs.unknown_filter, "compressed with Crypt; the register reads Flate and ASCII"),
+        (handmade_pdfs.encrypted, "page 1: 30,000 drawing operations; at most 25,000"),
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_a_pdf_is_measured_as_pdfminer_would_draw_it(tmp_path, build, refusal):
+    """Each of these got past a first version of the check (a form counted once however often
+    it is drawn, a second filter unbounded, "1re" unseen, nested brackets uncounted, an
+    encrypted stream measured undeciphered, an unknown filter a crash)."""
+    path = build(tmp_path / "hostile.pdf")
+    with pytest.raises(UnreadableFile, match=re.escape(refusal)):
+        read_pdf(path)
+
+
+def test_a_document_of_many_pages_each_under_the_limit_is_refused_in_all(tmp_path):
+    page = handmade_pdfs.stream(handmade_pdfs.rectangles(20_000))
+    pages = 6  # 120,000 drawing operations in all
+    kids = b" ".join(b"%d 0 R" % (3 + n) for n in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>"
+               % (kids, pages)]  # fmt: skip
+    objects += [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Contents %d 0 R "
+        b"/Resources << >> >>" % (3 + pages)
+    ] * pages
+    path = handmade_pdfs.build(tmp_path / "pages.pdf", [*objects, page])
+    refusal = "pages.pdf: 120,000 drawing operations; at most 100,000 a document are read"
+    with pytest.raises(UnreadableFile, match=re.escape(refusal)):
+        read_pdf(path)
