@@ -42,7 +42,14 @@ from audits.register.imports.published import (
     place_reference,
     published_frame,
 )
-from audits.register.models import Deployment, Force, Origin, Publication, PublishedRow
+from audits.register.models import (
+    Deployment,
+    Force,
+    Origin,
+    Publication,
+    PublishedRow,
+    Watchlist,
+)
 from audits.register.services.published import (
     import_authorise,
     publication_create,
@@ -166,11 +173,12 @@ def _find_editions(about: PublishedImport, forces: dict[str, Force], digest: str
     if not others:
         return
     created = about.parsed.document.created if about.parsed.document else None
+    # The latest by the documents' own dates where they have them, else by when imported.
     latest = max(others, key=lambda p: (p.created is not None, p.created or p.imported_at, p.pk))
     if created is not None and latest.created is not None and latest.created > created:
         about.newer = latest
     else:
-        about.edition_of = max(others, key=lambda p: (p.imported_at, p.pk))
+        about.edition_of = latest
 
 
 class _Matcher:
@@ -387,6 +395,15 @@ def _plan_row(
     _validate(Deployment(origin=Origin.PUBLISHED, **values), row, errors)
     existing = matcher.find(row)
     if existing is None:
+        _check_names(row, errors)
+        if about.newer is not None:
+            about.flags.setdefault(row.row_number, []).append(
+                {
+                    "check": "changed_between_editions",
+                    "message": f"{row.reference}: printed in this older edition, not in "
+                    f"{about.newer}; created as this edition printed it",
+                }
+            )
         return RowPreview(row.row_number, row, CREATE)
     if not matcher.ours(row, existing):
         note = (
@@ -457,6 +474,8 @@ def _changes(
             kept[name] = old
         else:
             changes[name] = [old, value]
+    if "notes" in kept:
+        changes.pop("technical_fault", None)  # read from the notes, which are kept
     return changes, kept
 
 
@@ -464,6 +483,29 @@ def _stored(existing: Deployment, name: str) -> Any:
     if name == "watchlist_size":
         return existing.watchlist.size if existing.watchlist else None
     return getattr(existing, name)
+
+
+def _check_names(row: PublishedDeployment, errors: list[RowError]) -> None:
+    """A new record's reference, and its watchlist's ("-WL" after it), must fit and be free:
+    refused here, in the preview, rather than when the import is confirmed."""
+    longest = Deployment._meta.get_field("reference").max_length or 60
+    reference = row.reference
+    if len(reference) > longest:
+        reason = f"{len(reference)} characters; a record's reference is at most {longest}"
+        errors.append(_error(row, "row_id", reason, value=reference))
+        return
+    if row.watchlist_size is None:
+        return
+    watchlist = f"{reference}-WL"
+    if len(watchlist) > longest:
+        reason = (
+            f"its watchlist would be named {watchlist!r}, {len(watchlist)} characters; "
+            f"at most {longest}: a published id of at most {longest - 3} characters"
+        )
+        errors.append(_error(row, "row_id", reason, value=reference))
+    elif Watchlist.objects.filter(force__code=row.force, reference=watchlist).exists():
+        reason = f"its watchlist would be named {watchlist!r}, which another watchlist is"
+        errors.append(_error(row, "row_id", reason, value=reference))
 
 
 # Where a value was printed, not what: a new edition re-prints it elsewhere without changing it.

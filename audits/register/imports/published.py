@@ -600,17 +600,20 @@ def _threshold_out_of_sequence(
     if len(dated) <= THRESHOLD_WITNESSES:
         return
     days_at: dict[Decimal, list[dt.date]] = {}
+    on_day: dict[dt.date, Counter[Decimal]] = {}
     for day, _, threshold in dated:
         days_at.setdefault(threshold, []).append(day)
+        on_day.setdefault(day, Counter())[threshold] += 1
+    days = sorted(on_day)
     found = []
-    for position, (day, index, threshold) in enumerate(dated):
+    for day, index, threshold in dated:
         nearest_same = _nearest_other_day(days_at[threshold], day)
         if nearest_same is None or abs(nearest_same - day) <= THRESHOLD_GAP:
             continue
-        witnesses = _nearest_thresholds(dated, position)
+        witnesses = _nearest_thresholds(days, on_day, day, threshold)
         if threshold in witnesses:
             continue
-        in_force = ", ".join(sorted({str(other) for other in witnesses}))
+        in_force = ", ".join(sorted(str(other) for other in witnesses))
         message = (
             f"threshold {threshold} on {day:%d/%m/%Y}, when the rows closest to it in date "
             f"used {in_force}; the table's nearest other row at {threshold} is dated "
@@ -628,30 +631,29 @@ def _nearest_other_day(days: list[dt.date], day: dt.date) -> dt.date | None:
     return min(others, key=lambda other: abs(other - day), default=None)
 
 
-def _nearest_thresholds(dated: list[tuple[dt.date, int, Decimal]], position: int) -> list[Decimal]:
-    """The thresholds of the THRESHOLD_WITNESSES rows nearest in date to the one at
-    `position`, and of every other row as near as the farthest of them (no tie is broken by
-    the order of print)."""
-    day = dated[position][0]
+def _nearest_thresholds(
+    days: list[dt.date], on_day: dict[dt.date, Counter[Decimal]], day: dt.date, own: Decimal
+) -> set[Decimal]:
+    """The thresholds of the THRESHOLD_WITNESSES other rows nearest in date to a row at `own`
+    on `day`, and of every row as near as the farthest of them (no tie is broken by the order
+    of print): whole days at a time, so a day of many rows is one step, not many."""
+    here = on_day[day].copy()
+    here[own] -= 1  # the row itself is no witness
+    thresholds = {threshold for threshold, count in here.items() if count > 0}
+    seen = here.total()
+    position = bisect.bisect_left(days, day)
     before, after = position - 1, position + 1
-    chosen: list[Decimal] = []
-    reach = dt.timedelta(0)
-    while len(chosen) < THRESHOLD_WITNESSES and (before >= 0 or after < len(dated)):
-        if after >= len(dated) or (before >= 0 and day - dated[before][0] <= dated[after][0] - day):
-            reach = day - dated[before][0]
-            chosen.append(dated[before][2])
-            before -= 1
-        else:
-            reach = dated[after][0] - day
-            chosen.append(dated[after][2])
-            after += 1
-    while before >= 0 and day - dated[before][0] <= reach:
-        chosen.append(dated[before][2])
-        before -= 1
-    while after < len(dated) and dated[after][0] - day <= reach:
-        chosen.append(dated[after][2])
-        after += 1
-    return chosen
+    while seen < THRESHOLD_WITNESSES and (before >= 0 or after < len(days)):
+        gap_before = day - days[before] if before >= 0 else None
+        gap_after = days[after] - day if after < len(days) else None
+        reach = min(gap for gap in (gap_before, gap_after) if gap is not None)
+        for side, gap in ((before, gap_before), (after, gap_after)):
+            if gap == reach:  # both sides when they are as near
+                thresholds.update(on_day[days[side]])
+                seen += on_day[days[side]].total()
+        before -= gap_before == reach
+        after += gap_after == reach
+    return thresholds
 
 
 IDENTICAL_MINIMUM_ROWS = 5

@@ -377,6 +377,11 @@ def _completed(text: str, parts: list[str], order: str, *, is_range: bool) -> li
                 raise ValueError(f"{text!r}: {part!r} is not a day of the calendar") from None
             if is_range and day > last and match["month"]:  # "30 December - 2 January 2025"
                 day = day.replace(year=last.year - 1)
+                if day.year not in _YEARS:
+                    raise ValueError(
+                        f"{text!r} begins in {day.year}: a deployment is dated "
+                        f"{_YEARS[0]} to {_YEARS[-1]}"
+                    )
         days.append(day)
     return [*days, last]
 

@@ -252,3 +252,53 @@ def test_two_editions_of_a_pdf_reconcile_and_the_ledger_rebuilds_them_row_for_ro
     with rebuild.scratch_database() as alias:
         rebuild.rebuild(reconcile.replay(), using=alias)
         assert rebuild.table_digests(using=alias) == stored
+
+
+def test_names_too_long_or_taken_are_refused_in_the_preview_not_when_confirmed(tmp_path):
+    from audits.register.imports.deployments import plan_import
+    from audits.register.models import Force, Watchlist
+
+    Watchlist.objects.create(force=Force.objects.get(code="MPS"), reference="MPS-900-WL", size=1)
+    header = (
+        "row_id,force,date,location,duration,purpose,watchlist_size,threshold,"
+        "faces_seen_estimate,total_alerts,true_alerts_total,true_confirmed,true_unconfirmed,"
+        "false_confirmed,false_unconfirmed,"
+        "true_alert_engagements,false_alert_engagements,arrests,other_disposal,no_action,"
+        "published_false_alert_rate,notes,source_doc,page"
+    )
+    lines = [header]
+    for row_id in ("X" * 61, "Y" * 58, "MPS-900"):
+        lines.append(f"{row_id},MPS,2024-05-01,Here {row_id[:3]},1h 00m,Crime,100,0.6,1000,"
+                     "0,0,0,0,0,0,0,0,0,0,0,0%,,grid.pdf,1")  # fmt: skip
+    path = tmp_path / "grid.csv"
+    path.write_text("\n".join(lines) + "\n")
+
+    plan = plan_import(path)
+
+    assert [(error.record, error.column, error.reason) for error in plan.errors] == [
+        ("X" * 61, "row_id", "61 characters; a record's reference is at most 60"),
+        (
+            "Y" * 58,
+            "row_id",
+            f"its watchlist would be named {'Y' * 58 + '-WL'!r}, 61 characters; at most 60: "
+            "a published id of at most 57 characters",
+        ),
+        ("MPS-900", "row_id", "its watchlist would be named 'MPS-900-WL', which another "
+         "watchlist is"),
+    ]  # fmt: skip
+
+
+def test_a_note_no_longer_published_keeps_its_technical_fault():
+    from audits.register.imports.deployments import _changes, deployment_values
+    from audits.register.imports.published import parse_published_table
+
+    row = parse_published_table(SHARED / "met_lfr_deployments_2020_2023.csv").rows[0]
+    assert row.notes == "" and not row.technical_fault
+    existing = Deployment(**deployment_values(row))
+    existing.notes = "Technical fault stopped deployment"
+    existing.technical_fault = True  # as the earlier edition's note said
+
+    changes, kept = _changes(row, deployment_values(row), existing)
+
+    assert kept["notes"] == "Technical fault stopped deployment"
+    assert "technical_fault" not in changes  # read from the note, which is kept

@@ -209,6 +209,7 @@ def test_a_date_of_numbers_reads_day_first_unless_the_layout_says_month_first():
         ("", "a date is required"),
         ("01/01/0024", "is dated 24: a deployment is dated 1990 to 2099"),
         ("2124-01-01", "is dated 2124"),
+        ("30 December - 2 January 1990", "begins in 1989"),
     ],
 )
 def test_what_is_not_a_date_is_refused_with_the_reason(text, reason):
