@@ -27,10 +27,12 @@ def build(path: Path, objects: list[bytes]) -> Path:
     return path
 
 
-def stream(data: bytes, extra: bytes = b"", filters: bytes | None = b"/FlateDecode") -> bytes:
-    """A stream object: `data` compressed once (or as it is, if `filters` is None or not a
-    single Flate: the caller encoded it)."""
-    body = zlib.compress(data, 9) if filters == b"/FlateDecode" else data
+def stream(
+    data: bytes, extra: bytes = b"", filters: bytes | None = b"/FlateDecode", encoded: bool = False
+) -> bytes:
+    """A stream object: `data` compressed once (or as it is, if `encoded`, or if `filters` is
+    None or not a single Flate: the caller encoded it)."""
+    body = zlib.compress(data, 9) if filters == b"/FlateDecode" and not encoded else data
     named = b"" if filters is None else b" /Filter " + filters
     return b"<< /Length %d%s %s >>\nstream\n" % (len(body), named, extra) + body + b"\nendstream"
 

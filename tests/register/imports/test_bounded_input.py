@@ -93,31 +93,11 @@ def million_columns_csv(path: Path) -> Path:
 
 
 def pdf_with_content(path: Path, content: bytes, damaged: bool = False) -> Path:
-    """A one-page PDF whose page draws `content`, compressed (a PDF written by hand: objects,
-    their offsets in the cross-reference table, a trailer); `damaged`, its stream broken."""
+    """A one-page PDF whose page draws `content`, compressed; `damaged`, its stream broken."""
     stream = zlib.compress(content, 9)
     if damaged:  # broken near its end: what comes before still inflates
         stream = stream[:-200] + b"\xff" * 64 + stream[-136:]
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Contents 4 0 R /Resources << >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    path.write_bytes(bytes(out))
-    return path
+    return handmade_pdfs.one_page(path, handmade_pdfs.stream(stream, encoded=True))
 
 
 def rectangles_pdf(path: Path) -> Path:
