@@ -108,7 +108,9 @@ class DocumentCheck:
                 form = _measured(data)
                 self.forms[id(stream)] = form  # before its own forms: a form drawing itself
                 inner = _uses_in(data)
-                form.add(self._drawn(where, inner, stream.attrs.get("Resources"), depth + 1))
+                # A form without resources of its own uses those it is drawn with (pdfminer).
+                own = stream.attrs.get("Resources") or resources
+                form.add(self._drawn(where, inner, own, depth + 1))
             cost.add(form, times)
             if (
                 cost.size > PDF_PAGE_CONTENT_BYTES
