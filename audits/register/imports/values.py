@@ -347,8 +347,8 @@ def _calendar_date(text: str, order: str) -> dt.date | None:
     return None
 
 
-# The years a published deployment can be dated in (facial recognition's first police use in
-# the UK was 2014); "0024" is a typing slip, not the year 24.
+# The years a published deployment can be dated in (police facial recognition in the UK began
+# in the mid-2010s; the range leaves room either side); "0024" is a typing slip, not year 24.
 _YEARS = range(1990, 2100)
 
 
