@@ -37,8 +37,8 @@ from audits.register.imports.protocol import (
 from audits.register.imports.published import (
     ParseResult,
     PublishedDeployment,
-    natural_key,
     parse_published_table,
+    place_key,
     place_reference,
     published_frame,
 )
@@ -208,12 +208,12 @@ class _Matcher:
                 self.found[row.row_number] = record
                 self.by_id.add(row.row_number)
             else:
-                rest.setdefault(_place(row.force, row.date, row.location), []).append(row)
+                rest.setdefault(place_key(row.force, row.date, row.location), []).append(row)
         places: dict[str, list[Deployment]] = {}
         matched_by_id = {record.pk for record in self.found.values()}
         for record in sorted(candidates, key=lambda d: d.pk):
             if record.pk not in matched_by_id:
-                key = _place(record.force.code, record.date, record.location_name)
+                key = place_key(record.force.code, record.date, record.location_name)
                 places.setdefault(key, []).append(record)
         for key, group in rest.items():
             self._pair(group, places.get(key, []))
@@ -231,9 +231,14 @@ class _Matcher:
     def _pair(self, rows: list[PublishedDeployment], records: list[Deployment]) -> None:
         """The rows of one force, date and place with the records of the same: the likeliest
         pairs first (see `_likeness`), each row and record used once."""
+        values = {row.row_number: deployment_values(row) for row in rows}  # once a row
         pairs = sorted(
             (
-                (*_likeness(row, record, place_order), -row.row_number, -record.pk)
+                (
+                    *_likeness(row, values[row.row_number], record, place_order),
+                    -row.row_number,
+                    -record.pk,
+                )
                 for row in rows
                 for place_order, record in enumerate(records, start=1)
             ),
@@ -289,16 +294,12 @@ class _Matcher:
         return list(printed.exclude(pk__in=matched).order_by("date", "pk"))
 
 
-def _place(force: str, date: Any, location: str) -> str:
-    return natural_key(force, date, location, 0)
-
-
 def _likeness(
-    row: PublishedDeployment, record: Deployment, place_order: int
+    row: PublishedDeployment, values: dict[str, Any], record: Deployment, place_order: int
 ) -> tuple[bool, int, int]:
-    """How alike a row and a record of the same place and date are: the same times, then the
-    number of values that agree, then how close their places in print order are."""
-    values = deployment_values(row)
+    """How alike a row (and its `deployment_values`) and a record of the same place and date
+    are: the same times, then the number of values that agree, then how close their places in
+    print order are."""
     same_times = row.start is not None and (record.start, record.end) == (row.start, row.end)
     agree = sum(
         getattr(record, name) == values[name] for name in COPIED_FIELDS if values[name] is not None

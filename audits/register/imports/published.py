@@ -152,6 +152,11 @@ def natural_key(force: str, date: dt.date, location: str, occurrence: int) -> st
     return f"{force}|{date.isoformat()}|{place}|{occurrence}"
 
 
+def place_key(force: str, date: dt.date, location: str) -> str:
+    """The natural key of every deployment of one force, date and place."""
+    return natural_key(force, date, location, 0)
+
+
 @dataclasses.dataclass
 class ParseResult:
     """Either every row, read, or every error found: `rows` is empty whenever `errors` is not,
@@ -541,7 +546,7 @@ def _numbered(rows: list[PublishedDeployment]) -> list[PublishedDeployment]:
     seen: Counter[str] = Counter()
     numbered = []
     for row in rows:
-        key = natural_key(row.force, row.date, row.location, 0)
+        key = place_key(row.force, row.date, row.location)
         seen[key] += 1
         numbered.append(dataclasses.replace(row, occurrence=seen[key]))
     return numbered
