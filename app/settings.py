@@ -1,5 +1,6 @@
 """Project settings, all read from the environment (see README, "Configuration")."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -275,3 +276,24 @@ SPECTACULAR_SETTINGS = {
         "audits.register.api.schema.add_error_responses",
     ],
 }
+
+# Email: each step that hands work to someone else tells them (audits/register/notify.py).
+# The demo (DEBUG) prints the emails on the console; production sends them by SMTP with the
+# settings below; the tests keep them in django.core.mail.outbox (Django's locmem backend).
+# NOTIFY_BY_EMAIL=0 turns the emails off.
+NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", True)
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Oversight register <register@localhost>")
+# The address the links in the emails start with.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -29,5 +29,6 @@ urlpatterns = [
 
 # Under /api/, even a URL no view matched answers in the API's error shape.
 handler400 = "audits.register.api.errors.bad_request"
+handler403 = "audits.register.api.errors.permission_denied"
 handler404 = "audits.register.api.errors.not_found"
 handler500 = "audits.register.api.errors.server_error"

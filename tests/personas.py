@@ -208,7 +208,10 @@ def person(username: str, role: str, force_code: str | None = None):
     model = get_user_model()
     if not model.objects.filter(username=username).exists():
         with transaction.atomic():  # a membership is audited: it commits with its event
-            user = model.objects.create_user(username, password=PASSWORD, is_staff=True)
+            email = f"{username}@example.org"  # each step that hands them work emails them
+            user = model.objects.create_user(
+                username, email=email, password=PASSWORD, is_staff=True
+            )
             user.groups.add(Group.objects.get(name=role))
             if force_code:
                 Membership.objects.create(user=user, force=Force.objects.get(code=force_code))

@@ -6,16 +6,27 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 
 from audits.compliance.filtersets import FindingFilterSet, RuleFilterSet
 from audits.compliance.models import SEVERITY_ORDER, Finding, PolicyProfile, Rule
 from audits.compliance.services import assignable_users, finding_assign
 from audits.register.admin.base import ConfigurationAdmin, ScopedMixin
 from audits.register.admin.filtersets import FilterSetMixin
-from audits.register.admin.site import DashboardPanel, dashboard_panel_add
+from audits.register.admin.lifecycle import who_can
+from audits.register.admin.site import (
+    DashboardPanel,
+    QueueItem,
+    RecordPanel,
+    dashboard_panel_add,
+    queue_add,
+    record_panel_add,
+)
 from audits.register.scoping import acting_user, scope
 
 
@@ -47,7 +58,7 @@ class FindingAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
     """The findings queue: filter, sort, and assign; the rest is set by the rules."""
 
     list_display = [
-        "record_label",
+        "record_link",
         "rule",
         "severity",
         "force",
@@ -64,7 +75,7 @@ class FindingAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
     fields = [
         "rule",
         "force",
-        "record_label",
+        "record_link",
         "message",
         "severity",
         "state",
@@ -79,6 +90,15 @@ class FindingAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
         self, request: HttpRequest, obj: models.Model | None = None
     ) -> list[str]:
         return [name for name in self.fields if isinstance(name, str) and name != "assigned_to"]
+
+    @admin.display(description="Record", ordering="record_label")
+    def record_link(self, finding: Finding) -> str:
+        url = record_url(finding)
+        return (
+            format_html('<a href="{}">{}</a>', url, finding.record_label)
+            if url
+            else finding.record_label
+        )
 
     def get_form(
         self, request: HttpRequest, obj: Finding | None = None, change: bool = False, **kwargs: Any
@@ -107,6 +127,40 @@ class FindingAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
         for finding in queryset:
             finding_assign(user=user, finding=finding, assignee=user)
         self.message_user(request, f"{queryset.count()} finding(s) assigned to you.")
+
+
+def record_url(finding: Finding) -> str:
+    """The admin page of the finding's record ("" if its kind has none)."""
+    kind = finding.content_type
+    try:
+        return reverse(f"admin:{kind.app_label}_{kind.model}_change", args=[finding.object_id])
+    except NoReverseMatch:
+        return ""
+
+
+def _record_findings(request: HttpRequest, record: models.Model) -> dict[str, Any] | None:
+    """The findings on a record's page: rule, severity, state, assignee, and the way to assign."""
+    kind = ContentType.objects.get_for_model(record)
+    found = scope(Finding.objects.filter(content_type=kind, object_id=record.pk), request.user)
+    may_assign = request.user.has_perm("compliance.change_finding")
+    rows = [
+        (finding, reverse("admin:compliance_finding_change", args=[finding.pk]))
+        for finding in found.select_related("rule__profile", "assigned_to").order_by("state", "pk")
+    ]
+    who = "" if may_assign else who_can("compliance.change_finding", None)
+    return {"findings": rows, "may_assign": may_assign, "who_assigns": who}
+
+
+def _assigned(request: HttpRequest) -> list[QueueItem]:
+    user = request.user
+    mine = Finding.objects.filter(assigned_to=user.pk, state=Finding.State.OPEN)
+    url = reverse("admin:compliance_finding_changelist")
+    query = f"assignee={user.get_username()}&state=open"
+    return [QueueItem("Findings assigned to you", mine.count(), f"{url}?{query}")]
+
+
+queue_add(_assigned)
+record_panel_add(RecordPanel(10, "admin/audits/record_findings.html", _record_findings))
 
 
 QUEUE_LENGTH = 15

@@ -13,10 +13,12 @@ class ComplianceConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from audits.compliance import receivers
+        from audits.compliance.filtersets import deployment_filters_add
         from audits.compliance.models import Finding
         from audits.ledger import capture
         from audits.register.signals import record_changed
 
+        deployment_filters_add()
         record_changed.connect(receivers.record_judge, dispatch_uid="audits.compliance.judge")
         post_migrate.connect(
             receivers.profiles_seed, sender=self, dispatch_uid="audits.compliance.seed"

@@ -11,10 +11,13 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from audits.metrics.record import alert_rows_differences, false_alerts, true_alerts
 from audits.register.models import (
     Alert,
+    AlertKind,
     Authorisation,
     Deployment,
     Force,
@@ -264,6 +267,33 @@ def reviewed_in_time(
 
 
 # -- alerts and searches
+
+
+@check
+def alert_rows_agree(
+    deployment: Deployment, params: dict[str, Any], force: Force, now: datetime
+) -> str | None:
+    """One source for a deployment's alert figures: where it has alert rows, its recorded
+    totals are theirs, or the difference is named (the reports' demographic tables count the
+    rows, their summaries the totals)."""
+    true_kinds = (AlertKind.TRUE_CONFIRMED, AlertKind.TRUE_UNCONFIRMED)
+    false_kinds = (AlertKind.FALSE_CONFIRMED, AlertKind.FALSE_UNCONFIRMED)
+    rows = deployment.alerts.aggregate(
+        alerts=Count("pk"),
+        true_alerts=Count("pk", filter=Q(kind__in=true_kinds)),
+        false_alerts=Count("pk", filter=Q(kind__in=false_kinds)),
+    )
+    recorded = {
+        "alerts": deployment.total_alerts,
+        "true_alerts": true_alerts(
+            deployment.true_confirmed, deployment.true_unconfirmed, deployment.true_alerts_total
+        ),
+        "false_alerts": false_alerts(deployment.false_confirmed, deployment.false_unconfirmed),
+    }
+    found = alert_rows_differences(recorded, rows)
+    if not found:
+        return None
+    return f"The recorded alert totals differ from its alert rows: {'; '.join(found)}."
 
 
 @check

@@ -98,7 +98,9 @@ def affected_records(record: models.Model) -> list[Judged]:
         return [record, *record.deployments.all()]
     if isinstance(record, PostDeploymentReview):
         return [record.deployment]
-    if isinstance(record, Deployment | Alert | Search):
+    if isinstance(record, Alert):
+        return [record, record.deployment]  # its totals are weighed against its alert rows
+    if isinstance(record, Deployment | Search):
         return [record]
     if hasattr(record, "deployment"):
         return [record.deployment]

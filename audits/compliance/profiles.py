@@ -156,6 +156,17 @@ RULES = [
     ),
     (
         APP,
+        "alert-rows-agree",
+        "deployment",
+        "alert_rows_agree",
+        "major",
+        {},
+        "Where a deployment has alert rows, its recorded alert totals (alerts, true and false) "
+        "are those of its rows.",
+        "Register data quality: one source for a deployment's alert figures",
+    ),
+    (
+        APP,
         "alert-adjudicated",
         "alert",
         "alert_adjudicated",

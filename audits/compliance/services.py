@@ -5,9 +5,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from audits.compliance.models import Finding
 from audits.ledger.models import LedgerAction
+from audits.register.notify import notify
 from audits.register.scoping import scope
 from audits.register.services.records import log_event
 
@@ -44,4 +46,11 @@ def finding_assign(*, user: User, finding: Finding, assignee: User | None) -> Fi
     finding.save(update_fields=["assigned_to"])  # not last_evaluated: nothing was judged
     after = assignee.get_username() if assignee else None
     log_event(LedgerAction.UPDATE, finding, user, {"assigned_to": [before, after]})
+    if assignee is not None and assignee != user:
+        notify(
+            [assignee],
+            f"A finding is assigned to you: {finding.record_label}",
+            [f"{user.get_username()} assigned you the finding {finding.rule}:", finding.message],
+            reverse("admin:compliance_finding_change", args=[finding.pk]),
+        )
     return finding

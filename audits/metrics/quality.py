@@ -25,6 +25,7 @@ import pandas as pd
 from audits.metrics._frame import dates, known_bool, numeric, text_or_none
 from audits.metrics.columns import require_columns
 from audits.metrics.deployments import SPLIT_COLUMNS, derive_counts
+from audits.metrics.record import alert_rows_differences
 
 CHECKS = (
     "alerts_do_not_add_up",
@@ -36,6 +37,7 @@ CHECKS = (
     "end_before_start",
     "watchlist_size_outlier",
     "faces_seen_revised",
+    "alert_rows_differ",
 )
 # Defects found in a published table as a whole when it was imported (the table, not one
 # row's own figures, shows them), kept with the record it names (`published_flags`).
@@ -342,10 +344,49 @@ def _faces_seen_revised(frame: pd.DataFrame) -> Iterator[dict[str, str]]:
         )
 
 
+# The columns of a deployment's alert rows (reporting.selectors counts them): how many, and how
+# many adjudicated true and false.
+ALERT_ROW_COLUMNS = {
+    "alerts": "alert_rows",
+    "true_alerts": "alert_rows_true",
+    "false_alerts": "alert_rows_false",
+}
+
+
+def _alert_rows_differ(frame: pd.DataFrame) -> Iterator[dict[str, str]]:
+    """A deployment whose recorded totals differ from its alert rows: the totals feed the
+    summary and the rows the demographic tables, so the report must say where they part."""
+    if "alert_rows" not in frame.columns:
+        return
+    derived = derive_counts(frame)
+    rows = {name: numeric(frame, column).fillna(0) for name, column in ALERT_ROW_COLUMNS.items()}
+    recorded = {name: derived[name] for name in ALERT_ROW_COLUMNS}
+    differs = np.zeros(len(frame), dtype=bool)
+    for name in ALERT_ROW_COLUMNS:
+        differs |= (recorded[name] != rows[name]).to_numpy()  # NaN (unknown) differs too
+    differs &= (rows["alerts"] > 0).to_numpy()
+    for i in np.flatnonzero(differs):
+        record = frame["record"].iloc[i]
+        found = alert_rows_differences(
+            {name: _count_or_none(recorded[name].iloc[i]) for name in ALERT_ROW_COLUMNS},
+            {name: int(rows[name].iloc[i]) for name in ALERT_ROW_COLUMNS},
+        )
+        yield _finding(
+            record,
+            "alert_rows_differ",
+            f"{record}: the recorded totals differ from its alert rows: {'; '.join(found)}",
+        )
+
+
+def _count_or_none(value: float) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
 def data_quality_checks(frame: pd.DataFrame) -> list[dict[str, str]]:
     """All findings, grouped by check in the order of CHECKS, rows in frame order.
 
-    start/end and faces_seen_revised are optional columns: their checks run only when present.
+    start/end, faces_seen_revised and the alert row counts (ALERT_ROW_COLUMNS) are optional
+    columns: their checks run only when present.
     """
     require_columns(frame, REQUIRED_COLUMNS, "data_quality_checks")
     return [
@@ -363,6 +404,7 @@ def data_quality_checks(frame: pd.DataFrame) -> list[dict[str, str]]:
         *_end_before_start(frame),
         *_watchlist_size_outliers(frame),
         *_faces_seen_revised(frame),
+        *_alert_rows_differ(frame),
         *_published_flags(frame),
     ]
 

@@ -37,3 +37,26 @@ def false_alert_share_of_alerts(
     if false is None or alerts is None or alerts == 0:
         return None
     return rate(false, alerts, method)
+
+
+def alert_rows_differences(recorded: dict[str, int | None], rows: dict[str, int]) -> list[str]:
+    """How a deployment's recorded alert totals differ from its alert rows, one phrase per
+    figure (empty when they agree, or when it has no alert rows: then the totals are the only
+    source). `recorded` and `rows` hold `alerts`, `true_alerts` and `false_alerts`; a recorded
+    figure that is unknown while rows exist is a difference too, as the reports would then show
+    one figure from the totals and another from the rows."""
+    if rows["alerts"] == 0:
+        return []
+    differences = []
+    for name, label in ALERT_ROW_FIGURES.items():
+        if recorded[name] != rows[name]:
+            shown = "not recorded" if recorded[name] is None else f"{recorded[name]:,}"
+            differences.append(f"{label} {shown}, alert rows {rows[name]:,}")
+    return differences
+
+
+ALERT_ROW_FIGURES = {
+    "alerts": "alerts",
+    "true_alerts": "true alerts",
+    "false_alerts": "false alerts",
+}

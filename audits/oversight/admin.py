@@ -5,6 +5,7 @@ from __future__ import annotations  # the stubs' generic forms are not subscript
 from collections.abc import Callable
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,10 +21,23 @@ from audits.oversight.filtersets import CommissionerReviewFilterSet
 from audits.oversight.models import CommissionerReview, ReviewMessage
 from audits.register.admin.base import ScopedMixin
 from audits.register.admin.filtersets import FilterSetMixin
-from audits.register.admin.site import DashboardPanel, dashboard_panel_add
+from audits.register.admin.lifecycle import who_can
+from audits.register.admin.site import (
+    DashboardPanel,
+    QueueItem,
+    RecordPanel,
+    dashboard_panel_add,
+    queue_add,
+    record_panel_add,
+    record_steps_add,
+)
+from audits.register.admin.site import Step as SiteStep
+from audits.register.models import Deployment, Status
 from audits.register.scoping import acting_user, scope
 
 State = CommissionerReview.State
+# The steps a second commissioner takes, never the evaluator (two-person rule).
+SECOND_PERSON = {"sign_off", "return"}
 # step name: (service, its text argument, button label, states it starts from, permission)
 Step = tuple[Callable[..., CommissionerReview], str, str, set[str], str]
 STEPS: dict[str, Step] = {
@@ -182,15 +196,19 @@ class CommissionerReviewAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         review = self.get_object(request, object_id)
-        steps = []
+        steps: list[dict[str, str]] = []
+        waiting: list[str] = []
         if review is not None:
             for name, (_, _, label, states, permission) in STEPS.items():
-                if review.state in states and request.user.has_perm(permission):
-                    url = reverse("admin:oversight_commissionerreview_step", args=[review.pk, name])
-                    steps.append({"name": name, "label": label, "url": url})
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), "steps": steps}
-        )
+                if review.state not in states or not request.user.has_perm(permission):
+                    continue
+                if name in SECOND_PERSON and review.evaluator_id == request.user.pk:
+                    waiting.append(f"{label}: a commissioner other than you, the evaluator.")
+                    continue
+                url = reverse("admin:oversight_commissionerreview_step", args=[review.pk, name])
+                steps.append({"name": name, "label": label, "url": url})
+        extra = {**(extra_context or {}), "steps": steps, "waiting": waiting}
+        return super().change_view(request, object_id, form_url, extra)
 
 
 def step_view(
@@ -225,3 +243,55 @@ def _waiting_panel(request: HttpRequest) -> dict:
 
 
 dashboard_panel_add(DashboardPanel(20, "admin/audits/dashboard_reviews.html", _waiting_panel))
+
+
+def _record_reviews(request: HttpRequest, record: models.Model) -> dict[str, Any] | None:
+    """A deployment's commissioner reviews, on its page."""
+    if not isinstance(record, Deployment):
+        return None
+    found = scope(CommissionerReview.objects.filter(deployment=record), request.user)
+    rows = [
+        (review, reverse("admin:oversight_commissionerreview_change", args=[review.pk]))
+        for review in found.select_related("evaluator", "validator").order_by("opened_at")
+    ]
+    return {"reviews": rows}
+
+
+def _open_review_step(request: HttpRequest, record: models.Model) -> list[SiteStep]:
+    """Open a commissioner review of a submitted deployment, from its page."""
+    if not isinstance(record, Deployment) or record.status not in (
+        Status.SUBMITTED,
+        Status.REVIEWED,
+    ):
+        return []
+    query = urlencode({"deployment": record.pk, "force": record.force_id, "subject": str(record)})
+    url = f"{reverse('admin:oversight_commissionerreview_add')}?{query}"
+    may = request.user.has_perm(reviews.CONDUCT)
+    refusal = "" if may else f"{who_can(reviews.CONDUCT, None)} can open a review of it."
+    return [SiteStep("Open a commissioner review", url, refusal=refusal)]
+
+
+def _queue(request: HttpRequest) -> list[QueueItem]:
+    """Questions for the force to answer; reviews for a commissioner to assess or sign off
+    (not one they assessed themselves: a second commissioner signs off)."""
+    user = request.user
+    reviews_in_scope = scope(CommissionerReview.objects.all(), user)
+    url = reverse("admin:oversight_commissionerreview_changelist")
+    items = []
+    if user.has_perm(reviews.ANSWER) and not user.has_perm(reviews.CONDUCT):
+        asked = reviews_in_scope.filter(state=State.INFORMATION_REQUESTED)
+        label = "Questions from a commissioner to answer"
+        items.append(QueueItem(label, asked.count(), f"{url}?state={State.INFORMATION_REQUESTED}"))
+    if user.has_perm(reviews.CONDUCT):
+        to_assess = reviews_in_scope.filter(state__in=[State.OPEN, State.ANSWERED, State.RETURNED])
+        items.append(QueueItem("Reviews to assess", to_assess.count(), url))
+        to_sign = reviews_in_scope.filter(state=State.ASSESSED).exclude(evaluator=user.pk)
+        items.append(
+            QueueItem("Reviews to sign off", to_sign.count(), f"{url}?state={State.ASSESSED}")
+        )
+    return items
+
+
+queue_add(_queue)
+record_panel_add(RecordPanel(40, "admin/audits/record_commissioner_reviews.html", _record_reviews))
+record_steps_add(_open_review_step)

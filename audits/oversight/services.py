@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from audits.ledger.models import LedgerAction
@@ -13,6 +14,7 @@ from audits.ledger.services import recorded
 from audits.oversight.models import CommissionerReview, ReviewMessage
 from audits.register.models import Deployment, Force
 from audits.register.models.base import TEXT_MAX_LENGTH
+from audits.register.notify import notify, people_who_may
 from audits.register.scoping import scope, user_force
 from audits.register.services.records import log_event
 
@@ -115,7 +117,18 @@ def review_request_information(
     )
     review.save(update_fields=["state"])
     _log(user, review, before, {"message": message.pk}, message.text)
+    _tell(
+        people_who_may(ANSWER, review.force),
+        review,
+        f"A commissioner asks {review.force.code} a question",
+        [f"{user.get_username()} asks about '{review.subject}':", message.text],
+    )
     return review
+
+
+def _tell(people: Any, review: CommissionerReview, subject: str, lines: list[str]) -> None:
+    path = reverse("admin:oversight_commissionerreview_change", args=[review.pk])
+    notify(people, subject, lines, path)
 
 
 @recorded
@@ -130,6 +143,13 @@ def review_answer(*, user: User, review: CommissionerReview, text: str) -> Commi
     )
     review.save(update_fields=["state"])
     _log(user, review, before, {"message": message.pk}, message.text)
+    asked = [review.opened_by, *([review.evaluator] if review.evaluator else [])]
+    _tell(
+        {person.pk: person for person in asked}.values(),
+        review,
+        f"{review.force.code} answered the review '{review.subject}'",
+        [f"{user.get_username()} answered for {review.force.code}:", message.text],
+    )
     return review
 
 
@@ -141,6 +161,15 @@ def review_assess(*, user: User, review: CommissionerReview, assessment: str) ->
     review.assessed_at = timezone.now()
     review.save(update_fields=["state", "evaluator", "assessment", "assessed_at"])
     _log(user, review, before, {"evaluator": user.get_username()}, review.assessment)
+    _tell(
+        people_who_may(CONDUCT, None).exclude(pk=user.pk),
+        review,
+        f"A review waits for sign-off: '{review.subject}'",
+        [
+            f"{user.get_username()} assessed it; another commissioner signs it off:",
+            review.assessment,
+        ],
+    )
     return review
 
 
@@ -171,4 +200,11 @@ def review_return(*, user: User, review: CommissionerReview, reason: str) -> Com
     )
     review.save(update_fields=["state"])
     _log(user, review, before, {"message": message.pk}, message.text)
+    if review.evaluator is not None:
+        _tell(
+            [review.evaluator],
+            review,
+            f"Your assessment of '{review.subject}' was returned",
+            [f"{user.get_username()} returned it:", message.text],
+        )
     return review

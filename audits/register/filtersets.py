@@ -19,7 +19,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, QueryDict
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -261,16 +261,24 @@ def deployment_filterset(
 
 @dataclass(frozen=True)
 class ReportSelection:
-    """What a report covers: the filterset's deployments (never withdrawn ones), and the
-    filters as the report prints them (a year folded into the period)."""
+    """What a report covers: the filterset's submitted and reviewed deployments (and its
+    drafts, when asked for), never withdrawn ones; the filters as the report prints them (a
+    year folded into the period); how many drafts are counted and how many withdrawn records
+    matched the filters but are not counted (every report says both)."""
 
     deployments: QuerySet[Deployment]
     filters: dict[str, Any]
+    drafts: int = 0
+    withdrawn: int = 0
 
 
-def report_selection(filterset: DeploymentFilterSet) -> ReportSelection:
+def report_selection(
+    filterset: DeploymentFilterSet, *, include_drafts: bool = False
+) -> ReportSelection:
     """The deployments of exactly what the user filtered, or ValidationError naming each
     parameter and why: invalid, one a report cannot apply, or a period ending before it starts.
+    Submitted and reviewed records only, unless `include_drafts`: every figure of the
+    register is of the same records, wherever it is shown (the public page never has drafts).
     """
     if not filterset.is_valid():
         raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
@@ -286,8 +294,19 @@ def report_selection(filterset: DeploymentFilterSet) -> ReportSelection:
         raise ValidationError(
             {"from": f"{data['from']} is after the last day ({data['to']}): no period."}
         )
+    statuses = [*PUBLISHED_STATUSES, Status.DRAFT] if include_drafts else PUBLISHED_STATUSES
+    matched = filterset.qs
+    counts = dict(
+        matched.filter(status__in=(Status.DRAFT, Status.WITHDRAWN))
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     return ReportSelection(
-        deployments=filterset.qs.exclude(status=Status.WITHDRAWN), filters=_printed(data)
+        deployments=matched.filter(status__in=statuses),
+        filters={**_printed(data), "status": sorted(str(status) for status in statuses)},
+        drafts=counts.get(Status.DRAFT, 0) if include_drafts else 0,
+        withdrawn=counts.get(Status.WITHDRAWN, 0),
     )
 
 

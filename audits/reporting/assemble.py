@@ -210,9 +210,9 @@ def _row_sections(
         ]
     if "data_quality" in sections and any_rows:
         figures["data_quality"] = [Finding(**flag) for flag in data_quality_checks(deployments)]
-        figures["aggregate_rows"] = sum(
-            finding.check == "aggregate_row" for finding in figures["data_quality"]
-        )
+        checks = [finding.check for finding in figures["data_quality"]]
+        figures["aggregate_rows"] = checks.count("aggregate_row")
+        figures["alert_rows_differ"] = checks.count("alert_rows_differ")
     # Last: the other sections' working copies are gone before the largest result is built.
     if "deployments" in sections:
         figures["deployments"] = deployment_rows(deployments, method)
@@ -244,6 +244,8 @@ def assemble_report(
     ledger_head: str,
     generated_at: str,
     ledger_seq: int | None = None,
+    drafts: int = 0,
+    withdrawn: int = 0,
     fpir_table: FpirTable = DEFAULT_FPIR_TABLE,
     sections: Collection[str] = SECTIONS,
 ) -> Report:
@@ -273,5 +275,7 @@ def assemble_report(
         interval_method=method,
         ledger_head=ledger_head,
         ledger_seq=ledger_seq,
+        drafts=drafts,
+        withdrawn=withdrawn,
         **built,
     )

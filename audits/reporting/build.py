@@ -65,6 +65,8 @@ def build_report(
             else None,
             alert_tallies=alert_tallies(deployments) if "demographics" in wants else None,
             filters=selection.filters,
+            drafts=selection.drafts,
+            withdrawn=selection.withdrawn,
             group_by=group_by,
             method=method,
             ledger_head=head_hash,

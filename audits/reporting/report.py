@@ -189,6 +189,11 @@ class Report:
     ledger_head: str
     # The seq of the event whose hash is ledger_head: `frt_report --as-of` it reproduces this.
     ledger_seq: int | None = None
+    # Which records are counted: submitted and reviewed ones (filters["status"]), and drafts
+    # when asked for; `drafts` is how many are included. Withdrawn records matching the
+    # filters are never counted: `withdrawn` says how many were left out.
+    drafts: int = 0
+    withdrawn: int = 0
     totals: Totals | None = None
     groups: list[GroupRow] = field(default_factory=list)
     by_threshold: list[GroupRow] = field(default_factory=list)
@@ -199,12 +204,32 @@ class Report:
     # Published rows for several days or sites (each flagged aggregate_row): each is counted in
     # the figures as one deployment, as the force published it.
     aggregate_rows: int = 0
+    # Deployments whose recorded alert totals differ from their alert rows (each flagged
+    # alert_rows_differ): the summary counts the totals, the demographic tables the rows.
+    alert_rows_differ: int = 0
     definitions: list[MetricDefinition] = field(default_factory=list)
+
+    @property
+    def includes_drafts(self) -> bool:
+        return "draft" in self.filters.get("status", [])
+
+    @property
+    def counted(self) -> str:
+        """Which records the figures count, in a sentence every format prints."""
+        counted = "Counts submitted and reviewed records"
+        if self.includes_drafts:
+            counted += f", and includes {self.drafts:,} draft{'s' if self.drafts != 1 else ''}"
+        left_out = (
+            f"{self.withdrawn:,} withdrawn record{'s' if self.withdrawn != 1 else ''} "
+            f"{'are' if self.withdrawn != 1 else 'is'} not counted"
+        )
+        return f"{counted}; {left_out}."
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data, rates and ratios as dicts (`Rate.to_dict()`)."""
         data = as_json(self)
         data["totals"] = data["totals"] or {}
+        data["counted"] = self.counted
         return data
 
 

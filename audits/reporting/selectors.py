@@ -29,7 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 
 from audits.metrics import DEMOGRAPHIC_ATTRIBUTES
-from audits.register.models import Alert, Deployment, Force, PublishedRow, UseCase
+from audits.metrics.quality import ALERT_ROW_COLUMNS
+from audits.register.models import Alert, AlertKind, Deployment, Force, PublishedRow, UseCase
 from audits.register.models.deployments import MODE_OF_KIND
 
 DEPLOYMENT_FIELDS = [
@@ -87,7 +88,34 @@ def deployments_frame(queryset: QuerySet[Deployment]) -> pd.DataFrame:
     )
     chunks = [_frame_of(chunk) for chunk in _chunks(rows, FRAME_CHUNK)]
     frame = pd.concat(chunks, ignore_index=True) if chunks else _frame_of([])
-    return _with_publications(frame, queryset)
+    return _with_publications(_with_alert_rows(frame, queryset), queryset)
+
+
+def alert_row_counts(deployments: QuerySet[Deployment]) -> dict[int, tuple[int, int, int]]:
+    """(alert rows, adjudicated true, adjudicated false) of each deployment that has alert
+    rows, counted in SQL: the figures `metrics.quality` weighs the recorded totals against."""
+    true_kinds = (AlertKind.TRUE_CONFIRMED, AlertKind.TRUE_UNCONFIRMED)
+    false_kinds = (AlertKind.FALSE_CONFIRMED, AlertKind.FALSE_UNCONFIRMED)
+    rows = (
+        Alert.objects.filter(deployment__in=deployments.values("pk"))
+        .order_by()
+        .values("deployment_id")
+        .annotate(
+            rows=Count("pk"),
+            true=Count("pk", filter=Q(kind__in=true_kinds)),
+            false=Count("pk", filter=Q(kind__in=false_kinds)),
+        )
+        .values_list("deployment_id", "rows", "true", "false")
+    )
+    return {deployment: (n, true, false) for deployment, n, true, false in rows}
+
+
+def _with_alert_rows(frame: pd.DataFrame, queryset: QuerySet[Deployment]) -> pd.DataFrame:
+    counts = alert_row_counts(queryset)
+    none = (0, 0, 0)
+    for position, column in enumerate(ALERT_ROW_COLUMNS.values()):
+        frame[column] = [counts.get(key, none)[position] for key in frame["pk"]]
+    return frame
 
 
 def _with_publications(frame: pd.DataFrame, queryset: QuerySet[Deployment]) -> pd.DataFrame:

@@ -5,7 +5,9 @@ The admin's report page and its downloads, /api/v1/reports/, `manage.py frt_repo
 public page all come here, so that the same parameters give the same report everywhere.
 `params` is a mapping of query parameters (a QueryDict, or a dict whose values are strings or
 lists of strings): the filters (`filtersets.REPORT_PARAMETERS`) and the options `group_by`
-(repeatable, default year) and `interval` (an `IntervalMethod`, default wilson).
+(repeatable, default year), `interval` (an `IntervalMethod`, default wilson), `include_drafts`
+(true or false, default false: reports count submitted and reviewed records, as the public page
+does) and `as_of` (a ledger seq).
 """
 
 from collections.abc import Collection, Mapping
@@ -39,6 +41,15 @@ class ReportOptionsForm(forms.Form):
     )
     interval = forms.ChoiceField(
         choices=[(method.value, method.label) for method in IntervalMethod], required=False
+    )
+    include_drafts = forms.TypedChoiceField(
+        required=False,
+        choices=[("", "no"), ("true", "yes"), ("false", "no")],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        label="Include drafts",
+        help_text="Count drafts beside submitted and reviewed records; the report then says "
+        "how many drafts it includes.",
     )
     as_of = forms.IntegerField(
         required=False,
@@ -104,8 +115,11 @@ def _report_built(
 ) -> Report:
     filterset = deployment_filterset(query, user, published_only=published_only)
     errors: dict[str, Any] = {}
+    include_drafts = options.is_valid() and options.cleaned_data["include_drafts"] is True
+    if published_only and include_drafts:
+        errors["include_drafts"] = ["Published figures never include drafts."]
     try:
-        selection = report_selection(filterset)
+        selection = report_selection(filterset, include_drafts=include_drafts)
     except ValidationError as error:
         errors.update(error.message_dict)
     if not options.is_valid():

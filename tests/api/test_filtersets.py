@@ -39,6 +39,7 @@ def test_a_year_becomes_the_report_period():
         "to": "2024-12-31",
         "force": ["NMP"],
         "mode": ["lfr"],
+        "status": ["reviewed", "submitted"],  # which records are counted
     }
     narrowed = report_selection(filterset("year=2024&from=2024-05-01&to=2025-02-01")).filters
     assert (narrowed["from"], narrowed["to"]) == ("2024-05-01", "2024-12-31")

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from audits.ledger.models import LedgerEvent
+from audits.register.filtersets import PUBLISHED_STATUSES
 from audits.register.models import Deployment, Status
 from audits.register.services.records import record_amend
 from tests import personas
@@ -56,8 +57,11 @@ def test_several_groupings_an_interval_and_a_period(met, capsys, commissioner):
 def test_a_report_covers_only_the_callers_force(nmp):
     report = nmp.get(REPORTS, {"group_by": "force"}).json()
     assert [group["key"] for group in report["groups"]] == [{"force": "NMP"}]
-    counted = Deployment.objects.filter(force__code="NMP").exclude(status=Status.WITHDRAWN)
-    assert report["totals"]["deployments"] == counted.count()
+    counted = Deployment.objects.filter(force__code="NMP", status__in=PUBLISHED_STATUSES)
+    assert report["totals"]["deployments"] == counted.count() == 5
+    with_drafts = nmp.get(REPORTS, {"group_by": "force", "include_drafts": "true"}).json()
+    assert with_drafts["totals"]["deployments"] == 7
+    assert with_drafts["drafts"] == 2 and "includes 2 drafts" in with_drafts["counted"]
 
 
 def test_another_forces_report_is_refused(nmp):

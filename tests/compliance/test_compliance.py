@@ -296,6 +296,7 @@ def test_a_rules_parameters_are_exact_a_share_is_a_decimal_string():
 
 def test_every_check_and_every_seeded_rule_is_tested():
     tested = {case[0] for case in CASES} | {"reviewed_in_time", "watchlist_composition"}
+    tested.add("alert_rows_agree")  # in test_alert_rows.py
     assert tested == set(CHECKS)
     assert {rule.check_name for rule in Rule.objects.all()} <= set(CHECKS)
     assert Rule.objects.count() == len(RULES)

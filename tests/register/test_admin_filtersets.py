@@ -43,7 +43,7 @@ LISTS = [
     # Findings depend on the day the register is judged (deadlines pass), so no fixed count.
     ("commissioner", "finding", {"force": ["NMP", "MPS"], "state": "open"}, None),
     ("nmp", "finding", {"severity": "major", "assigned": "false"}, None),
-    ("commissioner", "rule", {"active": "true", "applies_to": "deployment"}, 8),
+    ("commissioner", "rule", {"active": "true", "applies_to": "deployment"}, 9),
 ]
 API_PATHS = {
     "deployment": "deployments",

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audits.ledger.models import LedgerEvent
+from audits.register.filtersets import PUBLISHED_STATUSES
 from audits.register.models import Deployment
 from tests import personas
 
@@ -60,7 +61,10 @@ def test_a_recorder_reports_on_their_own_force_only(met):
     assert [str(value) for value, _label in choices] == ["NMP"]
     keys = [group.key["force"] for group in response.context["report"].groups]
     assert keys == ["NMP"]
-    expected = Deployment.objects.filter(force__code="NMP").exclude(status="withdrawn").count()
-    assert response.context["report"].totals.deployments == expected
+    published = Deployment.objects.filter(force__code="NMP", status__in=PUBLISHED_STATUSES)
+    assert response.context["report"].totals.deployments == published.count() == 5
+    drafts = client.get(REPORT, {"group_by": "force", "include_drafts": "true"})
+    assert drafts.context["report"].totals.deployments == 7  # and the force's 2 drafts
+    assert "and includes 2 drafts" in drafts.content.decode()
     refused = client.get(REPORT, {"force": "MPS"})
     assert "Select a valid choice" in refused.content.decode()

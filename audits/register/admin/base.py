@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from audits.register.admin import lifecycle
 from audits.register.admin.filtersets import FilterSetMixin
-from audits.register.models import Status
 from audits.register.models.base import Record
 from audits.register.scoping import (
     acting_user,
@@ -238,17 +238,68 @@ class RecordAdmin(AuditedAdmin):
                 self.admin_site.admin_view(self.withdraw_view),
                 name=f"{app}_{model}_withdraw",
             ),
+            path(
+                "<path:object_id>/submit/",
+                self.admin_site.admin_view(self.submit_view),
+                name=f"{app}_{model}_submit",
+            ),
+            path(
+                "<path:object_id>/mark-reviewed/",
+                self.admin_site.admin_view(self.mark_reviewed_view),
+                name=f"{app}_{model}_mark_reviewed",
+            ),
             *super().get_urls(),
         ]
 
-    def _locked_object(self, request: HttpRequest, object_id: str, permission: str) -> Record:
+    def _step_object(
+        self, request: HttpRequest, object_id: str, step: str
+    ) -> Record | TemplateResponse:
+        """The record, or the page saying why this user may not take the step (and who can)."""
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
-        if not request.user.has_perm(permission) or not may_write(request.user, obj):
-            raise PermissionDenied(f"{request.user} may not do this to {obj}.")
+        verb = lifecycle.step_verb(obj, step)
+        reason = lifecycle.state_refusal(obj, step) or lifecycle.step_refusal(
+            request, obj, lifecycle.step_permission(obj, step), verb
+        )
+        if reason:
+            title = f"You cannot {verb} {obj}"
+            return lifecycle.refused(request, title, reason, obj, self._change_url(obj))
         return obj
 
+    def submit_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._button_step(request, object_id, "submit", record_submit, "Submitted")
+
+    def mark_reviewed_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._button_step(
+            request, object_id, "mark_reviewed", record_mark_reviewed, "Marked reviewed"
+        )
+
+    def _button_step(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        step: str,
+        service: Callable[..., Record],
+        done: str,
+    ) -> HttpResponse:
+        """A step without a form: the button posts here; a GET shows what it will do."""
+        obj = self._step_object(request, object_id, step)
+        if isinstance(obj, TemplateResponse):
+            return obj
+        if request.method == "POST":
+            try:
+                service(user=acting_user(request.user), instance=obj)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, f"{obj}: {_message(error)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{done}: {obj}.", messages.SUCCESS)
+            return redirect(self._change_url(obj))
+        verb = lifecycle.step_verb(obj, step)
+        return self._lifecycle_page(request, obj, verb.capitalize(), None, None)
+
     def amend_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        obj = self._locked_object(request, object_id, "register.amend_record")
+        obj = self._step_object(request, object_id, "amend")
+        if isinstance(obj, TemplateResponse):
+            return obj
         form_class = self._amend_form(request, obj)
         fresh = type(obj)._default_manager.get(pk=obj.pk)  # the form writes into its own copy
         form = form_class(request.POST or None, instance=fresh)
@@ -300,7 +351,9 @@ class RecordAdmin(AuditedAdmin):
         )
 
     def withdraw_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        obj = self._locked_object(request, object_id, "register.withdraw_record")
+        obj = self._step_object(request, object_id, "withdraw")
+        if isinstance(obj, TemplateResponse):
+            return obj
         reason = ReasonForm(request.POST or None)
         if request.method == "POST" and reason.is_valid():
             try:
@@ -328,7 +381,7 @@ class RecordAdmin(AuditedAdmin):
         obj: Record,
         verb: str,
         form: forms.ModelForm[Any] | None,
-        reason: ReasonForm,
+        reason: ReasonForm | None,
     ) -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
@@ -352,23 +405,12 @@ class RecordAdmin(AuditedAdmin):
         obj = self.get_object(request, object_id)
         extra = {**(extra_context or {})}
         if obj is not None:
-            user = request.user
-            writable = may_write(user, obj)
             extra["lifecycle"] = {
                 "status": obj.get_status_display(),
                 "withdrawn_reason": obj.withdrawn_reason,
-                "can_amend": obj.status in (Status.SUBMITTED, Status.REVIEWED)
-                and writable
-                and user.has_perm("register.amend_record"),
-                "can_withdraw": obj.status != Status.WITHDRAWN
-                and writable
-                and user.has_perm("register.withdraw_record"),
-                "can_submit": obj.status == Status.DRAFT
-                and writable
-                and user.has_perm(submit_permission(obj)),
-                "amend_url": self._lifecycle_url(obj, "amend"),
-                "withdraw_url": self._lifecycle_url(obj, "withdraw"),
+                "steps": lifecycle.record_steps(request, obj, self._lifecycle_url),
             }
+            extra["story"] = lifecycle.story(request, obj)
         return super().change_view(request, object_id, form_url, extra)
 
 

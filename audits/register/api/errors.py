@@ -156,6 +156,16 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.bad_request(request, exception)
 
 
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A refusal that says what was refused and what the user's roles are, never a bare 403."""
+    if _is_api(request):
+        return _json_error(403, "permission_denied", str(exception) or "Not allowed.")
+    from audits.register.admin.lifecycle import refused  # the admin loads after the API
+
+    reason = str(exception) or "Your role does not allow this page."
+    return refused(request, "You may not do this", reason).render()
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
         return _json_error(404, "not_found", "Not found.")

@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from audits.ledger import services as ledger
@@ -23,6 +24,7 @@ from audits.ledger.models import LedgerAction, LedgerError, LedgerEvent
 from audits.ledger.services import recorded
 from audits.register.models import Amendment, Authorisation, Deployment, Status
 from audits.register.models.base import Record
+from audits.register.notify import notify, people_who_may
 from audits.register.scoping import force_path, may_write, owning_force, record_force
 from audits.register.services.changes import diff, field_values, object_label
 from audits.register.signals import record_changed
@@ -260,8 +262,23 @@ def record_submit(*, user: User | None, instance: R) -> R:
     }
     log_event(LedgerAction.SUBMIT, current, user, changes)
     record_changed.send(sender=type(current), record=current)
+    if user is not None:  # a person's step, not an import's or the demo's
+        _tell_reviewers(user, current)
     instance.refresh_from_db()
     return instance
+
+
+def _tell_reviewers(user: User, record: Record) -> None:
+    """A submitted record waits for its force's reviewers to mark it reviewed."""
+    force = owning_force(record)
+    reviewers = people_who_may("register.mark_reviewed", force).exclude(pk=user.pk)
+    name = record._meta.model_name
+    notify(
+        reviewers,
+        f"Submitted, to review: {record}",
+        [f"{user.get_username()} submitted {record} ({record._meta.verbose_name})."],
+        reverse(f"admin:register_{name}_change", args=[record.pk]),
+    )
 
 
 @recorded

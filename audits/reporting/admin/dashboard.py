@@ -57,6 +57,7 @@ def dashboard_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> 
         "opts": model_admin.opts,
         "title": "Oversight dashboard",
         "totals": over_time.totals,
+        "counted": over_time.counted,
         "ledger_head": over_time.ledger_head,
         "charts": [
             charts.false_alerts_over_time(over_time),

@@ -1,7 +1,8 @@
 """/api/v1/reports/: frt_report over HTTP, in the caller's scope, recorded as an export.
 
 The filters are the deployment list's (DeploymentFilterSet), so a report covers exactly the
-deployments the same parameters list (less withdrawn ones, which no report counts); the report
+deployments the same parameters list, of them the submitted and reviewed ones (and drafts
+with include_drafts=true; withdrawn ones are never counted, the report says how many); the report
 service (`audits.reporting.services.report_export`) validates, builds, renders and records.
 """
 
@@ -38,6 +39,12 @@ REPORT_PARAMETERS = [
         "interval",
         "Confidence interval method (default wilson).",
         enum=[method.value for method in IntervalMethod],
+    ),
+    _parameter(
+        "include_drafts",
+        "true: count drafts beside submitted and reviewed records (the report says how many it "
+        "includes); default false, as the public page counts.",
+        type=bool,
     ),
     _parameter(
         "as_of",

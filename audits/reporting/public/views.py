@@ -108,10 +108,10 @@ def force_csv(request: HttpRequest, code: str) -> HttpResponse:
     report = force_report(_force(code))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([label for _, label in COLUMNS] + ["ledger_head"])
+    writer.writerow([label for _, label in COLUMNS] + ["ledger_head", "counted"])
     for row in report.deployments:
         cells = [escape_cell(getattr(row, name)) for name, _ in COLUMNS]
-        writer.writerow([*cells, report.ledger_head])
+        writer.writerow([*cells, report.ledger_head, report.counted])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{code}-deployments.csv"'
     return response
@@ -124,6 +124,8 @@ def force_json(request: HttpRequest, code: str) -> HttpResponse:
         "force": {"code": force.code, "name": force.name},
         "generated_at": report.generated_at,
         "ledger_head": report.ledger_head,
+        "counted": report.counted,
+        "withdrawn": report.withdrawn,
         "withheld": [{"what": what, "why": why} for what, why in WITHHELD],
         "totals": as_json(report.totals),
         "by_year": as_json(report.groups),

@@ -1,8 +1,10 @@
 """The report's groups as CSV: one row per group, the columns of `audits.reporting.flatten`.
 
-Provenance travels in four trailing columns with the same value on every row:
-`interval_method`, `generated_at`, `ledger_head` and `ledger_seq` (the event it is the hash
-of). A trailing column (rather than a comment line) keeps the file a plain table:
+Provenance travels in trailing columns with the same value on every row:
+`interval_method`, `generated_at`, `ledger_head`, `ledger_seq` (the event it is the hash
+of), and `counted`, `drafts` and `withdrawn` (which records the figures count: submitted and
+reviewed ones, with the number of drafts included when asked for, and the number of withdrawn
+records left out). A trailing column (rather than a comment line) keeps the file a plain table:
 `pandas.read_csv(path)` and spreadsheets read it with no options, and a '#' inside a location
 name cannot be mistaken for a comment. Read `ledger_head` with `dtype={"ledger_head": str}` so
 that a hex string is never parsed as a number.
@@ -16,7 +18,15 @@ import io
 from audits.reporting.flatten import escape_cell, flatten
 from audits.reporting.report import GroupRow, Report
 
-PROVENANCE = ("interval_method", "generated_at", "ledger_head", "ledger_seq")
+PROVENANCE = (
+    "interval_method",
+    "generated_at",
+    "ledger_head",
+    "ledger_seq",
+    "counted",
+    "drafts",
+    "withdrawn",
+)
 
 
 def render_csv(report: Report) -> bytes:

@@ -51,7 +51,11 @@ ABOUT_FIELDS = (
     "group_by",
     "ledger_head",
     "ledger_seq",
+    "counted",
+    "drafts",
+    "withdrawn",
     "aggregate_rows",
+    "alert_rows_differ",
 )
 WIDE_COLUMNS = {"message": 90, "note": 90, "formula": 45, "value": 70, "location": 24}
 

@@ -58,8 +58,12 @@ def test_every_row_carries_the_ledger_head_and_time_of_generation(report):
     assert set(table["generated_at"]) == {GENERATED_AT}
     assert set(table["interval_method"]) == {"wilson"}
     assert set(table["ledger_seq"]) == {LEDGER_SEQ}
+    # Which records are counted, on every row too.
+    assert set(table["counted"]) == {report.counted}
+    assert set(table["withdrawn"]) == {report.withdrawn}
     provenance = ["interval_method", "generated_at", "ledger_head", "ledger_seq"]
-    assert list(table.columns[-4:]) == provenance
+    provenance += ["counted", "drafts", "withdrawn"]
+    assert list(table.columns[-7:]) == provenance
 
 
 def test_threshold_groups_read_back_as_a_number_and_an_empty_cell(met_frame):

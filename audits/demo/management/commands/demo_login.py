@@ -46,6 +46,7 @@ class Command(BaseCommand):
     def create(self, username: str, role: str, force_code: str | None) -> None:
         user, _ = get_user_model().objects.get_or_create(username=username)
         user.is_staff = True
+        user.email = f"{username}@demo.invalid"  # the demo's emails are printed, never sent
         user.is_superuser = role == roles.ADMINISTRATOR
         user.set_password(DEMO_PASSWORD)
         user.save()

@@ -19,6 +19,7 @@ OPTIONS = {
     "group_by": "group_by",
     "interval": "interval",
     "as_of": "as_of",
+    "include_drafts": "include_drafts",
 }
 
 
@@ -54,6 +55,13 @@ class Command(BaseCommand):
             metavar="SEQ",
             help="the register as it stood after this ledger event, rebuilt from the ledger: "
             "a report's ledger_seq reproduces its figures",
+        )
+        parser.add_argument(
+            "--include-drafts",
+            action="store_const",
+            const="true",
+            default=None,
+            help="count drafts beside submitted and reviewed records (the report says how many)",
         )
         parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
