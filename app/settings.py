@@ -95,7 +95,9 @@ ASGI_APPLICATION = "app.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The project's own overrides of the admin's templates (admin/base_site.html): searched
+        # before the apps', where django.contrib.admin's own would win.
+        "DIRS": [BASE_DIR / "app" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -141,6 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["app.formats"]  # dates as "1 December 2026" (app/formats/en_GB)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

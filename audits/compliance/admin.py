@@ -67,8 +67,10 @@ class FindingAdmin(FilterSetMixin, ScopedMixin, admin.ModelAdmin):
         "first_seen",
         "assigned_to",
     ]
+    # The record's own link, not the change page's: a link inside a link has no name.
+    list_display_links = ["rule"]
     filterset_class = FindingFilterSet  # as /api/v1/findings/ filters
-    list_select_related = ["rule__profile", "force", "assigned_to"]
+    list_select_related = ["rule__profile", "force", "assigned_to", "content_type"]
     search_fields = ["record_label", "message"]
     date_hierarchy = "first_seen"
     ordering = ["state", "-first_seen"]

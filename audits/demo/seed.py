@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from audits.register.models import (
     Alert,
@@ -43,8 +44,18 @@ from audits.register.services.deployments import deployment_revise_faces_seen
 from audits.register.services.records import record_create, record_submit, record_update
 
 LONDON = ZoneInfo("Europe/London")
-FIRST_DAY = date(2024, 1, 1)
-DAYS = 731  # 2024 and 2025
+# Two years of records ending on the day the demo is loaded, so that "this year" and "last year"
+# both have records whatever the date: every date is a number of days after the first day.
+DAYS = 731
+# The metropolitan force raises its threshold in two steps, as the Met did: these many days in.
+THRESHOLD_STEPS = (244, 456)
+
+
+def first_day(last_day: date) -> date:
+    """The first day of a demo whose last day is `last_day`."""
+    return last_day - timedelta(days=DAYS - 1)
+
+
 SEED = 20240101
 
 
@@ -59,6 +70,9 @@ class ForcePlan:
     places: tuple[tuple[str, str, float, float], ...]
     searches: int
     oifr_share: float
+    # Every this many deployments, one is a mobile deployment (officers' phones) with device
+    # sessions; 0: none.
+    mobile_every: int = 0
 
 
 PUBLISHING_FORCE = ("MPS", "Metropolitan Police Service", "London")
@@ -96,6 +110,7 @@ FORCES = (
         ),
         400,
         0.0,
+        mobile_every=10,
     ),
     ForcePlan(
         "WSP",
@@ -138,8 +153,9 @@ def span(deployment: Deployment) -> tuple[datetime, datetime]:
 
 
 class DemoBuilder:
-    def __init__(self, seed: int = SEED):
+    def __init__(self, seed: int = SEED, last_day: date | None = None):
         self.rng = random.Random(seed)
+        self.first_day = first_day(last_day or timezone.localdate())
         self.created = 0
         self.use_cases = {u.code: u for u in UseCase.objects.filter(force=None)}
         self.categories = list(WatchlistCategory.objects.filter(force=None).order_by("code"))
@@ -202,17 +218,17 @@ class DemoBuilder:
     def threshold(self, plan: ForcePlan, day: date) -> Decimal:
         if plan.code != "NMP":
             return Decimal("0.60")
-        # The metropolitan force raises its threshold in two steps, as the Met did.
-        if day < date(2024, 9, 1):
+        days = (day - self.first_day).days
+        if days < THRESHOLD_STEPS[0]:
             return Decimal("0.60")
-        return Decimal("0.62") if day < date(2025, 4, 1) else Decimal("0.64")
+        return Decimal("0.62") if days < THRESHOLD_STEPS[1] else Decimal("0.64")
 
     def deployment(
         self, plan: ForcePlan, force: Force, systems: dict[str, System], number: int
     ) -> None:
         rng = self.rng
         reference = f"{plan.code}-D{number:04d}"
-        day = FIRST_DAY + timedelta(days=int((number - 0.5) * DAYS / plan.deployments))
+        day = self.first_day + timedelta(days=int((number - 0.5) * DAYS / plan.deployments))
         draws: dict[str, Any] = {
             "place": rng.choice(plan.places),
             "use_case": rng.choice(plan.use_cases),
@@ -228,6 +244,9 @@ class DemoBuilder:
         start = at(day, draws["start_hour"])
         end = start + timedelta(hours=draws["hours"])
         threshold = self.threshold(plan, day)
+        mobile = plan.mobile_every and number % plan.mobile_every == 0
+        kind = Deployment.Kind.MOBILE if mobile else plan.kind
+        worn = kind in (Deployment.Kind.BODYCAM, Deployment.Kind.MOBILE)  # device sessions
         authorisation = self.authorisation(force, reference, start, end, draws["use_case"], sub)
         watchlist = self.watchlist(force, reference, start, draws["size"], sub)
         name, borough, lat, lon = draws["place"]
@@ -235,11 +254,11 @@ class DemoBuilder:
             Deployment(
                 force=force,
                 reference=reference,
-                kind=plan.kind,
+                kind=kind,
                 authorisation=authorisation,
                 watchlist=watchlist,
                 use_case=self.use_cases[draws["use_case"]],
-                system=systems["bodycam" if plan.kind == Deployment.Kind.BODYCAM else "lfr"],
+                system=systems["bodycam" if worn else "lfr"],
                 location_name=name,
                 borough=borough,
                 latitude=Decimal(f"{lat:.5f}"),
@@ -255,7 +274,7 @@ class DemoBuilder:
             )
         )
         faces = draws["faces"]
-        sessions = self.device_sessions(deployment, faces, sub) if plan.kind == "bodycam" else []
+        sessions = self.device_sessions(deployment, faces, sub) if worn else []
         self.faces_seen(deployment, faces, sub)
         self.alerts(deployment, faces, threshold, sessions, sub)
         self.finish(deployment, watchlist, authorisation, day, sub)
@@ -475,7 +494,7 @@ class DemoBuilder:
         faces = latest.value
         counts = {"faces_seen": faces, **alert_counts(deployment)}
         record_update(user=None, instance=deployment, data=counts)
-        if day > FIRST_DAY + timedelta(days=DAYS - 21):
+        if day > self.first_day + timedelta(days=DAYS - 21):
             return  # the last three weeks are still drafts
         end = span(deployment)[1]
         destroyed_at = end + timedelta(hours=rng.choice([1, 2, 30]))
@@ -510,9 +529,8 @@ class DemoBuilder:
         rng = self.rng
         external_id = f"{plan.code}-S{number:05d}"
         oifr = rng.random() < plan.oifr_share
-        occurred = at(
-            FIRST_DAY + timedelta(days=rng.randrange(DAYS)), rng.randint(0, 23), rng.randint(0, 59)
-        )
+        day = self.first_day + timedelta(days=rng.randrange(DAYS))
+        occurred = at(day, rng.randint(0, 23), rng.randint(0, 59))
         seed = rng.getrandbits(32)
         if Search.objects.filter(force=force, external_id=external_id).exists():
             return
@@ -574,7 +592,7 @@ class DemoBuilder:
                 probe_deleted_at=occurred + timedelta(days=sub.randint(1, 60)),
             )
         )
-        if occurred.date() < FIRST_DAY + timedelta(days=DAYS - 21):
+        if occurred.date() < self.first_day + timedelta(days=DAYS - 21):
             record_submit(user=None, instance=search)
 
 

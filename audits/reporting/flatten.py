@@ -93,6 +93,20 @@ class _Field:
         return [_scalar(getattr(value, part)) for part in self.parts]
 
 
+# The words a column name's parts read as (the rest: underscores as spaces).
+HEADING_WORDS = {"ci": "95% interval", "n": "n", "k": "k", "fpir": "FPIR", "url": "URL"}
+
+
+def heading(name: str) -> str:
+    """A column name as a person reads it: "false_alert_rate_per_face_ci_low" -> "False alert
+    rate per face, 95% interval low". The CSV and JSON keep the names; the spreadsheet and the
+    pages show these."""
+    text = str(name).replace("_ci_", ", 95% interval ").replace("_", " ")
+    words = [HEADING_WORDS.get(word, word) for word in text.split(" ")]
+    joined = " ".join(words)
+    return joined[:1].upper() + joined[1:]
+
+
 @dataclass(frozen=True)
 class Table:
     """Column names and rows of cells, ready for a writer (cells are not yet escaped)."""

@@ -469,3 +469,35 @@ def test_uploads_left_unconfirmed_for_a_day_are_deleted(client, uploads):
     preview = upload(client, csv_bytes([row(1)]))
     token = signing.loads(preview.context["confirmation"], salt=CONFIRMATION_SALT)["token"]
     assert sorted(p.name for p in uploads.iterdir()) == sorted(["recent.csv", token])
+
+
+def test_uk_dates_and_choice_labels_are_read_as_people_write_them(tmp_path, deployment):
+    rows = [
+        row(1, occurred_at="03/06/2025 11:00", kind="True alert, confirmed", perceived_sex="MALE"),
+        row(2, occurred_at="3/6/2025 11:30:15", kind="TRUE_CONFIRMED"),
+        row(3, occurred_at="31/06/2025 11:00"),  # no 31 June: refused, not guessed
+        row(4, occurred_at="03/06/2025"),  # a date alone: no time of day is made up
+        row(5, kind="true, confirmed"),  # neither a code nor a label: the choices are listed
+    ]
+    path = tmp_path / "alerts.csv"
+    path.write_bytes(csv_bytes(rows))
+    result = import_file(ALERTS, path, user=None, force=deployment.force, time_zone="Europe/London")
+    refused = {(error.row, error.column) for error in result.errors}
+    assert refused == {(4, "occurred_at"), (5, "occurred_at"), (6, "kind")}
+    reasons = {error.row: error.reason for error in result.errors}
+    assert "has a date but no time of day" in reasons[5]
+    assert "true_confirmed" in reasons[6]
+    good = [row(1, occurred_at="03/06/2025 11:00", kind="True alert, confirmed")]
+    good.append(
+        row(2, occurred_at="3/6/2025 11:30:15", kind="TRUE_CONFIRMED", perceived_sex="MALE")
+    )
+    path.write_bytes(csv_bytes(good))
+    result = import_file(
+        ALERTS, path, user=None, force=deployment.force, time_zone="Europe/London", commit=True
+    )
+    assert result.errors == [] and result.committed
+    stored = deployment.alerts.order_by("external_id")
+    assert list(stored.values_list("occurred_at", "kind", "perceived_sex")) == [
+        (datetime(2025, 6, 3, 10, 0, tzinfo=UTC), "true_confirmed", "male"),  # BST
+        (datetime(2025, 6, 3, 10, 30, 15, tzinfo=UTC), "true_confirmed", "male"),
+    ]

@@ -168,3 +168,34 @@ def test_the_page_tells_the_records_story():
     steps = client_for(personas.recorder("NMP")).get(page_of(deployment)).context["lifecycle"]
     refusals = [s.refusal for s in steps["steps"] if "commissioner review" in s.label]
     assert refusals == ["A Commissioner can open a review of it."]
+
+
+def test_a_form_with_errors_lists_each_one_linked_to_its_field():
+    draft = record_of(Deployment, Status.DRAFT)
+    recorder = client_for(personas.recorder("NMP"))
+    page = recorder.get(page_of(draft))
+    data = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if value is not None
+    }
+    data = {key: getattr(value, "pk", value) for key, value in data.items()}
+    data.update(threshold="1.7", location_name="")
+    for inline in page.context["inline_admin_formsets"]:
+        formset, prefix = inline, inline.formset.prefix
+        management = formset.formset.management_form
+        data.update({f"{prefix}-{k}": v for k, v in management.initial.items()})
+        for number, form in enumerate(formset.formset.forms):
+            data.update(
+                {
+                    f"{prefix}-{number}-{k}": getattr(v, "pk", v)
+                    for k, v in form.initial.items()
+                    if v is not None
+                }
+            )
+    response = recorder.post(page_of(draft), data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert '<div class="frt-error-summary" role="alert"' in text
+    assert '<a href="#id_location_name">Location name: This field is required.</a>' in text
+    assert '<a href="#id_threshold">Threshold:' in text

@@ -68,6 +68,8 @@ MODEL_VIEWS = {
     "history": "object",
     "amend": "object",
     "withdraw": "object",
+    "submit": "object",  # the buttons on a record's page
+    "mark_reviewed": "object",
     "import": "import",
     "report": "list",
     "dashboard": "list",
@@ -256,6 +258,8 @@ def test_admin_cell(cell, cast):
     view = name.rsplit("_", 1)[-1] if name else ""
     if name.endswith("_sign_off"):
         view = "step"
+    if name.endswith("_mark_reviewed"):
+        view = "mark_reviewed"
     model = _model_of(app, model_name) if app else None
     obj = (
         _target(model)

@@ -170,7 +170,8 @@ def test_the_amend_and_withdraw_links_on_a_records_page_open_their_pages(step):
     deployment = submitted("NMP")
     client = client_for(personas.reviewer("NMP"))
     page = client.get(reverse("admin:register_deployment_change", args=[deployment.pk]))
-    link = page.context["lifecycle"][f"{step}_url"]
+    link = reverse(f"admin:register_deployment_{step}", args=[deployment.pk])
+    assert link in [offered.url for offered in page.context["lifecycle"]["steps"]]
     assert f'href="{link}"' in page.content.decode()
     assert client.get(link).status_code == 200
 

@@ -47,6 +47,10 @@ NEW_LABELS = {
 # ledger keeps its events and gains the baseline (test_the_old_events_are_kept_and_the_rows_...).
 CHANGED = {"django_content_type", "django_migrations", "audits_ledgerevent"}
 CHANGED |= {"auth_permission", "auth_group_permissions"}  # the journal's, added
+CHANGED |= {"audits_rule"}  # rules added since that release are seeded (NEW_RULES)
+# The built-in rules added since the release upgraded from: seeded by post_migrate, after the
+# migration's baseline, each one a create event of its own.
+NEW_RULES = ["alert-rows-agree"]
 EVENT_COLUMNS = "seq, occurred_at, actor, force, action, object_type, object_id, changes, reason"
 EVENT_COLUMNS += ", prev_hash, hash"
 
@@ -152,6 +156,10 @@ def test_every_table_keeps_every_row(upgraded):
     assert sum(len(before[t]) for t in before) > 15_000  # the demo is there (18,220 rows)
     for table in sorted(set(before) - CHANGED):
         assert after[table] == before[table], f"{table} changed"
+    old_rules = len(before["audits_rule"])
+    assert after["audits_rule"][:old_rules] == before["audits_rule"]
+    assert [row for row in after["audits_rule"][old_rules:] if row[1] in NEW_RULES] != []
+    assert len(after["audits_rule"]) == old_rules + len(NEW_RULES)
 
 
 def test_the_ledger_verifies_through_the_old_head_and_the_tables_reconcile(upgraded):
@@ -160,11 +168,13 @@ def test_the_ledger_verifies_through_the_old_head_and_the_tables_reconcile(upgra
     old_events, new_events = len(before["audits_ledgerevent"]), len(after["audits_ledgerevent"])
     assert chain.startswith(f"Ledger verified: {new_events} events.")  # the anchor is in it
     audited = sum(len(after[table]) for table in AUDITED_TABLES)
-    baseline_seq = new_events  # the baseline is the last thing the migration appends
+    # The baseline is the last thing the migration appends; then each new rule is created.
+    created = len(NEW_RULES)
+    baseline_seq = new_events - created
     assert records == (
-        f"Records reconciled: {audited} rows agree with the ledger (0 proven since their "
-        f"creation, {audited} since the baseline at event {baseline_seq} (their earlier history "
-        "is format 1: the events are proven, not every value))."
+        f"Records reconciled: {audited} rows agree with the ledger ({created} proven since their "
+        f"creation, {audited - created} since the baseline at event {baseline_seq} (their "
+        "earlier history is format 1: the events are proven, not every value))."
     )
     assert new_events > old_events and audited > 6_000  # the demo: 6,652 audited rows
 
@@ -176,10 +186,16 @@ def test_the_old_events_are_kept_and_every_row_gets_one_baseline_entry(upgraded)
     now = events(after_path, f"{EVENT_COLUMNS}, format, rows")
     assert [row[:11] for row in now[:old]] == kept
     assert {row[11:] for row in now[:old]} == {(1, "")}
-    baseline = [json.loads(row[12]) for row in now[old:]]
-    assert {row[4] for row in now[old:]} == {"baseline"} and now[old][9] == head
+    created = len(NEW_RULES)
+    baseline = [json.loads(row[12]) for row in now[old : len(now) - created]]
+    assert {row[4] for row in now[old : len(now) - created]} == {"baseline"}
+    assert now[old][9] == head
+    rules_created = [(row[4], row[5]) for row in now[len(now) - created :]]
+    assert rules_created == [("create", "audits_rule")] * created
     entries = Counter(entry["table"] for event in baseline for entry in event)
-    assert entries == {table: len(after[table]) for table in AUDITED_TABLES if after[table]}
+    expected = {table: len(after[table]) for table in AUDITED_TABLES if after[table]}
+    expected["audits_rule"] -= created
+    assert entries == expected
 
 
 def test_content_types_keep_their_ids_under_their_new_apps(upgraded):

@@ -23,6 +23,7 @@ from audits.register.models import (
     FacesSeenRevision,
     PublishedRow,
 )
+from audits.register.models.deployments import KINDS_OF_MODE
 
 
 class FacesSeenRevisionInline(AuditedInline):
@@ -114,6 +115,12 @@ class DeploymentAdmin(RecordAdmin):
     list_select_related = ["force"]
     search_fields = ["reference", "location_name", "borough", "ward_code", "purpose_as_published"]
     inlines = [PublishedRowInline, FacesSeenRevisionInline, DeviceSessionInline, AlertInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Deployment | None) -> list[Any]:
+        """Device sessions only on a bodycam or mobile deployment (a van has none)."""
+        sessions = obj is not None and obj.kind in KINDS_OF_MODE["bodycam"]
+        return [inline for inline in self.inlines if sessions or inline is not DeviceSessionInline]
+
     autocomplete_fields = ["force", "authorisation", "watchlist", "use_case"]
     fieldsets = [
         (
@@ -209,6 +216,8 @@ class DeploymentAdmin(RecordAdmin):
         ):
             return None
         query["group_by"] = "year"  # the report's default, so that the link opens on the figures
+        # The list shows drafts: the report on it counts them too, and says how many.
+        query["include_drafts"] = "true"
         return f"{reverse('admin:reporting_report')}?{query.urlencode()}"
 
     @admin.display(description="false alerts")

@@ -49,7 +49,12 @@ from audits.register.services.batches import MAX_BATCH_ITEMS, BatchInvalid
 TIME_ZONES = ("Europe/London", "UTC")  # offered for times written without their UTC offset
 TRUE, FALSE = ("true", "yes"), ("false", "no")  # in any case
 WHOLE, DECIMAL = re.compile(r"-?[0-9]+"), re.compile(r"-?[0-9]+\.[0-9]+")
-DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
+# A date and time as people write them in the UK, DD/MM/YYYY HH:MM[:SS], read beside ISO 8601.
+UK_MOMENT = re.compile(
+    r"(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})[ T]"
+    r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?"
+)
 
 
 @dataclass(frozen=True)
@@ -291,7 +296,37 @@ def _converter(kind: FileKind, key: str, time_zone: str) -> Callable[[str], Any]
         return _number
     if isinstance(model_field, models.DateTimeField):
         return _moment(ZoneInfo(time_zone) if time_zone else None)
-    return str  # text, choices, and scores (which the service reads from decimal text)
+    if model_field.choices:
+        return _choice([(str(code), str(label)) for code, label in model_field.flatchoices])
+    return str  # text and scores (which the service reads from decimal text)
+
+
+def _choice(choices: list[tuple[str, str]]) -> Callable[[str], str]:
+    """A choice by its code or its label, in any case ("False alert, confirmed" or
+    "FALSE_CONFIRMED" for false_confirmed); anything else is left for the service to refuse
+    with the choices allowed."""
+    known = {code.casefold(): code for code, _ in choices}
+    known.update({label.casefold(): code for code, label in choices})
+
+    def read(text: str) -> str:
+        return known.get(text.strip().casefold(), text)
+
+    return read
+
+
+def _iso(text: str) -> str:
+    """DD/MM/YYYY HH:MM[:SS] as ISO 8601 (an impossible day stays as written, to be refused)."""
+    found = UK_MOMENT.fullmatch(text)
+    if found is None:
+        return text
+    part = {name: int(value or 0) for name, value in found.groupdict().items()}
+    try:
+        written = datetime(
+            part["year"], part["month"], part["day"], part["hour"], part["minute"], part["second"]
+        )
+        return written.isoformat()
+    except ValueError:
+        return text
 
 
 def _boolean(text: str) -> bool | str:
@@ -316,6 +351,7 @@ def _moment(zone: ZoneInfo | None) -> Callable[[str], str]:
     def read(text: str) -> str:
         if DATE_ONLY.fullmatch(text):
             raise ValueError(f"{text!r} has a date but no time of day.")
+        text = _iso(text)
         try:
             written = datetime.fromisoformat(text)
         except ValueError:

@@ -12,6 +12,7 @@ from django import template
 
 from audits.metrics import formatting
 from audits.metrics.intervals import Rate, RateRatio
+from audits.reporting.flatten import heading
 
 register = template.Library()
 
@@ -88,8 +89,7 @@ def key_label(key: Mapping[str, Any] | None) -> str:
 @register.filter
 def label(name: str) -> str:
     """A field name as words: "false_alert_rate_per_face" -> "False alert rate per face"."""
-    text = str(name).replace("_", " ")
-    return text[:1].upper() + text[1:]
+    return heading(name)
 
 
 @register.filter

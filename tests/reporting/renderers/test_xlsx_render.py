@@ -7,6 +7,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from audits.reporting.flatten import heading
 from audits.reporting.renderers.xlsx_render import render_xlsx
 from tests.reporting.renderers.conftest import LEDGER_HEAD, build
 from tests.reporting.renderers.test_csv_render import COUNTS, RATES, same
@@ -24,9 +25,61 @@ SHEETS = [
 ]
 
 
+def read_workbook(content: bytes, **options) -> dict[str, pd.DataFrame] | pd.DataFrame:
+    """The sheets with their columns by name again: each heading must be exactly the words of
+    a report column (`flatten.heading`), so that the names below are the CSV's."""
+    book = pd.read_excel(io.BytesIO(content), sheet_name=options.pop("sheet_name", None))
+    named = {**NAMES_OF_HEADINGS}
+
+    def by_name(sheet: pd.DataFrame) -> pd.DataFrame:
+        unknown = [column for column in sheet.columns if column not in named]
+        assert not unknown, f"headings that are no column's: {unknown}"
+        return sheet.rename(columns=named)
+
+    if isinstance(book, dict):
+        return {name: by_name(sheet) for name, sheet in book.items()}
+    return by_name(book)
+
+
+def _names_of_headings() -> dict[str, str]:
+    from dataclasses import fields
+
+    from audits.metrics import MetricDefinition
+    from audits.reporting import report as rows
+    from audits.reporting.flatten import flatten
+
+    names: set[str] = {"field", "value", "year", "location", "threshold", "force", "quarter"}
+    for row_type in (
+        rows.GroupRow,
+        rows.Totals,
+        rows.DeploymentRow,
+        rows.LabVsField,
+        rows.AttributeGroup,
+        rows.Finding,
+        MetricDefinition,
+    ):
+        names |= set(flatten([], row_type).columns) | {f.name for f in fields(row_type)}
+    return {heading(name): name for name in names}
+
+
+NAMES_OF_HEADINGS = _names_of_headings()
+
+
 @pytest.fixture(scope="module")
 def workbook(report) -> dict[str, pd.DataFrame]:
-    return pd.read_excel(io.BytesIO(render_xlsx(report)), sheet_name=None)
+    return read_workbook(render_xlsx(report))
+
+
+def test_headings_are_words_and_days_are_date_cells(report):
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
+    summary = [cell.value for cell in book["summary"][1]]
+    assert summary[:3] == ["Year", "Deployments", "Faces seen"]
+    assert "False alert rate per face, 95% interval low" in summary
+    sheet = book["per_deployment"]
+    headings = [cell.value for cell in sheet[1]]
+    day = sheet.cell(row=2, column=headings.index("Date") + 1)
+    assert day.is_date and day.value.date().isoformat() == report.deployments[0].date
+    assert day.number_format == "dd/mm/yyyy"
 
 
 def assert_rows_match(table: pd.DataFrame, groups, counts=COUNTS, rates=RATES) -> None:
@@ -77,7 +130,7 @@ def test_per_deployment_reads_back_every_deployment(workbook, report):
             assert same(row[name], getattr(deployment, name)), name
         rate = deployment.false_alert_rate_per_face
         assert same(row["false_alert_rate_per_face"], rate, 1e-12)
-        assert row["date"] == deployment.date
+        assert row["date"].date().isoformat() == deployment.date  # a date cell
 
 
 def test_demographics_read_back_one_row_per_attribute_and_group(workbook, report):
@@ -116,7 +169,7 @@ def test_about_holds_the_ledger_head_filters_and_time(workbook, report):
 def test_rate_cells_are_displayed_as_percentages_but_hold_the_proportion(report):
     sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))["totals"]
     header = [cell.value for cell in sheet[1]]
-    cell = sheet.cell(row=2, column=header.index("false_alert_rate_per_face") + 1)
+    cell = sheet.cell(row=2, column=header.index("False alert rate per face") + 1)
     assert math.isclose(cell.value, 12 / 483_958, rel_tol=1e-12)
     assert cell.number_format.endswith("%")
 
@@ -124,7 +177,7 @@ def test_rate_cells_are_displayed_as_percentages_but_hold_the_proportion(report)
 def test_strings_a_spreadsheet_would_run_are_escaped_and_nothing_is_a_formula(met_frame):
     frame = met_frame.assign(location=["=1+1", "@SUM(A1)", *met_frame["location"].iloc[2:]])
     content = render_xlsx(build(frame, group_by=["location"]))
-    summary = pd.read_excel(io.BytesIO(content), sheet_name="summary")
+    summary = read_workbook(content, sheet_name="summary")
     assert {"'=1+1", "'@SUM(A1)"} <= set(summary["location"])
     book = openpyxl.load_workbook(io.BytesIO(content))
     formulas = [
@@ -138,7 +191,7 @@ def test_strings_a_spreadsheet_would_run_are_escaped_and_nothing_is_a_formula(me
 
 
 def test_an_empty_report_still_has_every_sheet_with_a_header(empty_report):
-    book = pd.read_excel(io.BytesIO(render_xlsx(empty_report)), sheet_name=None)
+    book = read_workbook(render_xlsx(empty_report))
     assert list(book) == SHEETS
     assert book["summary"].empty and "false_alert_rate_per_face" in book["summary"].columns
     assert list(book["data_quality"].columns) == ["record", "check", "message"]

@@ -17,7 +17,12 @@ DEMO_USERS = [
     ("nmp-officer", roles.AUTHORISING_OFFICER, "NMP"),
     ("nmp-reviewer", roles.FORCE_REVIEWER, "NMP"),
     ("evc-recorder", roles.FORCE_RECORDER, "EVC"),
+    ("evc-reviewer", roles.FORCE_REVIEWER, "EVC"),
+    ("wsp-recorder", roles.FORCE_RECORDER, "WSP"),
+    ("wsp-reviewer", roles.FORCE_REVIEWER, "WSP"),
     ("commissioner", roles.COMMISSIONER, None),
+    # A second commissioner: a review one assesses, the other signs off (two-person rule).
+    ("commissioner2", roles.COMMISSIONER, None),
     ("auditor", roles.AUDITOR, None),
 ]
 
