@@ -110,3 +110,19 @@ def test_the_api_gives_the_finding_and_the_flag(drafted):
     found = api.get("/api/v1/findings/", {"page_size": 100}).json()["results"]
     ours = [row["message"] for row in found if row["check_name"] == "alert_rows_agree"]
     assert ours == [findings(drafted)[0].message]
+
+
+def test_findings_filter_by_their_records_own_year_and_deployments_by_open_findings(drafted):
+    record_submit(user=None, instance=drafted)  # dated 3 June 2025; its findings seen today
+    api = client_for(personas.commissioner())
+
+    def findings_of(**params) -> set[str]:
+        rows = api.get("/api/v1/findings/", {"page_size": 1000, **params}).json()["results"]
+        return {row["record_label"] for row in rows}
+
+    assert str(drafted) in findings_of(record_year=2025)
+    assert str(drafted) not in findings_of(record_year=2024)
+    listed = api.get("/api/v1/deployments/", {"open_findings": "true", "force": "ARF"}).json()
+    assert [row["reference"] for row in listed["results"]] == ["T-D-1"]
+    none = api.get("/api/v1/deployments/", {"open_findings": "false", "force": "ARF"}).json()
+    assert none["results"] == []

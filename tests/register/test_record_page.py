@@ -15,6 +15,7 @@ from audits.compliance.models import Finding
 from audits.register.models import (
     Authorisation,
     Deployment,
+    Force,
     PostDeploymentReview,
     Search,
     Status,
@@ -199,3 +200,30 @@ def test_a_form_with_errors_lists_each_one_linked_to_its_field():
     assert '<div class="frt-error-summary" role="alert"' in text
     assert '<a href="#id_location_name">Location name: This field is required.</a>' in text
     assert '<a href="#id_threshold">Threshold:' in text
+
+
+def test_device_sessions_appear_only_on_bodycam_and_mobile_deployments():
+    reviewer = client_for(personas.reviewer("NMP"))
+    van = Deployment.objects.filter(force__code="NMP", kind=Deployment.Kind.VAN).first()
+    worn = Deployment.objects.filter(force__code="NMP", kind__in=["bodycam", "mobile"]).first()
+    assert van is not None and worn is not None
+    names = [
+        inline.opts.model._meta.model_name
+        for inline in reviewer.get(page_of(van)).context["inline_admin_formsets"]
+    ]
+    assert "devicesession" not in names and "alert" in names
+    names = [
+        inline.opts.model._meta.model_name
+        for inline in reviewer.get(page_of(worn)).context["inline_admin_formsets"]
+    ]
+    assert "devicesession" in names
+
+
+def test_a_one_force_users_force_is_filled_in_on_a_new_record():
+    recorder = client_for(personas.recorder("NMP"))
+    for name in ("deployment", "authorisation", "watchlist", "search"):
+        form = recorder.get(reverse(f"admin:register_{name}_add")).context["adminform"].form
+        assert form.initial.get("force") == str(Force.objects.get(code="NMP").pk), name
+    # An administrator has no force of their own: none is chosen for them.
+    form = client_for(personas.administrator()).get(reverse("admin:register_deployment_add"))
+    assert "force" not in form.context["adminform"].form.initial

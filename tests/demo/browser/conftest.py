@@ -225,11 +225,15 @@ def axe_violations(page) -> list[dict]:
 
 
 def describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"  {v['impact']}: {v['id']} ({v['help']}) at "
-        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in violations
-    )
+    """Each violation, with the first elements it is found at and why (axe's own words)."""
+    lines = []
+    for violation in violations:
+        lines.append(f"  {violation['impact']}: {violation['id']} ({violation['help']})")
+        for node in violation["nodes"][:5]:
+            checks = node.get("any", []) + node.get("all", []) + node.get("none", [])
+            why = next((check["message"] for check in checks if check.get("message")), "")
+            lines.append(f"    at {' '.join(node['target'])}: {why}")
+    return "\n".join(lines)
 
 
 def assert_accessible(page, *, public: bool = False) -> None:

@@ -117,6 +117,14 @@ def test_every_page_each_role_uses_passes_axe(chromium, live_site):
                 response = page.goto(f"{live_site}{path}")
                 assert response is not None and response.status == 200, (user, path)
                 check(failures, page)
+        # The alert rows of a draft fit a 1366 px screen, without scrolling sideways.
+        page = log_in(new_page(), live_site, roles["recorder"][0])
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.goto(f"{live_site}{roles['recorder'][1][7]}")  # the draft deployment's page
+        table = page.locator("#alerts-group table")
+        sync_api.expect(table).to_be_visible()
+        right = table.evaluate("element => element.getBoundingClientRect().right")
+        assert right <= 1366, f"the alert rows are {right:.0f} px wide"
     assert not failures, "\n".join(failures)
 
 

@@ -7,7 +7,10 @@ from audits.ledger import services as ledger
 
 
 class Command(BaseCommand):
-    help = "Load the deterministic demo dataset (three fictional forces, 2024-2025). Idempotent."
+    help = (
+        "Load the deterministic demo dataset (three fictional forces, the two years up to "
+        "today). Idempotent."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         created = DemoBuilder().build()
