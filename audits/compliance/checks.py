@@ -11,13 +11,11 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from audits.metrics.record import alert_rows_differences, false_alerts, true_alerts
 from audits.register.models import (
     Alert,
-    AlertKind,
     Authorisation,
     Deployment,
     Force,
@@ -26,6 +24,7 @@ from audits.register.models import (
     Status,
     Watchlist,
 )
+from audits.register.models.alerts import alert_row_tallies
 
 Check = Callable[[Any, dict[str, Any], Force, datetime], str | None]
 CHECKS: dict[str, Check] = {}
@@ -276,13 +275,7 @@ def alert_rows_agree(
     """One source for a deployment's alert figures: where it has alert rows, its recorded
     totals are theirs, or the difference is named (the reports' demographic tables count the
     rows, their summaries the totals)."""
-    true_kinds = (AlertKind.TRUE_CONFIRMED, AlertKind.TRUE_UNCONFIRMED)
-    false_kinds = (AlertKind.FALSE_CONFIRMED, AlertKind.FALSE_UNCONFIRMED)
-    rows = deployment.alerts.aggregate(
-        alerts=Count("pk"),
-        true_alerts=Count("pk", filter=Q(kind__in=true_kinds)),
-        false_alerts=Count("pk", filter=Q(kind__in=false_kinds)),
-    )
+    rows = deployment.alerts.aggregate(**alert_row_tallies())
     recorded = {
         "alerts": deployment.total_alerts,
         "true_alerts": true_alerts(

@@ -94,7 +94,7 @@ class _Field:
 
 
 # The words a column name's parts read as (the rest: underscores as spaces).
-HEADING_WORDS = {"ci": "95% interval", "n": "n", "k": "k", "fpir": "FPIR", "url": "URL"}
+HEADING_WORDS = {"ci": "95% interval", "fpir": "FPIR", "url": "URL"}
 
 
 def heading(name: str) -> str:

@@ -30,7 +30,8 @@ from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, Trunc
 
 from audits.metrics import DEMOGRAPHIC_ATTRIBUTES
 from audits.metrics.quality import ALERT_ROW_COLUMNS
-from audits.register.models import Alert, AlertKind, Deployment, Force, PublishedRow, UseCase
+from audits.register.models import Alert, Deployment, Force, PublishedRow, UseCase
+from audits.register.models.alerts import alert_row_tallies
 from audits.register.models.deployments import MODE_OF_KIND
 
 DEPLOYMENT_FIELDS = [
@@ -94,20 +95,16 @@ def deployments_frame(queryset: QuerySet[Deployment]) -> pd.DataFrame:
 def alert_row_counts(deployments: QuerySet[Deployment]) -> dict[int, tuple[int, int, int]]:
     """(alert rows, adjudicated true, adjudicated false) of each deployment that has alert
     rows, counted in SQL: the figures `metrics.quality` weighs the recorded totals against."""
-    true_kinds = (AlertKind.TRUE_CONFIRMED, AlertKind.TRUE_UNCONFIRMED)
-    false_kinds = (AlertKind.FALSE_CONFIRMED, AlertKind.FALSE_UNCONFIRMED)
     rows = (
         Alert.objects.filter(deployment__in=deployments.values("pk"))
         .order_by()
         .values("deployment_id")
-        .annotate(
-            rows=Count("pk"),
-            true=Count("pk", filter=Q(kind__in=true_kinds)),
-            false=Count("pk", filter=Q(kind__in=false_kinds)),
-        )
-        .values_list("deployment_id", "rows", "true", "false")
+        .annotate(**alert_row_tallies())
     )
-    return {deployment: (n, true, false) for deployment, n, true, false in rows}
+    return {
+        row["deployment_id"]: (row["alerts"], row["true_alerts"], row["false_alerts"])
+        for row in rows
+    }
 
 
 def _with_alert_rows(frame: pd.DataFrame, queryset: QuerySet[Deployment]) -> pd.DataFrame:

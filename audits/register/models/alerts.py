@@ -26,6 +26,19 @@ class AlertKind(models.TextChoices):
 
 
 CONFIRMED_KINDS = {AlertKind.TRUE_CONFIRMED, AlertKind.FALSE_CONFIRMED}
+TRUE_KINDS = (AlertKind.TRUE_CONFIRMED, AlertKind.TRUE_UNCONFIRMED)
+FALSE_KINDS = (AlertKind.FALSE_CONFIRMED, AlertKind.FALSE_UNCONFIRMED)
+
+
+def alert_row_tallies() -> dict[str, models.Count]:
+    """A set of alert rows' alerts, true_alerts and false_alerts, as SQL aggregates: the
+    figures a deployment's recorded totals are weighed against (the compliance check on one
+    deployment, the reports' data-quality flag on many)."""
+    return {
+        "alerts": models.Count("pk"),
+        "true_alerts": models.Count("pk", filter=models.Q(kind__in=TRUE_KINDS)),
+        "false_alerts": models.Count("pk", filter=models.Q(kind__in=FALSE_KINDS)),
+    }
 
 
 class PerceivedSex(models.TextChoices):
