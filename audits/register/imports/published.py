@@ -630,7 +630,7 @@ def _threshold_out_of_sequence(
 
 def _nearest_other_day(days: list[dt.date], day: dt.date) -> dt.date | None:
     """The day in `days` (sorted, holding `day` itself once at least) nearest to `day`, other
-    than its own."""
+    than its own; of two as near, the earlier."""
     own = bisect.bisect_left(days, day)
     others = [days[k] for k in (own - 1, own + 1) if 0 <= k < len(days)]
     return min(others, key=lambda other: abs(other - day), default=None)

@@ -446,7 +446,8 @@ def brute_force_threshold_out_of_sequence(rows):
         same = [o for o in others if o.threshold == r.threshold]
         if not same or len(others) < THRESHOLD_WITNESSES:
             continue
-        nearest = min(same, key=lambda o: abs(o.date - r.date))
+        # The nearest; of two as near, the earlier (as the check names it).
+        nearest = min(same, key=lambda o: (abs(o.date - r.date), o.date))
         if abs(nearest.date - r.date) <= THRESHOLD_GAP:
             continue
         distances = sorted(abs(o.date - r.date) for o in others)
